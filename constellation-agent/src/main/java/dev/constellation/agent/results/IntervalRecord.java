@@ -1,0 +1,113 @@
+package dev.constellation.agent.results;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The one results model: what one agent saw for one request name (or one script's iterations)
+ * in one interval. Every results store writes and reads these; every report is built from them.
+ * The format is documented in docs/results-format.md.
+ *
+ * @param version format version, {@link #FORMAT_VERSION}
+ * @param runId the run
+ * @param region the region the agent ran in
+ * @param agentId the agent, unique within the run
+ * @param script the script's name
+ * @param name the request name ({@code kind = http}) or the script name ({@code kind = iteration})
+ * @param kind {@link #KIND_HTTP} for requests, {@link #KIND_ITERATION} for whole iterations
+ * @param startMs interval start, epoch milliseconds
+ * @param lengthMs interval length in milliseconds
+ * @param count requests (or iterations) that completed in the interval
+ * @param failures how many of them failed (status 400 and above, no response, or a thrown iteration)
+ * @param statusCodes count per HTTP status code; empty for iterations
+ * @param errors count per error type (transport errors for requests, exception types for iterations)
+ * @param bytes response body bytes received
+ * @param histogram latency in microseconds, HdrHistogram compressed and base64-encoded
+ *     (the same encoding as HdrHistogram's interval log)
+ */
+public record IntervalRecord(
+    int version,
+    String runId,
+    String region,
+    String agentId,
+    String script,
+    String name,
+    String kind,
+    long startMs,
+    long lengthMs,
+    long count,
+    long failures,
+    Map<String, Long> statusCodes,
+    Map<String, Long> errors,
+    long bytes,
+    String histogram) {
+
+  /** The format version this code writes. */
+  public static final int FORMAT_VERSION = 1;
+  /** Kind of a record about requests. */
+  public static final String KIND_HTTP = "http";
+  /** Kind of a record about whole iterations. */
+  public static final String KIND_ITERATION = "iteration";
+  /** Highest latency a histogram tracks: one hour, in microseconds. */
+  public static final long HIGHEST_TRACKABLE_MICROS = 3_600_000_000L;
+  /** Significant digits of every histogram. */
+  public static final int SIGNIFICANT_DIGITS = 3;
+
+  public IntervalRecord {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(agentId, "agentId");
+    Objects.requireNonNull(script, "script");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(histogram, "histogram");
+    statusCodes = Map.copyOf(statusCodes);
+    errors = Map.copyOf(errors);
+  }
+
+  /** A new, empty histogram with the settings every record uses. */
+  public static Histogram newHistogram() {
+    return new Histogram(1, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+  }
+
+  /**
+   * Encodes a histogram as records carry it.
+   *
+   * @param h the histogram
+   * @return compressed, base64-encoded bytes
+   */
+  public static String encode(Histogram h) {
+    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int length = h.encodeIntoCompressedByteBuffer(buffer);
+    byte[] bytes = new byte[length];
+    buffer.flip();
+    buffer.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /**
+   * Decodes this record's histogram.
+   *
+   * @return a new histogram, in microseconds
+   * @throws IllegalStateException when the encoded histogram is damaged
+   */
+  public Histogram decodeHistogram() {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(histogram);
+      Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+      return h;
+    } catch (DataFormatException | IllegalArgumentException e) {
+      throw new IllegalStateException("damaged histogram in record " + runId + "/" + region + "/" + agentId + "/" + name + "@" + startMs, e);
+    }
+  }
+
+  /** Sorted copy of a count map, for stable output. */
+  static Map<String, Long> sorted(Map<String, Long> counts) {
+    return new TreeMap<>(counts);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.constellation.api;
+
+/**
+ * Thrown by {@link Http} when a request gets no response: the connection was refused or reset,
+ * the request timed out, or the address could not be resolved. The request is recorded as failed
+ * under {@link #errorType()} before this is thrown; the iteration fails, and the virtual user
+ * carries on with its next iteration.
+ *
+ * @since 0.1
+ */
+public class HttpFailure extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String errorType;
+  private final String requestName;
+
+  /**
+   * Creates a failure.
+   *
+   * @param errorType a short, stable error type such as {@code "connection_refused"}
+   * @param requestName the name the request was recorded under
+   * @param message what happened
+   * @param cause the underlying exception, or null
+   */
+  public HttpFailure(String errorType, String requestName, String message, Throwable cause) {
+    super(requestName + ": " + errorType + ": " + message, cause);
+    this.errorType = errorType;
+    this.requestName = requestName;
+  }
+
+  /**
+   * The error type the request was counted under.
+   *
+   * @return one of {@code connection_refused}, {@code connection_reset}, {@code connection_closed},
+   *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code io_error},
+   *     {@code interrupted}
+   */
+  public String errorType() {
+    return errorType;
+  }
+
+  /**
+   * The name of the request that failed.
+   *
+   * @return the recorded request name
+   */
+  public String requestName() {
+    return requestName;
+  }
+}
