@@ -1,0 +1,356 @@
+package dev.constellation.agent;
+
+import dev.constellation.agent.http.HttpEngine;
+import dev.constellation.agent.http.InstrumentedHttp;
+import dev.constellation.agent.record.MetricRecorder;
+import dev.constellation.agent.record.Recording;
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.ResultsSink;
+import dev.constellation.agent.script.ScriptDefinition;
+import dev.constellation.agent.script.ScriptException;
+import dev.constellation.agent.script.VirtualUserInstance;
+import dev.constellation.api.HttpFailure;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one agent's virtual users in the closed model: every VU loops its iteration back to back
+ * from the start until the duration has passed; a running iteration may finish within the
+ * graceful stop, after which it is interrupted and counted. Records leave through the sink at
+ * every flush interval, and once more at the end.
+ */
+public final class Agent {
+
+  private final AgentConfig config;
+  private final List<ScriptDefinition> scripts;
+  private final HttpEngine engine;
+  private final ResultsSink sink;
+  private final StartGate gate;
+  private final Recording recording;
+  private final StopSignal stop = new StopSignal();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final AtomicLong interrupted = new AtomicLong();
+  private final AtomicLong firstRequestAt = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
+  private final List<Thread> vuThreads = new ArrayList<>();
+  private volatile boolean stopRequested;
+
+  /**
+   * Prepares an agent.
+   *
+   * @param config the validated configuration
+   * @param scripts the scripts, at least one
+   * @param engine the HTTP transport
+   * @param sink where records go
+   * @param gate when load starts
+   */
+  public Agent(AgentConfig config, List<ScriptDefinition> scripts, HttpEngine engine, ResultsSink sink, StartGate gate) {
+    this.config = config;
+    this.scripts = List.copyOf(scripts);
+    this.engine = engine;
+    this.sink = sink;
+    this.gate = gate;
+    this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames());
+  }
+
+  /**
+   * How many VUs each script gets: split by weight, largest remainders first, in script order.
+   *
+   * @param vus all VUs of the agent
+   * @param scripts the scripts
+   * @return VUs per script, same order
+   */
+  public static int[] split(int vus, List<ScriptDefinition> scripts) {
+    int total = scripts.stream().mapToInt(ScriptDefinition::weight).sum();
+    int[] out = new int[scripts.size()];
+    double[] remainder = new double[scripts.size()];
+    int given = 0;
+    for (int i = 0; i < out.length; i++) {
+      double exact = (double) vus * scripts.get(i).weight() / total;
+      out[i] = (int) Math.floor(exact);
+      remainder[i] = exact - out[i];
+      given += out[i];
+    }
+    while (given < vus) {
+      int best = 0;
+      for (int i = 1; i < out.length; i++) {
+        if (remainder[i] > remainder[best]) {
+          best = i;
+        }
+      }
+      out[best]++;
+      remainder[best] = -1;
+      given++;
+    }
+    return out;
+  }
+
+  /**
+   * Runs the whole test: creates and sets up every VU, waits for the start, runs, flushes.
+   *
+   * @return what this agent did
+   * @throws ScriptException when a script's constructor or setup fails (before any load)
+   * @throws StartGate.AbortedException when the run was aborted before it started
+   * @throws InterruptedException when interrupted while waiting
+   * @throws IOException when the results could not be stored
+   */
+  public AgentResult run() throws InterruptedException, IOException {
+    try {
+      return runVirtualUsers();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private AgentResult runVirtualUsers() throws InterruptedException, IOException {
+    int[] perScript = split(config.vus(), scripts);
+    int vuCount = config.vus();
+    CountDownLatch ready = new CountDownLatch(vuCount);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicReference<Throwable> setupFailure = new AtomicReference<>();
+    ThreadFactory factory = Threads.vuFactory("vu-");
+    int vuIndex = 0;
+    for (int s = 0; s < scripts.size(); s++) {
+      for (int k = 0; k < perScript[s]; k++) {
+        VirtualUserLoop loop = new VirtualUserLoop(scripts.get(s), vuIndex++, ready, go, setupFailure);
+        Thread t = factory.newThread(loop);
+        vuThreads.add(t);
+        t.start();
+      }
+    }
+    while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+      if (setupFailure.get() != null || stopRequested) {
+        break;
+      }
+    }
+    Throwable failed = setupFailure.get();
+    if (failed != null || stopRequested) {
+      stop.stop();
+      go.countDown();
+      joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      if (failed instanceof ScriptException se) {
+        throw se;
+      }
+      if (failed != null) {
+        throw new ScriptException("setting up virtual users failed: " + failed, failed);
+      }
+      return result(System.currentTimeMillis(), System.currentTimeMillis());
+    }
+
+    long startAt;
+    try {
+      startAt = gate.awaitStart();
+    } catch (RuntimeException | InterruptedException e) {
+      stop.stop();
+      go.countDown();
+      joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      throw e;
+    }
+    Flusher flusher = new Flusher(startAt);
+    Thread flushThread = new Thread(flusher, "constellation-flush");
+    flushThread.setDaemon(true);
+    flushThread.start();
+    go.countDown();
+
+    long deadline = startAt + config.duration().toMillis();
+    while (!stopRequested) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        break;
+      }
+      stop.awaitFor(java.time.Duration.ofMillis(Math.min(left, 200)));
+    }
+    stop.stop();
+    long graceEnd = System.nanoTime() + (stopRequested ? Math.min(config.gracefulStop().toNanos(), TimeUnit.SECONDS.toNanos(5))
+        : config.gracefulStop().toNanos());
+    joinAll(graceEnd);
+    for (Thread t : vuThreads) {
+      if (t.isAlive()) {
+        t.interrupt();
+      }
+    }
+    joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    long end = System.currentTimeMillis();
+    flusher.finish();
+    flushThread.join(TimeUnit.SECONDS.toMillis(10));
+    flusher.flushOnce(end);
+    sink.close();
+    IOException sinkError = sinkFailure.get();
+    if (sinkError != null) {
+      throw sinkError;
+    }
+    return result(startAt, end);
+  }
+
+  private AgentResult result(long startAt, long end) {
+    long first = firstRequestAt.get();
+    return new AgentResult(config.agentId(), startAt, end, first == Long.MAX_VALUE ? -1 : first, flushedRequests.get(),
+        flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get());
+  }
+
+  private void joinAll(long untilNanos) throws InterruptedException {
+    for (Thread t : vuThreads) {
+      long left = untilNanos - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    }
+  }
+
+  /**
+   * Asks the agent to stop early (SIGTERM): no new iterations, a short grace, a final flush.
+   * Waits until the agent has flushed, for at most the given time.
+   *
+   * @param waitMillis how long to wait for the final flush
+   * @return true when the agent finished within the time
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean stopAndWait(long waitMillis) throws InterruptedException {
+    stopRequested = true;
+    stop.stop();
+    return finished.await(waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private final AtomicLong flushedRequests = new AtomicLong();
+  private final AtomicLong flushedFailures = new AtomicLong();
+  private final AtomicLong flushedIterations = new AtomicLong();
+  private final AtomicLong flushedIterationFailures = new AtomicLong();
+
+  /** Drains the recording at each interval boundary and writes through the sink. */
+  private final class Flusher implements Runnable {
+    private final List<IntervalRecord> pending = new ArrayList<>();
+    private long intervalStart;
+    private long lastWrite;
+    private volatile boolean done;
+
+    Flusher(long startAt) {
+      this.intervalStart = startAt;
+      this.lastWrite = startAt;
+    }
+
+    @Override
+    public void run() {
+      while (!done) {
+        long now = System.currentTimeMillis();
+        long next = (now / 1000 + 1) * 1000;
+        try {
+          Thread.sleep(Math.max(1, next - now));
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (done) {
+          return;
+        }
+        flushOnce(System.currentTimeMillis());
+      }
+    }
+
+    void finish() {
+      done = true;
+    }
+
+    synchronized void flushOnce(long now) {
+      long boundary = Math.max(intervalStart, now);
+      List<IntervalRecord> records = recording.drain(intervalStart, boundary - intervalStart);
+      intervalStart = boundary;
+      for (IntervalRecord r : records) {
+        if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
+          flushedRequests.addAndGet(r.count());
+          flushedFailures.addAndGet(r.failures());
+        } else {
+          flushedIterations.addAndGet(r.count());
+          flushedIterationFailures.addAndGet(r.failures());
+        }
+      }
+      pending.addAll(records);
+      if (pending.isEmpty() || (now - lastWrite < config.flushInterval().toMillis() && !done)) {
+        return;
+      }
+      try {
+        sink.write(List.copyOf(pending));
+        pending.clear();
+        lastWrite = now;
+      } catch (IOException e) {
+        sinkFailure.compareAndSet(null, e);
+        Console.warn("results could not be written (" + e.getMessage() + "); they are kept and retried at the next flush");
+      }
+    }
+  }
+
+  /** One virtual user: set up, wait for the start, loop until stopped, tear down. */
+  private final class VirtualUserLoop implements Runnable {
+    private final ScriptDefinition script;
+    private final int index;
+    private final CountDownLatch ready;
+    private final CountDownLatch go;
+    private final AtomicReference<Throwable> setupFailure;
+
+    VirtualUserLoop(ScriptDefinition script, int index, CountDownLatch ready, CountDownLatch go, AtomicReference<Throwable> setupFailure) {
+      this.script = script;
+      this.index = index;
+      this.ready = ready;
+      this.go = go;
+      this.setupFailure = setupFailure;
+    }
+
+    @Override
+    public void run() {
+      VuContextImpl context = new VuContextImpl(config, index, stop);
+      InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout());
+      VirtualUserInstance vu;
+      try {
+        vu = VirtualUserInstance.create(script, http, context);
+        vu.before();
+      } catch (Throwable t) {
+        setupFailure.compareAndSet(null, t);
+        ready.countDown();
+        return;
+      }
+      ready.countDown();
+      try {
+        go.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      MetricRecorder iterations = recording.iterations(script.name());
+      long i = 0;
+      while (!stop.stopped()) {
+        context.iteration(i++);
+        long t0 = System.nanoTime();
+        firstRequestAt.compareAndSet(Long.MAX_VALUE, System.currentTimeMillis());
+        try {
+          vu.iterate();
+          iterations.recordSuccess((System.nanoTime() - t0) / 1000);
+        } catch (Throwable t) {
+          if (Thread.currentThread().isInterrupted() || t instanceof InterruptedException
+              || (t instanceof HttpFailure f && "interrupted".equals(f.errorType()))) {
+            interrupted.incrementAndGet();
+            iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
+            return;
+          }
+          iterations.recordFailure((System.nanoTime() - t0) / 1000, failureType(t));
+        }
+      }
+      if (!Thread.currentThread().isInterrupted()) {
+        Throwable t = vu.after();
+        if (t != null) {
+          recording.iterations(script.name() + " (teardown)").recordFailure(1, failureType(t));
+        }
+      }
+    }
+  }
+
+  static String failureType(Throwable t) {
+    if (t instanceof HttpFailure f) {
+      return f.errorType();
+    }
+    return t.getClass().getSimpleName();
+  }
+}

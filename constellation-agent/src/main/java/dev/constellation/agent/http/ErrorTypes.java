@@ -1,0 +1,65 @@
+package dev.constellation.agent.http;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/** Maps a transport exception to the short, stable error type results are counted under. */
+final class ErrorTypes {
+
+  private ErrorTypes() {}
+
+  static String classify(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return "interrupted";
+      }
+      if (t instanceof HttpConnectTimeoutException) {
+        return "connect_timeout";
+      }
+      if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
+        return "timeout";
+      }
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return "unknown_host";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no_route";
+      }
+      if (t instanceof ConnectException) {
+        return "connection_refused";
+      }
+      if (t instanceof SSLException) {
+        return "tls_error";
+      }
+    }
+    if (anyMessageContains(failure, "reset")) {
+      return "connection_reset";
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof EOFException) {
+        return "connection_closed";
+      }
+    }
+    if (anyMessageContains(failure, "closed") || anyMessageContains(failure, "no bytes") || anyMessageContains(failure, "eof")) {
+      return "connection_closed";
+    }
+    return "io_error";
+  }
+
+  private static boolean anyMessageContains(Throwable failure, String word) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.constellation.agent.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The transport under the instrumented client; one instance is shared by every VU of an agent. */
+public interface HttpEngine extends AutoCloseable {
+
+  /**
+   * Sends one request and reads the whole response body.
+   *
+   * @param method the HTTP method
+   * @param uri the absolute URI
+   * @param headers alternating header names and values
+   * @param body the body, or null for none
+   * @param timeout the whole request's time limit
+   * @return the response
+   * @throws IOException when no response arrives
+   * @throws InterruptedException when the calling VU is interrupted
+   */
+  RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
+      throws IOException, InterruptedException;
+
+  @Override
+  void close();
+
+  /**
+   * A response as the engine received it.
+   *
+   * @param status the status code
+   * @param headers lower-case header names to values
+   * @param body the body bytes
+   */
+  record RawResponse(int status, Map<String, List<String>> headers, byte[] body) {}
+}

@@ -1,0 +1,163 @@
+package dev.constellation.agent.http;
+
+import dev.constellation.agent.record.MetricRecorder;
+import dev.constellation.agent.record.Recording;
+import dev.constellation.api.Http;
+import dev.constellation.api.HttpFailure;
+import dev.constellation.api.Request;
+import dev.constellation.api.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@link Http} a virtual user gets: resolves, names, times and records every request. */
+public final class InstrumentedHttp implements Http {
+
+  private final HttpEngine engine;
+  private final Recording recording;
+  private final String script;
+  private final String baseUrl;
+  private final Duration timeout;
+
+  /**
+   * Creates the client of one virtual user.
+   *
+   * @param engine the shared transport
+   * @param recording where requests are recorded
+   * @param script the VU's script name
+   * @param baseUrl what relative paths resolve against; may be empty when scripts use absolute URLs
+   * @param timeout each request's time limit
+   */
+  public InstrumentedHttp(HttpEngine engine, Recording recording, String script, String baseUrl, Duration timeout) {
+    this.engine = engine;
+    this.recording = recording;
+    this.script = script;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Response get(String pathOrUrl) {
+    return execute("GET", pathOrUrl, List.of(), null, null);
+  }
+
+  @Override
+  public Response post(String pathOrUrl, String body, String contentType) {
+    return execute("POST", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  @Override
+  public Response put(String pathOrUrl, String body, String contentType) {
+    return execute("PUT", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  @Override
+  public Response delete(String pathOrUrl) {
+    return execute("DELETE", pathOrUrl, List.of(), null, null);
+  }
+
+  @Override
+  public Response send(Request request) {
+    return execute(request.method(), request.pathOrUrl(), request.headers(),
+        request.hasBody() ? request.body() : null, request.explicitName());
+  }
+
+  private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName) {
+    URI uri = resolve(pathOrUrl);
+    String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
+    MetricRecorder recorder = recording.http(script, name);
+    long start = System.nanoTime();
+    HttpEngine.RawResponse raw;
+    try {
+      raw = engine.send(method, uri, headers, body, timeout);
+    } catch (IOException | RuntimeException e) {
+      String type = ErrorTypes.classify(e);
+      recorder.recordFailure((System.nanoTime() - start) / 1000, type);
+      throw new HttpFailure(type, name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      recorder.recordFailure((System.nanoTime() - start) / 1000, "interrupted");
+      throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
+    }
+    recorder.recordResponse((System.nanoTime() - start) / 1000, raw.status(), raw.body().length);
+    return new RecordedResponse(name, raw);
+  }
+
+  private URI resolve(String pathOrUrl) {
+    if (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")) {
+      return URI.create(pathOrUrl);
+    }
+    if (baseUrl.isEmpty()) {
+      throw new IllegalArgumentException("request path \"" + pathOrUrl + "\" is relative but no base URL is set; set <baseUrl> "
+          + "(-Dconstellation.baseUrl=http://host:port) or use an absolute URL");
+    }
+    return URI.create(baseUrl + (pathOrUrl.startsWith("/") ? pathOrUrl : "/" + pathOrUrl));
+  }
+
+  /** A response as scripts see it. */
+  private record RecordedResponse(String name, HttpEngine.RawResponse raw) implements Response {
+
+    @Override
+    public int status() {
+      return raw.status();
+    }
+
+    @Override
+    public Optional<String> header(String headerName) {
+      List<String> v = raw.headers().get(headerName.toLowerCase(java.util.Locale.ROOT));
+      return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+      return raw.headers();
+    }
+
+    @Override
+    public String text() {
+      return new String(raw.body(), charset());
+    }
+
+    @Override
+    public byte[] bytes() {
+      return raw.body().clone();
+    }
+
+    @Override
+    public Response expectStatus(int... expected) {
+      for (int s : expected) {
+        if (s == raw.status()) {
+          return this;
+        }
+      }
+      throw new AssertionError(name + ": expected status " + Arrays.toString(expected) + " but was " + raw.status());
+    }
+
+    private Charset charset() {
+      return header("content-type")
+          .map(ct -> {
+            int i = ct.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+            if (i < 0) {
+              return StandardCharsets.UTF_8;
+            }
+            try {
+              return Charset.forName(ct.substring(i + 8).replace("\"", "").split(";")[0].trim());
+            } catch (IllegalArgumentException e) {
+              return StandardCharsets.UTF_8;
+            }
+          })
+          .orElse(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+      return name + " -> " + raw.status();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.constellation.agent.junit;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.http.JdkHttpEngine;
+import dev.constellation.agent.record.Recording;
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.script.ScriptDefinition;
+import dev.constellation.agent.script.VirtualUserInstance;
+import dev.constellation.api.VirtualUser;
+import dev.constellation.agent.http.InstrumentedHttp;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestEngine;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.EngineDescriptor;
+import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
+import org.junit.platform.engine.support.discovery.SelectorResolver;
+
+/**
+ * A JUnit Platform engine for {@code @VirtualUser} classes. The agent finds scripts through it;
+ * an IDE or {@code mvn test} runs each script once (one VU, one iteration) as a smoke test, but
+ * only when a base URL is given ({@code -Dconstellation.baseUrl=...} or the JUnit configuration
+ * parameter of that name): without one every script is reported skipped, so a plain build never
+ * sends traffic anywhere by surprise.
+ */
+public final class ConstellationTestEngine implements TestEngine {
+
+  /** The engine id. */
+  public static final String ID = "constellation";
+  /** The configuration parameter (or system property) that enables smoke runs. */
+  public static final String BASE_URL = "constellation.baseUrl";
+
+  private static final EngineDiscoveryRequestResolver<EngineDescriptor> RESOLVER =
+      EngineDiscoveryRequestResolver.<EngineDescriptor>builder()
+          .addClassContainerSelectorResolver(ConstellationTestEngine::isScript)
+          .addSelectorResolver(context -> new ScriptResolver())
+          .build();
+
+  @Override
+  public String getId() {
+    return ID;
+  }
+
+  @Override
+  public Optional<String> getGroupId() {
+    return Optional.of("dev.constellation");
+  }
+
+  @Override
+  public Optional<String> getArtifactId() {
+    return Optional.of("constellation-agent");
+  }
+
+  @Override
+  public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+    EngineDescriptor engine = new EngineDescriptor(uniqueId, "Constellation");
+    RESOLVER.resolve(request, engine);
+    return engine;
+  }
+
+  @Override
+  public void execute(ExecutionRequest request) {
+    EngineExecutionListener listener = request.getEngineExecutionListener();
+    TestDescriptor root = request.getRootTestDescriptor();
+    Optional<String> baseUrl = request.getConfigurationParameters().get(BASE_URL).map(String::trim).filter(s -> !s.isEmpty());
+    listener.executionStarted(root);
+    for (TestDescriptor child : root.getChildren()) {
+      if (!(child instanceof ScriptDescriptor script)) {
+        continue;
+      }
+      if (baseUrl.isEmpty()) {
+        listener.executionSkipped(script, "no base URL for the smoke run: scripts are only run once against an address you name; "
+            + "set -D" + BASE_URL + "=http://host:port (or the JUnit configuration parameter " + BASE_URL + ") to run each "
+            + "@VirtualUser once");
+        continue;
+      }
+      listener.executionStarted(script);
+      listener.executionFinished(script, smokeRun(script, baseUrl.get(), listener));
+    }
+    listener.executionFinished(root, TestExecutionResult.successful());
+  }
+
+  private static TestExecutionResult smokeRun(ScriptDescriptor d, String baseUrl, EngineExecutionListener listener) {
+    String problem = AgentConfig.checkBaseUrl(baseUrl);
+    if (problem != null) {
+      return TestExecutionResult.failed(new IllegalArgumentException(BASE_URL + " is \"" + baseUrl + "\": " + problem));
+    }
+    try (JdkHttpEngine engine = new JdkHttpEngine(Duration.ofSeconds(10))) {
+      ScriptDefinition script = ScriptDefinition.of(d.scriptClass);
+      Recording recording = new Recording("smoke", "local", "smoke-0", 100);
+      SmokeContext context = new SmokeContext(baseUrl);
+      VirtualUserInstance vu = VirtualUserInstance.create(script,
+          new InstrumentedHttp(engine, recording, script.name(), baseUrl, Duration.ofSeconds(30)), context);
+      Throwable failure = null;
+      try {
+        vu.before();
+        context.iteration(0);
+        vu.iterate();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      Throwable teardown = vu.after();
+      StringBuilder summary = new StringBuilder();
+      for (IntervalRecord r : recording.drain(System.currentTimeMillis(), 0)) {
+        if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
+          summary.append(summary.length() == 0 ? "" : "; ").append(r.name()).append(' ').append(r.statusCodes().isEmpty() ? r.errors() : r.statusCodes());
+        }
+      }
+      if (summary.length() > 0) {
+        listener.reportingEntryPublished(d, ReportEntry.from("requests", summary.toString()));
+      }
+      if (failure == null) {
+        failure = teardown;
+      }
+      return failure == null ? TestExecutionResult.successful() : TestExecutionResult.failed(failure);
+    } catch (Throwable t) {
+      return TestExecutionResult.failed(t);
+    }
+  }
+
+  static boolean isScript(Class<?> c) {
+    return c.isAnnotationPresent(VirtualUser.class) && !Modifier.isAbstract(c.getModifiers()) && !c.isInterface();
+  }
+
+  /** Resolves class selectors of {@code @VirtualUser} classes to script descriptors. */
+  private static final class ScriptResolver implements SelectorResolver {
+    @Override
+    public Resolution resolve(ClassSelector selector, Context context) {
+      Class<?> c = selector.getJavaClass();
+      if (!isScript(c)) {
+        return Resolution.unresolved();
+      }
+      return context.addToParent(parent -> Optional.of(new ScriptDescriptor(parent.getUniqueId().append("script", c.getName()), c)))
+          .map(d -> Resolution.match(Match.exact(d)))
+          .orElse(Resolution.unresolved());
+    }
+  }
+
+  /** One {@code @VirtualUser} class. */
+  static final class ScriptDescriptor extends AbstractTestDescriptor {
+    private final Class<?> scriptClass;
+
+    ScriptDescriptor(UniqueId id, Class<?> scriptClass) {
+      super(id, scriptClass.getSimpleName(), ClassSource.from(scriptClass));
+      this.scriptClass = scriptClass;
+    }
+
+    @Override
+    public Type getType() {
+      return Type.TEST;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.constellation.agent.record;
+
+import dev.constellation.agent.Console;
+import dev.constellation.agent.results.IntervalRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * All recorders of one agent, by script and request name. Bounded: past {@code maxNames}
+ * distinct request names, further names are folded into {@value #OVERFLOW_NAME} with a warning,
+ * so a script that puts ids into names cannot exhaust memory.
+ */
+public final class Recording {
+
+  /** The name that request names past the limit are recorded under. */
+  public static final String OVERFLOW_NAME = "(other names)";
+
+  private final String runId;
+  private final String region;
+  private final String agentId;
+  private final int maxNames;
+  private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
+  private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicBoolean warned = new AtomicBoolean();
+
+  /**
+   * Creates the recording of one agent.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param maxNames how many distinct request names to keep apart
+   */
+  public Recording(String runId, String region, String agentId, int maxNames) {
+    this.runId = runId;
+    this.region = region;
+    this.agentId = agentId;
+    this.maxNames = maxNames;
+  }
+
+  /**
+   * The recorder of a request name within a script.
+   *
+   * @param script the script's name
+   * @param name the request name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder http(String script, String name) {
+    Map<String, MetricRecorder> byName = http.computeIfAbsent(script, s -> new ConcurrentHashMap<>());
+    MetricRecorder r = byName.get(name);
+    if (r != null) {
+      return r;
+    }
+    if (names.get() >= maxNames) {
+      if (warned.compareAndSet(false, true)) {
+        Console.warn("more than " + maxNames + " distinct request names (the latest: \"" + name + "\"); further names are recorded as \""
+            + OVERFLOW_NAME + "\". Give requests with ids in their URL a fixed name with Request.name(...)");
+      }
+      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP));
+    }
+    return byName.computeIfAbsent(name, n -> {
+      names.incrementAndGet();
+      return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP);
+    });
+  }
+
+  /**
+   * The recorder of a script's iterations.
+   *
+   * @param script the script's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder iterations(String script) {
+    return iterations.computeIfAbsent(script, s -> new MetricRecorder(s, s, IntervalRecord.KIND_ITERATION));
+  }
+
+  /**
+   * Takes everything recorded since the previous drain as interval records.
+   *
+   * @param startMs the interval's start, epoch ms
+   * @param lengthMs the interval's length
+   * @return one record per name that saw activity
+   */
+  public synchronized List<IntervalRecord> drain(long startMs, long lengthMs) {
+    List<IntervalRecord> out = new ArrayList<>();
+    for (Map<String, MetricRecorder> byName : http.values()) {
+      for (MetricRecorder r : byName.values()) {
+        add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+      }
+    }
+    for (MetricRecorder r : iterations.values()) {
+      add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+    }
+    return out;
+  }
+
+  private static void add(List<IntervalRecord> out, IntervalRecord r) {
+    if (r != null) {
+      out.add(r);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.constellation.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+  @Test
+  void readsBackTheCommandLineItWrites() {
+    AgentConfig c = new AgentConfig("r1", "eu-west-1", 1, 3, 25, Duration.ofSeconds(90), Duration.ofSeconds(5),
+        "http://127.0.0.1:8080", List.of("a.B", "c.D"), Path.of("out"), Map.of("user", "x=y"), Duration.ofSeconds(60),
+        Duration.ofSeconds(10), Duration.ofSeconds(1), 500);
+    assertThat(AgentConfig.parse(c.toArgs().toArray(String[]::new))).isEqualTo(c);
+  }
+
+  @Test
+  void reportsEveryBadSettingWithTheCallersName() {
+    AgentConfig c = new AgentConfig("r1", "local", 0, 1, 0, Duration.ZERO, Duration.ofSeconds(1), "ftp://x", List.of(),
+        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10);
+    assertThatThrownBy(() -> c.validate(Setting::pom))
+        .hasMessageContaining("<vus> (-Dconstellation.vus) is 0; set 1 or more virtual users")
+        .hasMessageContaining("<duration> (-Dconstellation.duration) is 0ms; set a positive duration")
+        .hasMessageContaining("<baseUrl> (-Dconstellation.baseUrl) is \"ftp://x\": not an http:// or https:// URL");
+  }
+
+  @Test
+  void parsesDurationsAsUsersWriteThem() {
+    assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Durations.parse("PT2S")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(Durations.parse("1500")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+    assertThatThrownBy(() -> Durations.parse("ten seconds")).hasMessageContaining("like 30s");
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r", "--duration", "soon"}))
+        .hasMessageContaining("--duration \"soon\" is not a duration");
+  }
+}

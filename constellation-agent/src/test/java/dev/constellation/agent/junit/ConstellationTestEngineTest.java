@@ -1,0 +1,68 @@
+package dev.constellation.agent.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import dev.constellation.agent.TestTargets;
+import dev.constellation.api.Http;
+import dev.constellation.api.Iteration;
+import dev.constellation.api.VirtualUser;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+class ConstellationTestEngineTest {
+
+  @VirtualUser
+  public static class Ok {
+    private Http http;
+
+    @Iteration
+    void run() {
+      http.get("/health").expectStatus(200);
+    }
+  }
+
+  @VirtualUser
+  public static class ExpectsCreated {
+    private Http http;
+
+    @Iteration
+    void run() {
+      http.get("/health").expectStatus(201);
+    }
+  }
+
+  public static class NotAScript {
+    @Iteration
+    void run() {}
+  }
+
+  @Test
+  void reportsScriptsSkippedWithTheReasonWhenNoBaseUrlIsGiven() {
+    Events tests = EngineTestKit.engine(ConstellationTestEngine.ID).selectors(selectClass(Ok.class)).execute().testEvents();
+
+    tests.assertStatistics(s -> s.skipped(1).started(0));
+    tests.assertThatEvents().haveExactly(1, event(test("Ok"), skippedWithReason(r -> r.contains("-Dconstellation.baseUrl="))));
+  }
+
+  @Test
+  void runsEachScriptOnceAgainstTheGivenBaseUrl() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0)) {
+      Events tests = EngineTestKit.engine(ConstellationTestEngine.ID)
+          .selectors(selectClass(Ok.class), selectClass(ExpectsCreated.class), selectClass(NotAScript.class))
+          .configurationParameter(ConstellationTestEngine.BASE_URL, target.url())
+          .execute().testEvents();
+
+      tests.assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+      tests.assertThatEvents().haveExactly(1,
+          event(test("ExpectsCreated"), finishedWithFailure(message(m -> m.contains("expected status [201] but was 200")))));
+      assertThat(target.requests()).isEqualTo(2);
+    }
+  }
+}
