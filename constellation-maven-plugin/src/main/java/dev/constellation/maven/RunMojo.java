@@ -1,0 +1,356 @@
+package dev.constellation.maven;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.AgentMain;
+import dev.constellation.agent.Durations;
+import dev.constellation.agent.Setting;
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.maven.local.LocalRun;
+import dev.constellation.maven.local.LocalRunOutcome;
+import dev.constellation.maven.local.LocalRunSpec;
+import dev.constellation.maven.report.ConsoleSummary;
+import dev.constellation.maven.report.ReportWriter;
+import dev.constellation.maven.report.RunFacts;
+import dev.constellation.maven.report.RunResults;
+import dev.constellation.maven.report.ThresholdResult;
+import dev.constellation.maven.report.Thresholds;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Runs the project's {@code @VirtualUser} scripts as a load test on this machine: one agent JVM
+ * per region with the project's test classpath, live progress in the console, then
+ * {@code summary.json}, {@code junit.xml} and the report under
+ * {@code target/constellation/<runId>/}. A failed threshold fails the build after the results
+ * are written.
+ */
+@Mojo(name = "run", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresDependencyResolution = ResolutionScope.TEST,
+    threadSafe = true)
+public class RunMojo extends AbstractMojo {
+
+  /** How long virtual users start new iterations, such as {@code 30s}, {@code 5m} or {@code PT1M}. */
+  @Parameter(property = "constellation.duration", defaultValue = "30s")
+  String duration;
+
+  /** Virtual users to run (the closed model: each loops its iteration back to back). */
+  @Parameter(property = "constellation.vus", defaultValue = "10")
+  int vus;
+
+  /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
+  @Parameter(property = "constellation.baseUrl")
+  String baseUrl;
+
+  /** Script classes to run (fully qualified, comma-separated on the command line); empty runs every {@code @VirtualUser} class. */
+  @Parameter(property = "constellation.scripts")
+  List<String> scripts;
+
+  /**
+   * Pass/fail criteria, evaluated on the merged results after the run, such as {@code p(95) < 300ms},
+   * {@code error_rate < 1%}, {@code rps > 50} or {@code [GET /items/{id}] p(99) <= 1s}. A failing one fails the build.
+   */
+  @Parameter(property = "constellation.thresholds")
+  List<String> thresholds;
+
+  /** How long a running iteration may go on after the duration before it is interrupted and counted. */
+  @Parameter(property = "constellation.gracefulStop", defaultValue = "30s")
+  String gracefulStop;
+
+  /** Time limit of each request; a request that takes longer fails with error type {@code timeout}. */
+  @Parameter(property = "constellation.requestTimeout", defaultValue = "60s")
+  String requestTimeout;
+
+  /** Time limit of each TCP connect; a slower connect fails with error type {@code connect_timeout}. */
+  @Parameter(property = "constellation.connectTimeout", defaultValue = "10s")
+  String connectTimeout;
+
+  /** Values scripts read with {@code VuContext.parameter(key)}; {@code -Dconstellation.param.<key>=<value>} adds to them. */
+  @Parameter
+  Map<String, String> parameters;
+
+  /** Distinct request names kept apart; further names are recorded as one, with a warning. */
+  @Parameter(property = "constellation.maxRequestNames", defaultValue = "500")
+  int maxRequestNames;
+
+  /** How often live progress is printed while the test runs. */
+  @Parameter(property = "constellation.progressInterval", defaultValue = "5s")
+  String progressInterval;
+
+  /** How long to wait for the base URL to accept connections before starting (0s: check once and warn). */
+  @Parameter(property = "constellation.targetWait", defaultValue = "0s")
+  String targetWait;
+
+  /** The {@code java} launcher for agent JVMs; default: the one running Maven. Point it at a Java 21+ JDK for virtual threads. */
+  @Parameter(property = "constellation.jvm")
+  String jvm;
+
+  /** Extra JVM options for agent JVMs, such as {@code -Xmx2g}. */
+  @Parameter(property = "constellation.jvmArgs")
+  List<String> jvmArgs;
+
+  /** Where runs are written: one folder per run id. */
+  @Parameter(property = "constellation.outputDirectory", defaultValue = "${project.build.directory}/constellation")
+  File outputDirectory;
+
+  /** Skips the load test. */
+  @Parameter(property = "constellation.skip", defaultValue = "false")
+  boolean skip;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
+  PluginDescriptor plugin;
+
+  @Parameter(defaultValue = "${session.userProperties}", readonly = true)
+  java.util.Properties userProperties;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("constellation:run skipped (constellation.skip=true)");
+      return;
+    }
+    RunSettings settings = settings();
+    String runId = newRunId();
+    Path runDir = outputDirectory.toPath().resolve(runId);
+    Path recordsDir = runDir.resolve("records");
+    AgentConfig agent = agentFor(settings, runId, "local", recordsDir);
+    try {
+      agent.validate(Setting::pom);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException(e.getMessage());
+    }
+    checkTarget(agent.baseUrl(), settings.targetWait());
+
+    LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
+        jvmArgs == null ? List.of() : jvmArgs, classpath(), List.of(agent),
+        agent.duration().plus(agent.gracefulStop()).toMillis(), settings.progressInterval().toMillis());
+    Instant startedAt = Instant.now();
+    getLog().info("constellation run " + runId + ": " + agent.vus() + " VUs for " + Durations.format(agent.duration())
+        + (agent.baseUrl().isEmpty() ? "" : " against " + agent.baseUrl()) + " (local, 1 agent)");
+    LocalRunOutcome outcome;
+    try {
+      Files.createDirectories(runDir);
+      Progress progress = new Progress(startedAt, agent.duration().toMillis(), agent.vus());
+      outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(progress::accept);
+    } catch (IOException e) {
+      throw new MojoExecutionException("the local run could not be started or read: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MojoExecutionException("interrupted; the agents were stopped");
+    }
+    for (LocalRunOutcome.AgentExit exit : outcome.agents()) {
+      if (exit.exitCode() == AgentMain.EXIT_BAD_INPUT) {
+        throw new MojoExecutionException(exit.fatalError() != null ? exit.fatalError()
+            : "agent " + exit.agentId() + " rejected its settings; see its output above");
+      }
+    }
+    long durationMs = Duration.between(startedAt, Instant.now()).toMillis();
+    List<ThresholdResult> outcomes = report(runId, startedAt, agent, recordsDir, runDir, settings.thresholds());
+    List<String> broken = new ArrayList<>();
+    for (LocalRunOutcome.AgentExit exit : outcome.agents()) {
+      if (exit.exitCode() != 0) {
+        broken.add("agent " + exit.agentId() + " exited with code " + exit.exitCode()
+            + (exit.fatalError() == null ? "" : ": " + exit.fatalError()));
+      }
+    }
+    if (!broken.isEmpty()) {
+      throw new MojoExecutionException(String.join("\n", broken) + "\nthe results it flushed are in " + runDir);
+    }
+    List<String> failed = outcomes.stream().filter(t -> !t.passed()).map(ThresholdResult::message).toList();
+    if (!failed.isEmpty()) {
+      throw new MojoFailureException(failed.size() + " of " + outcomes.size() + " thresholds failed:\n  " + String.join("\n  ", failed)
+          + "\nresults: " + runDir.resolve("summary.json"));
+    }
+    getLog().debug("run took " + durationMs + " ms");
+  }
+
+  private List<ThresholdResult> report(String runId, Instant startedAt, AgentConfig agent, Path recordsDir, Path runDir,
+      Thresholds parsed) throws MojoExecutionException {
+    try {
+      List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(runId);
+      Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
+      regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vus(), Map.of()));
+      RunFacts facts = new RunFacts(runId, startedAt, agent.duration().toMillis(), agent.baseUrl(), regions);
+      RunResults results = RunResults.merge(records, agent.duration().toMillis());
+      List<ThresholdResult> outcomes = parsed.evaluate(results);
+      facts.write(runDir.resolve("run.json"));
+      ReportWriter.write(runDir, facts, results, outcomes);
+      for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
+        getLog().info(line);
+      }
+      getLog().info("report: " + runDir.resolve("index.html"));
+      return outcomes;
+    } catch (IOException e) {
+      throw new MojoExecutionException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);
+    }
+  }
+
+  /** Everything from the pom and -D properties, parsed; problems name the pom element and the property. */
+  RunSettings settings() throws MojoExecutionException {
+    List<String> problems = new ArrayList<>();
+    Duration d = duration(Setting.DURATION.pom(), duration, problems);
+    Duration grace = duration(Setting.GRACE.pom(), gracefulStop, problems);
+    Duration request = duration(Setting.REQUEST_TIMEOUT.pom(), requestTimeout, problems);
+    Duration connect = duration(Setting.CONNECT_TIMEOUT.pom(), connectTimeout, problems);
+    Duration progress = duration("<progressInterval> (-Dconstellation.progressInterval)", progressInterval, problems);
+    Duration wait = duration("<targetWait> (-Dconstellation.targetWait)", targetWait, problems);
+    Thresholds parsed = null;
+    try {
+      parsed = Thresholds.parse(thresholds == null ? List.of() : thresholds);
+    } catch (IllegalArgumentException e) {
+      problems.add("<thresholds> (-Dconstellation.thresholds): " + e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new MojoExecutionException(String.join("\n", problems));
+    }
+    Map<String, String> params = new LinkedHashMap<>(parameters == null ? Map.of() : parameters);
+    if (userProperties != null) {
+      for (String key : userProperties.stringPropertyNames()) {
+        if (key.startsWith("constellation.param.")) {
+          params.put(key.substring("constellation.param.".length()), userProperties.getProperty(key));
+        }
+      }
+    }
+    return new RunSettings(d, grace, request, connect, progress, wait, parsed, params);
+  }
+
+  /** Parsed settings that are not part of one agent's configuration. */
+  record RunSettings(Duration duration, Duration gracefulStop, Duration requestTimeout, Duration connectTimeout,
+      Duration progressInterval, Duration targetWait, Thresholds thresholds, Map<String, String> parameters) {}
+
+  private static Duration duration(String label, String text, List<String> problems) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(label + " \"" + text + "\" " + e.getMessage());
+      return null;
+    }
+  }
+
+  private AgentConfig agentFor(RunSettings s, String runId, String region, Path recordsDir) {
+    return new AgentConfig(runId, region, 0, 1, vus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
+        scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
+        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames);
+  }
+
+  private void checkTarget(String url, Duration wait) {
+    if (url.isEmpty()) {
+      return;
+    }
+    URI u = URI.create(url);
+    int port = u.getPort() > 0 ? u.getPort() : ("https".equals(u.getScheme()) ? 443 : 80);
+    long until = System.currentTimeMillis() + wait.toMillis();
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(u.getHost(), port), 2000);
+        return;
+      } catch (IOException e) {
+        if (System.currentTimeMillis() >= until) {
+          getLog().warn("the base URL " + url + " does not accept connections (" + e.getMessage() + "); the run goes on and counts "
+              + "the failures. Start the target first, or set <targetWait> to wait for it");
+          return;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private Path javaExecutable() throws MojoExecutionException {
+    if (jvm != null && !jvm.isBlank()) {
+      Path p = Path.of(jvm.trim());
+      if (Files.isDirectory(p)) {
+        p = p.resolve("bin").resolve("java");
+      }
+      if (!Files.isExecutable(p)) {
+        throw new MojoExecutionException("<jvm> (-Dconstellation.jvm) is \"" + jvm + "\", which is not an executable java launcher; "
+            + "give the path of bin/java of a JDK or JRE 17+, or its home directory");
+      }
+      return p;
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /** The project's test classpath, then the plugin's own jars the project does not already bring. */
+  private List<Path> classpath() throws MojoExecutionException {
+    List<Path> out = new ArrayList<>();
+    try {
+      for (String element : project.getTestClasspathElements()) {
+        out.add(Path.of(element));
+      }
+    } catch (DependencyResolutionRequiredException e) {
+      throw new MojoExecutionException("the project's test classpath could not be resolved: " + e.getMessage(), e);
+    }
+    Set<String> present = new HashSet<>();
+    for (Artifact a : project.getArtifacts()) {
+      present.add(a.getGroupId() + ":" + a.getArtifactId());
+    }
+    for (Artifact a : plugin.getArtifacts()) {
+      if (a.getFile() != null && present.add(a.getGroupId() + ":" + a.getArtifactId())) {
+        out.add(a.getFile().toPath());
+      }
+    }
+    return out;
+  }
+
+  private static String newRunId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
+        + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+  }
+
+  /** Live progress: merges the records that arrived since the last line and prints one line. */
+  private final class Progress {
+    private final Instant startedAt;
+    private final long durationMs;
+    private final int vus;
+
+    Progress(Instant startedAt, long durationMs, int vus) {
+      this.startedAt = startedAt;
+      this.durationMs = durationMs;
+      this.vus = vus;
+    }
+
+    void accept(List<IntervalRecord> fresh) {
+      if (fresh.isEmpty()) {
+        return;
+      }
+      long from = fresh.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
+      long to = fresh.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(from);
+      RunResults window = RunResults.merge(fresh, Math.max(to - from, 1));
+      getLog().info(ConsoleSummary.progressLine(Duration.between(startedAt, Instant.now()).toMillis(), durationMs, vus, window));
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.constellation.maven.local;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.AgentMain;
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.LocalDirectoryStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A run on this machine: one agent JVM per region, started with the same main class and
+ * arguments a container gets, results in the run's records directory, live progress from those
+ * records while the agents run.
+ */
+public final class LocalRun {
+
+  /** Extra time allowed past duration + graceful stop for JVM start, setup and the final flush. */
+  private static final long SLACK_MILLIS = 120_000;
+
+  private final LocalRunSpec spec;
+  private final Consumer<String> info;
+  private final Consumer<String> warn;
+
+  /**
+   * Prepares a local run.
+   *
+   * @param spec what to run
+   * @param info where agent output and progress lines go
+   * @param warn where warnings go
+   */
+  public LocalRun(LocalRunSpec spec, Consumer<String> info, Consumer<String> warn) {
+    this.spec = spec;
+    this.info = info;
+    this.warn = warn;
+  }
+
+  /**
+   * Starts the agents, reports progress, and waits for them.
+   *
+   * @param progress called every progress interval with the records that arrived since the last call
+   * @return how each agent ended
+   * @throws IOException when an agent cannot be started or the records cannot be read
+   * @throws InterruptedException when the build is interrupted (the agents are stopped first)
+   */
+  public LocalRunOutcome run(Consumer<List<IntervalRecord>> progress) throws IOException, InterruptedException {
+    Files.createDirectories(spec.recordsDir());
+    Path argFile = spec.runDir().resolve("agent-classpath.txt");
+    Files.writeString(argFile, "-cp\n\"" + String.join(java.io.File.pathSeparator, spec.classpath().stream()
+        .map(p -> p.toAbsolutePath().toString().replace("\\", "\\\\")).toList()) + "\"\n", StandardCharsets.UTF_8);
+    List<AgentProcess> agents = new ArrayList<>();
+    Thread killer = new Thread(() -> agents.forEach(a -> {
+      try {
+        a.stop(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }), "constellation-stop-agents");
+    Runtime.getRuntime().addShutdownHook(killer);
+    try {
+      for (AgentConfig agent : spec.agents()) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(spec.javaExecutable().toString());
+        cmd.addAll(spec.jvmArgs());
+        cmd.add("@" + argFile.toAbsolutePath());
+        cmd.add(AgentMain.class.getName());
+        cmd.addAll(agent.toArgs());
+        agents.add(AgentProcess.start(agent.agentId(), cmd, spec.workDir(), info, warn));
+      }
+      LocalDirectoryStore.Tail tail = new LocalDirectoryStore(spec.recordsDir()).tail();
+      long limit = System.currentTimeMillis() + spec.maxDurationMillis() + SLACK_MILLIS;
+      long nextProgress = System.currentTimeMillis() + spec.progressIntervalMillis();
+      while (agents.stream().anyMatch(AgentProcess::alive)) {
+        if (System.currentTimeMillis() > limit) {
+          warn.accept("agents still running " + (SLACK_MILLIS / 1000) + " s past duration + graceful stop; stopping them");
+          break;
+        }
+        Thread.sleep(100);
+        if (System.currentTimeMillis() >= nextProgress) {
+          progress.accept(tail.poll());
+          nextProgress += spec.progressIntervalMillis();
+        }
+      }
+      List<LocalRunOutcome.AgentExit> exits = new ArrayList<>();
+      for (AgentProcess a : agents) {
+        int code = a.alive() ? a.stop(30_000) : a.waitFor(5_000);
+        exits.add(new LocalRunOutcome.AgentExit(a.label(), code, a.fatalError()));
+      }
+      progress.accept(tail.poll());
+      return new LocalRunOutcome(exits);
+    } catch (InterruptedException e) {
+      for (AgentProcess a : agents) {
+        a.stop(10_000);
+      }
+      throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killer);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already stopping the agents
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import groovy.json.JsonSlurper
+
+def runs = new File(basedir, 'target/constellation').listFiles().findAll { it.isDirectory() }
+assert runs.size() == 1 : "expected one run folder, found ${runs}"
+def run = runs[0]
+def summary = new JsonSlurper().parse(new File(run, 'summary.json'))
+
+// The server writes its count every 50 ms; wait until it has settled.
+def countFile = new File(basedir, 'target/server-count.txt')
+long serverCount = -1
+for (int i = 0; i < 40; i++) {
+  long now = countFile.text.trim() as long
+  if (now == serverCount) break
+  serverCount = now
+  Thread.sleep(100)
+}
+
+long recorded = summary.totals.requests as long
+println "server saw ${serverCount} requests; summary.json says ${recorded}; p50 ${summary.totals.latencyMs.p50} ms"
+assert recorded > 100
+assert recorded == serverCount : "summary.json counts ${recorded} requests but the server saw ${serverCount}"
+assert (summary.totals.failures as long) == 0
+double p50 = summary.totals.latencyMs.p50 as double
+assert p50 >= 20.0 && p50 <= 25.0 : "p50 ${p50} ms should match the server's fixed 20 ms delay within a few ms"
+assert summary.requests['GET /items/{id}'].requests as long == recorded
+assert summary.regions['local'].vus == 10
+assert new File(run, 'junit.xml').text.contains('testcase')
+assert new File(run, 'index.html').length() > 1000
+def log = new File(basedir, 'build.log').text
+assert log.contains('req/s') : 'live progress lines are missing from the build log'
+return true
