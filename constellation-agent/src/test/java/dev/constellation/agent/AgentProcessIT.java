@@ -1,0 +1,86 @@
+package dev.constellation.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.api.Http;
+import dev.constellation.api.Iteration;
+import dev.constellation.api.VirtualUser;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent as the plugin and the container run it: a separate JVM, through its main class. */
+class AgentProcessIT {
+
+  @TempDir Path dir;
+
+  @VirtualUser
+  public static class Ping {
+    private Http http;
+
+    @Iteration
+    void run() {
+      http.get("/ping");
+    }
+  }
+
+  private Process start(String java, String url, String duration, Path log) throws Exception {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, AgentMain.class.getName(), "--runId", "it-run", "--vus", "20",
+        "--duration", duration, "--baseUrl", url, "--scripts", Ping.class.getName(), "--resultsDir", dir.resolve("records").toString()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static String java25() {
+    String home = System.getProperty("java25.home", "/usr/lib/jvm/temurin-25-jdk-amd64");
+    File java = new File(home, "bin/java");
+    assertThat(java.canExecute()).as("a Java 25 JDK at " + java + " for the virtual-thread path (set -Djava25.home=...)").isTrue();
+    return java.getPath();
+  }
+
+  private long recordedRequests() throws Exception {
+    return new LocalDirectoryStore(dir.resolve("records")).readRun("it-run").stream()
+        .filter(r -> r.kind().equals(IntervalRecord.KIND_HTTP)).mapToLong(IntervalRecord::count).sum();
+  }
+
+  @Test
+  void runsOnVirtualThreadsOnJava25AndRecordsEveryRequest() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 2)) {
+      Path log = dir.resolve("agent.log");
+      Process p = start(java25(), target.url(), "2s", log);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out).contains("Java 25, virtual threads");
+      assertThat(recordedRequests()).isEqualTo(target.requests()).isGreaterThan(100);
+    }
+  }
+
+  @Test
+  void flushesEverythingItRecordedWhenStoppedWithSigterm() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 2)) {
+      Path log = dir.resolve("agent.log");
+      Process p = start(java25(), target.url(), "60s", log);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (target.requests() < 500 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      long sigtermAt = System.nanoTime();
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt);
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(target.requests()).isGreaterThanOrEqualTo(500);
+      assertThat(recordedRequests()).as(out).isEqualTo(target.requests());
+      assertThat(stopMillis).as("stopped within the short SIGTERM grace").isLessThan(10_000);
+    }
+  }
+}
