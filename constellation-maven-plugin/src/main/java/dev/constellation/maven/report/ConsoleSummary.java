@@ -1,0 +1,140 @@
+package dev.constellation.maven.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The text the plugin prints: the end-of-test table and the live progress line. Plain text with
+ * aligned columns; only the threshold marks (✓/✗, each followed by PASS/FAIL so they stay
+ * readable on consoles without those glyphs) are outside ASCII.
+ *
+ * @since 0.1.0
+ */
+public final class ConsoleSummary {
+
+  private ConsoleSummary() {}
+
+  /**
+   * The end-of-test summary: run facts, a table per request name and per region (requests,
+   * failures %, req/s, p50/p95/p99/max ms), then every threshold with its measured value.
+   *
+   * @param facts what the run was
+   * @param results the merged records
+   * @param thresholds evaluated thresholds, possibly none
+   * @return lines separated by {@code \n}, ending with one
+   */
+  public static String render(RunFacts facts, RunResults results, List<ThresholdResult> thresholds) {
+    StringBuilder b = new StringBuilder();
+    b.append("Run ").append(ascii(facts.runId())).append(": ").append(Format.duration(facts.durationMs()))
+        .append(", ").append(facts.regions().size()).append(facts.regions().size() == 1 ? " region, " : " regions, ")
+        .append(facts.totalVus()).append(" VUs, ").append(facts.totalAgents()).append(facts.totalAgents() == 1 ? " agent" : " agents");
+    if (!facts.target().isEmpty()) {
+      b.append(", target ").append(ascii(facts.target()));
+    }
+    b.append('\n').append('\n');
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Request", "Requests", "Failed", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"});
+    for (Map.Entry<String, Stats> e : results.requests().entrySet()) {
+      rows.add(row(e.getKey(), e.getValue()));
+    }
+    rows.add(row("TOTAL", results.totals()));
+    table(b, rows);
+    if (results.regions().size() > 0) {
+      b.append('\n');
+      List<String[]> regionRows = new ArrayList<>();
+      regionRows.add(new String[] {"Region", "Requests", "Failed", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"});
+      results.regions().forEach((name, s) -> regionRows.add(row(name, s)));
+      table(b, regionRows);
+    }
+    if (results.iterationTotals().requests() > 0) {
+      Stats i = results.iterationTotals();
+      b.append('\n').append("Iterations: ").append(i.requests()).append(", failed ").append(i.failures())
+          .append(" (").append(Format.pct(i.errorRate())).append(")");
+      if (!i.errors().isEmpty()) {
+        b.append(": ");
+        List<String> parts = new ArrayList<>();
+        i.errors().forEach((k, v) -> parts.add(ascii(k) + " x" + v));
+        b.append(String.join(", ", parts));
+      }
+      b.append('\n');
+    }
+    if (!thresholds.isEmpty()) {
+      long failed = thresholds.stream().filter(t -> !t.passed()).count();
+      b.append('\n').append("Thresholds: ").append(thresholds.size() - failed).append(" passed, ").append(failed)
+          .append(" failed\n");
+      for (ThresholdResult t : thresholds) {
+        b.append(t.passed() ? "  \u2713 PASS  " : "  \u2717 FAIL  ").append(ascii(t.message())).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * One line of live progress, e.g.
+   * {@code elapsed 10s/30s | VUs 50 | 812.0 req/s | p95 23.1 ms | errors 0.00%}.
+   *
+   * @param elapsedMs time since the load started, ms
+   * @param durationMs planned duration, ms
+   * @param vus virtual users running
+   * @param window results of the last few seconds (rates over the window's span)
+   * @return the line, without a line break
+   */
+  public static String progressLine(long elapsedMs, long durationMs, int vus, RunResults window) {
+    Stats s = window.totals();
+    String p95 = s.latencyCount() == 0 ? "-" : Format.ms(s.p95()) + " ms";
+    return String.format(Locale.ROOT, "elapsed %s/%s | VUs %d | %.1f req/s | p95 %s | errors %s",
+        seconds(elapsedMs), seconds(durationMs), vus, s.rps(), p95, Format.pct(s.errorRate()));
+  }
+
+  private static String seconds(long ms) {
+    return Math.max(0, ms / 1000) + "s";
+  }
+
+  private static String[] row(String name, Stats s) {
+    return new String[] {ascii(name), Long.toString(s.requests()), Format.pct(s.errorRate()), Format.rate(s.rps()),
+        Format.ms(s.p50()), Format.ms(s.p95()), Format.ms(s.p99()), Format.ms(s.max())};
+  }
+
+  private static void table(StringBuilder b, List<String[]> rows) {
+    int cols = rows.get(0).length;
+    int[] width = new int[cols];
+    for (String[] r : rows) {
+      for (int i = 0; i < cols; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    width[0] = Math.min(width[0], 60);
+    for (int ri = 0; ri < rows.size(); ri++) {
+      String[] r = rows.get(ri);
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < cols; i++) {
+        String cell = r[i];
+        if (i == 0) {
+          if (cell.length() > width[0]) {
+            cell = cell.substring(0, width[0] - 3) + "...";
+          }
+          line.append(cell).append(" ".repeat(width[0] - cell.length()));
+        } else {
+          line.append("  ").append(" ".repeat(width[i] - cell.length())).append(cell);
+        }
+      }
+      b.append(line.toString().stripTrailing()).append('\n');
+      if (ri == 0) {
+        int total = width[0];
+        for (int i = 1; i < cols; i++) {
+          total += 2 + width[i];
+        }
+        b.append("-".repeat(total)).append('\n');
+      }
+    }
+  }
+
+  /** Replaces non-printable and non-ASCII characters so user text cannot break the layout. */
+  static String ascii(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return b.toString();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.constellation.maven.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What the plugin knows about a run besides its records: when it started, for how long, against
+ * what, and how many agents and virtual users each region had. Stored as {@code run.json} beside
+ * the records so a report can be rebuilt later.
+ *
+ * @param runId the run
+ * @param startedAt when the load started (the agents' common start time)
+ * @param durationMs the planned (or actual) duration of the load, ms
+ * @param target the base URL under test
+ * @param regions facts per region, by region name
+ * @since 0.1.0
+ */
+public record RunFacts(String runId, Instant startedAt, long durationMs, String target, Map<String, RegionFacts> regions) {
+
+  /** The file name facts are stored under in a run directory. */
+  public static final String FILE_NAME = "run.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public RunFacts {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(startedAt, "startedAt");
+    target = target == null ? "" : target;
+    regions = Collections.unmodifiableMap(new TreeMap<>(regions));
+  }
+
+  /**
+   * Facts of one region.
+   *
+   * @param agents agents (tasks) that ran in the region
+   * @param vus virtual users of the region, all agents together
+   * @param extra further facts shown and stored as they are (e.g. {@code startSkewMs}); values
+   *     are strings, numbers, booleans, or lists and maps of them
+   * @since 0.1.0
+   */
+  public record RegionFacts(int agents, int vus, Map<String, Object> extra) {
+    public RegionFacts {
+      extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra == null ? Map.of() : extra));
+    }
+
+    /** Facts without extras. */
+    public static RegionFacts of(int agents, int vus) {
+      return new RegionFacts(agents, vus, Map.of());
+    }
+  }
+
+  /** Total virtual users over all regions. */
+  public int totalVus() {
+    return regions.values().stream().mapToInt(RegionFacts::vus).sum();
+  }
+
+  /** Total agents over all regions. */
+  public int totalAgents() {
+    return regions.values().stream().mapToInt(RegionFacts::agents).sum();
+  }
+
+  /**
+   * Writes these facts as JSON.
+   *
+   * @param path a file, or a directory to write {@value #FILE_NAME} into
+   * @return the file written
+   * @throws IOException when it cannot be written
+   */
+  public Path write(Path path) throws IOException {
+    Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    JSON.writeValue(file.toFile(), toJson());
+    return file;
+  }
+
+  ObjectNode toJson() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("runId", runId);
+    o.put("startedAt", startedAt.toString());
+    o.put("durationMs", durationMs);
+    o.put("target", target);
+    ObjectNode rs = o.putObject("regions");
+    regions.forEach((name, f) -> {
+      ObjectNode r = rs.putObject(name);
+      r.put("agents", f.agents());
+      r.put("vus", f.vus());
+      r.set("extra", JSON.valueToTree(f.extra()));
+    });
+    return o;
+  }
+
+  /**
+   * Reads facts written by {@link #write(Path)}.
+   *
+   * @param path the file, or the run directory holding {@value #FILE_NAME}
+   * @return the facts
+   * @throws IOException when the file is missing, unreadable or not run facts
+   */
+  public static RunFacts read(Path path) throws IOException {
+    Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + " does not exist; it is written by constellation:run next to the records");
+    }
+    JsonNode o = JSON.readTree(file.toFile());
+    try {
+      String runId = required(o, "runId", file).asText();
+      Instant startedAt = Instant.parse(required(o, "startedAt", file).asText());
+      long durationMs = required(o, "durationMs", file).asLong();
+      Map<String, RegionFacts> regions = new TreeMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("regions").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode r = e.getValue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> extra = r.has("extra") ? JSON.convertValue(r.get("extra"), LinkedHashMap.class) : Map.of();
+        regions.put(e.getKey(), new RegionFacts(r.path("agents").asInt(), r.path("vus").asInt(), extra));
+      }
+      return new RunFacts(runId, startedAt, durationMs, o.path("target").asText(""), regions);
+    } catch (DateTimeParseException e) {
+      throw new IOException(file + ": startedAt is not an ISO-8601 instant: " + e.getParsedString(), e);
+    }
+  }
+
+  private static JsonNode required(JsonNode o, String field, Path file) throws IOException {
+    JsonNode v = o == null ? null : o.get(field);
+    if (v == null || v.isNull()) {
+      throw new IOException(file + " lacks the field \"" + field + "\"; is it a run.json written by constellation:run?");
+    }
+    return v;
+  }
+}

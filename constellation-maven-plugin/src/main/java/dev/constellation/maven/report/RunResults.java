@@ -1,0 +1,303 @@
+package dev.constellation.maven.report;
+
+import dev.constellation.agent.results.IntervalRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The merged results of a run (or of a window of it): totals, per region, per request name and
+ * per script, plus per-region time series. Every percentile comes from histograms merged with
+ * HdrHistogram addition, never from averaged percentiles, so merging the records of any number of
+ * agents gives exactly the percentiles of one histogram fed every value. Immutable.
+ *
+ * <p>Records of kind {@code http} make the request statistics, records of kind {@code iteration}
+ * the iteration statistics; other kinds are ignored (a newer agent may add some).
+ *
+ * @since 0.1.0
+ */
+public final class RunResults {
+
+  /** Longest span kept at one-second resolution; longer runs get coarser (still exact) steps. */
+  static final long MAX_POINTS = 7200;
+
+  private final long startMs;
+  private final long endMs;
+  private final long durationMs;
+  private final long seriesStepMs;
+  private final Stats totals;
+  private final Map<String, Stats> regions;
+  private final Map<String, Stats> requests;
+  private final Stats iterationTotals;
+  private final Map<String, Stats> iterations;
+  private final Map<String, Stats> regionIterations;
+  private final Map<String, List<SeriesPoint>> series;
+  private final List<SeriesPoint> totalSeries;
+
+  private RunResults(Builder b) {
+    this.startMs = b.startMs;
+    this.endMs = b.endMs;
+    this.durationMs = b.durationMs;
+    this.seriesStepMs = b.stepMs;
+    this.totals = b.totals;
+    this.regions = Collections.unmodifiableMap(b.regions);
+    this.requests = Collections.unmodifiableMap(b.requests);
+    this.iterationTotals = b.iterationTotals;
+    this.iterations = Collections.unmodifiableMap(b.iterations);
+    this.regionIterations = Collections.unmodifiableMap(b.regionIterations);
+    Map<String, List<SeriesPoint>> s = new TreeMap<>();
+    b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
+    this.series = Collections.unmodifiableMap(s);
+    this.totalSeries = List.copyOf(b.totalSeries);
+  }
+
+  /**
+   * Merges interval records; the run's duration is the span from the earliest interval start to
+   * the latest interval end.
+   *
+   * @param records records of one run (any number of regions, agents, scripts and names)
+   * @return the merged results
+   * @throws IllegalArgumentException when a record's histogram is damaged
+   */
+  public static RunResults merge(Collection<IntervalRecord> records) {
+    return merge(records, -1);
+  }
+
+  /**
+   * Merges interval records, computing rates over an explicit duration.
+   *
+   * @param records records of one run (any number of regions, agents, scripts and names)
+   * @param durationMs the run's duration in ms used for requests per second; zero or negative
+   *     means the span of the records
+   * @return the merged results
+   * @throws IllegalArgumentException when a record's histogram is damaged
+   */
+  public static RunResults merge(Collection<IntervalRecord> records, long durationMs) {
+    IntervalRecord[] sorted = records.toArray(new IntervalRecord[0]);
+    Arrays.sort(sorted, Comparator.comparingLong(IntervalRecord::startMs));
+    Builder b = new Builder();
+    if (sorted.length == 0) {
+      b.durationMs = Math.max(0, durationMs);
+      b.stepMs = 1000;
+      return b.finish();
+    }
+    b.startMs = sorted[0].startMs();
+    long end = Long.MIN_VALUE;
+    for (IntervalRecord r : sorted) {
+      end = Math.max(end, r.startMs() + Math.max(0, r.lengthMs()));
+    }
+    b.endMs = end;
+    b.durationMs = durationMs > 0 ? durationMs : end - b.startMs;
+    long span = end - b.startMs;
+    b.stepMs = Math.max(1000, ceilDiv(ceilDiv(span, MAX_POINTS), 1000) * 1000);
+    long base = Math.floorDiv(b.startMs, 1000) * 1000;
+
+    HistogramAdder adder = new HistogramAdder();
+    long currentBucket = Long.MIN_VALUE;
+    for (IntervalRecord r : sorted) {
+      long bucket = base + Math.floorDiv(r.startMs() - base, b.stepMs) * b.stepMs;
+      if (bucket != currentBucket) {
+        b.flushBucket(currentBucket);
+        currentBucket = bucket;
+      }
+      try {
+        if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
+          Accumulator region = b.regionAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+          Accumulator name = b.nameAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+          Accumulator step = b.stepAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+          region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+          name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+          step.count += r.count();
+          step.failures += r.failures();
+          adder.addTo(r.histogram(), region.histogram, name.histogram, step.histogram);
+        } else if (IntervalRecord.KIND_ITERATION.equals(r.kind())) {
+          Accumulator script = b.scriptAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+          Accumulator region = b.regionIterAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+          script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+          region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+          adder.addTo(r.histogram(), script.histogram, region.histogram);
+        }
+      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        throw new IllegalArgumentException("damaged histogram in record " + r.runId() + "/" + r.region() + "/" + r.agentId()
+            + "/" + r.name() + "@" + r.startMs() + ": " + e.getMessage(), e);
+      }
+    }
+    b.flushBucket(currentBucket);
+    return b.finish();
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /** Epoch ms of the earliest interval start; 0 when there were no records. */
+  public long startMs() {
+    return startMs;
+  }
+
+  /** Epoch ms of the latest interval end; 0 when there were no records. */
+  public long endMs() {
+    return endMs;
+  }
+
+  /** The duration rates are computed over, ms. */
+  public long durationMs() {
+    return durationMs;
+  }
+
+  /** Width of one time-series step, ms: 1000, or more for runs longer than two hours. */
+  public long seriesStepMs() {
+    return seriesStepMs;
+  }
+
+  /** Whether no request and no iteration was recorded. */
+  public boolean isEmpty() {
+    return totals.requests() == 0 && iterationTotals.requests() == 0;
+  }
+
+  /** All requests of the run. */
+  public Stats totals() {
+    return totals;
+  }
+
+  /** Requests per region, sorted by region. */
+  public Map<String, Stats> regions() {
+    return regions;
+  }
+
+  /** Requests of one region, if it recorded any. */
+  public Optional<Stats> region(String region) {
+    return Optional.ofNullable(regions.get(region));
+  }
+
+  /** Requests per request name (all regions), sorted by name. */
+  public Map<String, Stats> requests() {
+    return requests;
+  }
+
+  /** Requests of one name, if it was recorded. */
+  public Optional<Stats> request(String name) {
+    return Optional.ofNullable(requests.get(name));
+  }
+
+  /** All iterations of the run. */
+  public Stats iterationTotals() {
+    return iterationTotals;
+  }
+
+  /** Iterations per script, sorted by script name. */
+  public Map<String, Stats> iterations() {
+    return iterations;
+  }
+
+  /** Iterations per region, sorted by region. */
+  public Map<String, Stats> regionIterations() {
+    return regionIterations;
+  }
+
+  /** Count per HTTP status code over the whole run. */
+  public Map<String, Long> statusCodes() {
+    return totals.statusCodes();
+  }
+
+  /** Count per transport error type over the whole run. */
+  public Map<String, Long> errors() {
+    return totals.errors();
+  }
+
+  /** Per-region request time series, one point per step that had records, in time order. */
+  public Map<String, List<SeriesPoint>> series() {
+    return series;
+  }
+
+  /** The time series of all regions together. */
+  public List<SeriesPoint> totalSeries() {
+    return totalSeries;
+  }
+
+  /** Working state of one merge. */
+  private static final class Builder {
+    long startMs;
+    long endMs;
+    long durationMs;
+    long stepMs;
+    final Map<String, Accumulator> regionAcc = new TreeMap<>();
+    final Map<String, Accumulator> nameAcc = new TreeMap<>();
+    final Map<String, Accumulator> scriptAcc = new TreeMap<>();
+    final Map<String, Accumulator> regionIterAcc = new TreeMap<>();
+    final Map<String, Accumulator> stepAcc = new HashMap<>();
+    final Accumulator stepTotal = new Accumulator();
+    final Map<String, List<SeriesPoint>> series = new HashMap<>();
+    final List<SeriesPoint> totalSeries = new ArrayList<>();
+    Stats totals;
+    Map<String, Stats> regions;
+    Map<String, Stats> requests;
+    Stats iterationTotals;
+    Map<String, Stats> iterations;
+    Map<String, Stats> regionIterations;
+
+    void flushBucket(long bucket) {
+      if (bucket == Long.MIN_VALUE) {
+        return;
+      }
+      boolean any = false;
+      for (Map.Entry<String, Accumulator> e : stepAcc.entrySet()) {
+        Accumulator a = e.getValue();
+        if (a.count == 0 && a.histogram.getTotalCount() == 0) {
+          continue;
+        }
+        any = true;
+        series.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(point(bucket, a));
+        stepTotal.count += a.count;
+        stepTotal.failures += a.failures;
+        stepTotal.histogram.add(a.histogram);
+        a.histogram.reset();
+        a.count = 0;
+        a.failures = 0;
+      }
+      if (any) {
+        totalSeries.add(point(bucket, stepTotal));
+      }
+      stepTotal.histogram.reset();
+      stepTotal.count = 0;
+      stepTotal.failures = 0;
+    }
+
+    SeriesPoint point(long bucket, Accumulator a) {
+      var h = a.histogram;
+      return new SeriesPoint(bucket, a.count, a.failures, a.count * 1000.0 / stepMs,
+          Stats.microsToMs(h.getValueAtPercentile(50)), Stats.microsToMs(h.getValueAtPercentile(95)),
+          Stats.microsToMs(h.getValueAtPercentile(99)));
+    }
+
+    RunResults finish() {
+      double seconds = durationMs / 1000.0;
+      Accumulator all = new Accumulator();
+      regions = new TreeMap<>();
+      regionAcc.forEach((k, a) -> {
+        all.add(a);
+        regions.put(k, a.toStats(seconds));
+      });
+      totals = all.toStats(seconds);
+      requests = new TreeMap<>();
+      nameAcc.forEach((k, a) -> requests.put(k, a.toStats(seconds)));
+      Accumulator allIterations = new Accumulator();
+      iterations = new TreeMap<>();
+      scriptAcc.forEach((k, a) -> iterations.put(k, a.toStats(seconds)));
+      regionIterations = new TreeMap<>();
+      regionIterAcc.forEach((k, a) -> {
+        allIterations.add(a);
+        regionIterations.put(k, a.toStats(seconds));
+      });
+      iterationTotals = allIterations.toStats(seconds);
+      return new RunResults(this);
+    }
+  }
+}

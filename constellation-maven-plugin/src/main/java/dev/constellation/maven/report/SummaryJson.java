@@ -1,0 +1,136 @@
+package dev.constellation.maven.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Builds summary.json, whose keys are a contract (see docs/report.md): extend, never rename. */
+final class SummaryJson {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private SummaryJson() {}
+
+  static ObjectNode build(RunFacts facts, RunResults results, List<ThresholdResult> thresholds, Baseline baseline) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("runId", facts.runId());
+    o.put("startedAt", facts.startedAt().toString());
+    o.put("durationMs", facts.durationMs());
+    o.put("target", facts.target());
+    o.put("passed", thresholds.stream().allMatch(ThresholdResult::passed));
+    o.set("totals", stats(results.totals()));
+    ObjectNode regions = o.putObject("regions");
+    TreeSet<String> names = new TreeSet<>(facts.regions().keySet());
+    names.addAll(results.regions().keySet());
+    for (String name : names) {
+      Stats s = results.regions().get(name);
+      ObjectNode r = s == null ? stats(RunResults.merge(List.of()).totals()) : stats(s);
+      RunFacts.RegionFacts f = facts.regions().get(name);
+      r.put("agents", f == null ? 0 : f.agents());
+      r.put("vus", f == null ? 0 : f.vus());
+      if (f != null) {
+        f.extra().forEach((k, v) -> {
+          if (!r.has(k)) {
+            r.set(k, JSON.valueToTree(v));
+          }
+        });
+      }
+      Stats it = results.regionIterations().get(name);
+      if (it != null) {
+        r.put("iterations", it.requests());
+        r.put("iterationFailures", it.failures());
+      }
+      regions.set(name, r);
+    }
+    ObjectNode requests = o.putObject("requests");
+    results.requests().forEach((name, s) -> {
+      ObjectNode r = stats(s);
+      r.set("statusCodes", counts(s.statusCodes()));
+      r.set("errors", counts(s.errors()));
+      requests.set(name, r);
+    });
+    ObjectNode iterations = o.putObject("iterations");
+    results.iterations().forEach((name, s) -> {
+      ObjectNode r = stats(s);
+      r.set("errors", counts(s.errors()));
+      iterations.set(name, r);
+    });
+    o.set("errors", counts(results.errors()));
+    o.set("statusCodes", counts(results.statusCodes()));
+    o.set("iterationErrors", counts(results.iterationTotals().errors()));
+    ArrayNode ts = o.putArray("thresholds");
+    for (ThresholdResult t : thresholds) {
+      ObjectNode n = ts.addObject();
+      n.put("expression", t.expression());
+      number(n, "actual", t.actual());
+      n.put("passed", t.passed());
+      n.put("scope", t.scope());
+      n.put("metric", t.metric());
+      n.put("unit", t.unit());
+      n.put("message", t.message());
+    }
+    if (baseline != null) {
+      o.set("baseline", baseline(baseline, results));
+    }
+    return o;
+  }
+
+  static ObjectNode stats(Stats s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("requests", s.requests());
+    n.put("failures", s.failures());
+    n.put("errorRate", Format.round3(s.errorRate() * 1e3) / 1e3);
+    n.put("rps", Format.round3(s.rps()));
+    n.put("bytes", s.bytes());
+    ObjectNode l = n.putObject("latencyMs");
+    l.put("p50", s.p50());
+    l.put("p90", s.p90());
+    l.put("p95", s.p95());
+    l.put("p99", s.p99());
+    l.put("max", s.max());
+    l.put("mean", Format.round3(s.mean()));
+    l.put("min", s.min());
+    return n;
+  }
+
+  private static ObjectNode counts(Map<String, Long> counts) {
+    ObjectNode n = JSON.createObjectNode();
+    counts.forEach(n::put);
+    return n;
+  }
+
+  private static void number(ObjectNode n, String field, double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      n.putNull(field);
+    } else {
+      n.put(field, Format.round3(v));
+    }
+  }
+
+  private static ObjectNode baseline(Baseline baseline, RunResults results) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("source", baseline.source());
+    b.put("runId", baseline.runId());
+    b.set("totals", delta(baseline.totalsDelta(results)));
+    ObjectNode req = b.putObject("requests");
+    baseline.compare(results).forEach((name, d) -> req.set(name, delta(d)));
+    return b;
+  }
+
+  private static ObjectNode delta(Baseline.Delta d) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("status", d.status());
+    number(n, "p95", d.now() == null ? Double.NaN : d.now().p95());
+    number(n, "baselineP95", d.before() == null ? Double.NaN : d.before().p95());
+    number(n, "p95DeltaMs", d.p95DeltaMs());
+    number(n, "p95DeltaPct", d.p95DeltaPct());
+    number(n, "rps", d.now() == null ? Double.NaN : d.now().rps());
+    number(n, "baselineRps", d.before() == null ? Double.NaN : d.before().rps());
+    number(n, "rpsDelta", d.rpsDelta());
+    number(n, "rpsDeltaPct", d.rpsDeltaPct());
+    return n;
+  }
+}
