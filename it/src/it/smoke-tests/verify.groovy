@@ -1,3 +1,4 @@
+import groovy.xml.XmlSlurper
 def suite(String mode) {
   def dir = new File(basedir, "target/surefire-reports-${mode}")
   def files = dir.listFiles().findAll { it.name.startsWith('TEST-') && it.name.endsWith('.xml') }

@@ -1,3 +1,4 @@
+import groovy.xml.XmlSlurper
 import groovy.json.JsonSlurper
 
 def run = new File(basedir, 'target/constellation').listFiles().find { it.isDirectory() }

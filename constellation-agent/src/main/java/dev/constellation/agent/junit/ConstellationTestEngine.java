@@ -78,19 +78,23 @@ public final class ConstellationTestEngine implements TestEngine {
       if (!(child instanceof ScriptDescriptor script)) {
         continue;
       }
+      listener.executionStarted(script);
+      SmokeRunDescriptor run = script.smokeRun();
       if (baseUrl.isEmpty()) {
-        listener.executionSkipped(script, "no base URL for the smoke run: scripts are only run once against an address you name; "
+        listener.executionSkipped(run, "no base URL for the smoke run: scripts are only run once against an address you name; "
             + "set -D" + BASE_URL + "=http://host:port (or the JUnit configuration parameter " + BASE_URL + ") to run each "
             + "@VirtualUser once");
-        continue;
+      } else {
+        listener.executionStarted(run);
+        listener.executionFinished(run, smokeRun(script, baseUrl.get(), listener));
       }
-      listener.executionStarted(script);
-      listener.executionFinished(script, smokeRun(script, baseUrl.get(), listener));
+      listener.executionFinished(script, TestExecutionResult.successful());
     }
     listener.executionFinished(root, TestExecutionResult.successful());
   }
 
   private static TestExecutionResult smokeRun(ScriptDescriptor d, String baseUrl, EngineExecutionListener listener) {
+    TestDescriptor test = d.smokeRun();
     String problem = AgentConfig.checkBaseUrl(baseUrl);
     if (problem != null) {
       return TestExecutionResult.failed(new IllegalArgumentException(BASE_URL + " is \"" + baseUrl + "\": " + problem));
@@ -117,7 +121,7 @@ public final class ConstellationTestEngine implements TestEngine {
         }
       }
       if (summary.length() > 0) {
-        listener.reportingEntryPublished(d, ReportEntry.from("requests", summary.toString()));
+        listener.reportingEntryPublished(test, ReportEntry.from("requests", summary.toString()));
       }
       if (failure == null) {
         failure = teardown;
@@ -146,13 +150,30 @@ public final class ConstellationTestEngine implements TestEngine {
     }
   }
 
-  /** One {@code @VirtualUser} class. */
+  /** One {@code @VirtualUser} class: a container, as build tools report tests per class. */
   static final class ScriptDescriptor extends AbstractTestDescriptor {
     private final Class<?> scriptClass;
 
     ScriptDescriptor(UniqueId id, Class<?> scriptClass) {
       super(id, scriptClass.getSimpleName(), ClassSource.from(scriptClass));
       this.scriptClass = scriptClass;
+      addChild(new SmokeRunDescriptor(id.append("smoke-run", "once"), scriptClass));
+    }
+
+    SmokeRunDescriptor smokeRun() {
+      return (SmokeRunDescriptor) getChildren().iterator().next();
+    }
+
+    @Override
+    public Type getType() {
+      return Type.CONTAINER;
+    }
+  }
+
+  /** The single test of a script: one VU, one iteration. */
+  static final class SmokeRunDescriptor extends AbstractTestDescriptor {
+    SmokeRunDescriptor(UniqueId id, Class<?> scriptClass) {
+      super(id, "one iteration", ClassSource.from(scriptClass));
     }
 
     @Override

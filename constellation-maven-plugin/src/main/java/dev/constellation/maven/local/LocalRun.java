@@ -90,7 +90,6 @@ public final class LocalRun {
         int code = a.alive() ? a.stop(30_000) : a.waitFor(5_000);
         exits.add(new LocalRunOutcome.AgentExit(a.label(), code, a.fatalError()));
       }
-      progress.accept(tail.poll());
       return new LocalRunOutcome(exits);
     } catch (InterruptedException e) {
       for (AgentProcess a : agents) {
