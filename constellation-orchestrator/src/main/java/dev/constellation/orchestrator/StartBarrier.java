@@ -170,7 +170,8 @@ public final class StartBarrier {
         Thread.onSpinWait();
       }
     }
-    return new Start(startAt, clock.instant());
+    Instant woke = clock.instant(); // read before 'new Start' can load a class
+    return new Start(startAt, woke);
   }
 
   private static long jitter(long nanos) {
