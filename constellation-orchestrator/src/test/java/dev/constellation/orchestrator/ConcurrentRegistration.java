@@ -37,15 +37,22 @@ public final class ConcurrentRegistration {
         }
         orchestrator.reset(new RunSetup(runId, expected, 3_000, 60_000));
         CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch registered = new CountDownLatch(agents);
         List<Future<Long>> observed = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
           String region = regions[i % regions.length];
           String agentId = "agent-" + i;
           observed.add(pool.submit(() -> {
             gate.await();
-            RunStatus s = orchestrator.register(runId, region, agentId);
-            while (s.state() == RunState.WAITING) {
-              Thread.sleep(5);
+            RunStatus s;
+            try {
+              s = orchestrator.register(runId, region, agentId);
+            } finally {
+              registered.countDown();
+            }
+            if (s.state() == RunState.WAITING) {
+              // Poll once everyone registered: the last registrant fixed the start before answering.
+              registered.await();
               s = orchestrator.init(runId);
             }
             assertThat(s.state()).isEqualTo(RunState.STARTED);

@@ -56,8 +56,8 @@ public final class HttpOrchestratorClient extends JsonOrchestratorClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new OrchestratorException(OrchestratorException.UNREACHABLE,
-          "cannot reach the orchestrator at " + url + " (" + e + "); check that it is running and"
-              + " that this is its address", e);
+          "cannot reach the orchestrator at " + url + " (" + describe(e) + "); check that it is"
+              + " running and that this is its address", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OrchestratorException(OrchestratorException.UNREACHABLE,
@@ -69,6 +69,18 @@ public final class HttpOrchestratorClient extends JsonOrchestratorClient {
               + abbreviate(response.body()) + "; check that this is the orchestrator's address");
     }
     return response.body();
+  }
+
+  /** The first message along the cause chain; the JDK client often throws a bare ConnectException. */
+  private static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return e instanceof java.net.ConnectException
+        ? "ConnectException: nothing accepted the connection"
+        : e.getClass().getSimpleName();
   }
 
   private static String abbreviate(String s) {

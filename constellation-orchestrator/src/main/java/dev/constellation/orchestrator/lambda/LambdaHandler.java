@@ -8,6 +8,7 @@ import dev.constellation.orchestrator.dynamodb.DynamoDbRunStateStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * The orchestrator as an AWS Lambda function: the invocation payload is the action JSON, the
@@ -30,12 +32,14 @@ public final class LambdaHandler implements RequestStreamHandler {
   public static final String TABLE_ENV = "CONSTELLATION_TABLE";
   /** Environment variable naming the table's region (set by Lambda itself). */
   public static final String REGION_ENV = "AWS_REGION";
+  /** Optional environment variable: a DynamoDB endpoint URL replacing AWS's (for stand-ins). */
+  public static final String ENDPOINT_ENV = "CONSTELLATION_DYNAMODB_ENDPOINT";
 
   private final OrchestratorActions actions;
 
   /** The handler Lambda instantiates: table and region from the environment. */
   public LambdaHandler() {
-    this(System.getenv(), LambdaHandler::defaultClient);
+    this(System.getenv(), region -> defaultClient(region, System.getenv(ENDPOINT_ENV)));
   }
 
   LambdaHandler(Map<String, String> env, Function<Region, DynamoDbClient> clients) {
@@ -53,11 +57,14 @@ public final class LambdaHandler implements RequestStreamHandler {
     this.actions = new OrchestratorActions(new Orchestrator(store, Clock.systemUTC()));
   }
 
-  private static DynamoDbClient defaultClient(Region region) {
-    return DynamoDbClient.builder()
+  private static DynamoDbClient defaultClient(Region region, String endpoint) {
+    DynamoDbClientBuilder builder = DynamoDbClient.builder()
         .region(region)
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+        .httpClient(UrlConnectionHttpClient.create());
+    if (endpoint != null && !endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
   }
 
   @Override
