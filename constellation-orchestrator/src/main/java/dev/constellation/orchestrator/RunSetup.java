@@ -1,5 +1,6 @@
 package dev.constellation.orchestrator;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,7 +24,7 @@ public record RunSetup(
 
   /** Copies the expected map, sorted by region. */
   public RunSetup {
-    expected = java.util.Collections.unmodifiableMap(new TreeMap<>(expected));
+    expected = Collections.unmodifiableMap(new TreeMap<>(expected));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.constellation.orchestrator;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +21,7 @@ public record RunStatus(
 
   /** Copies the regions, sorted by name. */
   public RunStatus {
-    regions = java.util.Collections.unmodifiableMap(new TreeMap<>(regions));
+    regions = Collections.unmodifiableMap(new TreeMap<>(regions));
   }
 
   /** The start state an agent needs. */
