@@ -32,11 +32,13 @@ public final class InMemoryRunStateStore implements RunStateStore {
 
   @Override
   public Optional<RunRecord> addReady(
-      String runId, String region, String agentId, int regionCap, long now) {
+      String runId, String region, String agentId, long now) {
     boolean[] applied = {false};
     RunRecord after = runs.computeIfPresent(runId, (id, r) -> {
       String member = RunRecord.member(region, agentId);
-      boolean fits = r.ready().contains(member) || RunRecord.countIn(r.ready(), region) < regionCap;
+      Integer cap = r.expected().get(region);
+      boolean fits = cap != null
+          && (r.ready().contains(member) || RunRecord.countIn(r.ready(), region) < cap);
       if (r.state() != RunState.WAITING || r.deadline() <= now || !fits) {
         return r;
       }

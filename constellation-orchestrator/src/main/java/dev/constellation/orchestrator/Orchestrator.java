@@ -87,14 +87,12 @@ public final class Orchestrator {
     checkRegion(region);
     checkId("agentId", agentId);
     String member = RunRecord.member(region, agentId);
-    RunRecord run = load(runId);
-    int cap = regionCap(run, region);
     long now = clock.millis();
+    // The happy path is one conditional write; only a refused one reads the run to say why.
+    Optional<RunRecord> after = store.addReady(runId, region, agentId, now);
+    RunRecord run = after.isPresent() ? after.get() : load(runId);
+    int cap = regionCap(run, region);
     run = settle(run, now);
-    if (run.state() == RunState.WAITING && !run.ready().contains(member)) {
-      Optional<RunRecord> after = store.addReady(runId, region, agentId, cap, now);
-      run = settle(after.isPresent() ? after.get() : load(runId), now);
-    }
     if (run.ready().contains(member) || run.state() == RunState.ABORTED) {
       return run.toStatus(clock.millis());
     }

@@ -29,17 +29,17 @@ public interface RunStateStore {
 
   /**
    * Adds {@code region#agentId} to the ready set if, atomically: the run is {@code WAITING}, its
-   * deadline is after {@code now}, and the region has fewer than {@code regionCap} registered
-   * agents or already has this one. Adding an agent twice changes nothing.
+   * deadline is after {@code now}, it expects agents in the region, and the region has fewer
+   * registered agents than it expects or already has this one. Adding an agent twice changes
+   * nothing.
    *
    * @param runId the run
    * @param region the agent's region
    * @param agentId the agent
-   * @param regionCap agents the region expects
    * @param now the caller's clock, epoch ms
    * @return the run after the update, empty when the condition did not hold (or no such run)
    */
-  Optional<RunRecord> addReady(String runId, String region, String agentId, int regionCap, long now);
+  Optional<RunRecord> addReady(String runId, String region, String agentId, long now);
 
   /**
    * Sets the start time and {@code STARTED} if, atomically: the run is {@code WAITING}, has no

@@ -31,8 +31,8 @@ public class CountingStore implements RunStateStore {
   }
 
   @Override
-  public Optional<RunRecord> addReady(String runId, String region, String agentId, int cap, long now) {
-    return delegate.addReady(runId, region, agentId, cap, now);
+  public Optional<RunRecord> addReady(String runId, String region, String agentId, long now) {
+    return delegate.addReady(runId, region, agentId, now);
   }
 
   @Override

@@ -110,7 +110,7 @@ class OrchestratorTest {
   void startsARunWhoseAgentsAllRegisteredEvenWhenFirstPolledAfterTheDeadline() throws Exception {
     reset(Map.of("us-east-1", 1));
     // A registrant that crashed between its registration and the start decision.
-    store.addReady("r1", "us-east-1", "a", 1, clock.millis());
+    store.addReady("r1", "us-east-1", "a", clock.millis());
     clock.advance(120_000);
 
     RunStatus polled = orchestrator.init("r1");

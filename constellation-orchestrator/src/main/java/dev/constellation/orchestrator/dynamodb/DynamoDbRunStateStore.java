@@ -113,19 +113,19 @@ public final class DynamoDbRunStateStore implements RunStateStore {
 
   @Override
   public Optional<RunRecord> addReady(
-      String runId, String region, String agentId, int regionCap, long now) {
+      String runId, String region, String agentId, long now) {
     return update(UpdateItemRequest.builder()
         .updateExpression("SET #lastAt = :now ADD #ready :me, #rr :agent")
-        .conditionExpression("#state = :waiting AND #deadline > :now AND"
-            + " (attribute_not_exists(#rr) OR size(#rr) < :cap OR contains(#rr, :agentId))")
+        .conditionExpression("#state = :waiting AND #deadline > :now AND attribute_exists(#ebr.#r)"
+            + " AND (attribute_not_exists(#rr) OR size(#rr) < #ebr.#r OR contains(#rr, :agentId))")
         .expressionAttributeNames(Map.of("#lastAt", "lastAt", "#ready", "ready",
-            "#rr", "ready@" + region, "#state", "state", "#deadline", "deadline"))
+            "#rr", "ready@" + region, "#state", "state", "#deadline", "deadline",
+            "#ebr", "expectedByRegion", "#r", region))
         .expressionAttributeValues(Map.of(
             ":now", n(now),
             ":me", AttributeValue.fromSs(List.of(RunRecord.member(region, agentId))),
             ":agent", AttributeValue.fromSs(List.of(agentId)),
             ":agentId", s(agentId),
-            ":cap", n(regionCap),
             ":waiting", s(RunState.WAITING.name()))), runId);
   }
 

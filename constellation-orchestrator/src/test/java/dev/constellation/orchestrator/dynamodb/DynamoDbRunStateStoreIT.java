@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class DynamoDbRunStateStoreIT {
 
@@ -107,6 +108,13 @@ class DynamoDbRunStateStoreIT {
     assertThatThrownBy(() -> orchestrator.end("cap-1", "us-east-1", "extra", Map.of()))
         .isInstanceOfSatisfying(OrchestratorException.class, e ->
             assertThat(e.code()).isEqualTo(OrchestratorException.NOT_REGISTERED));
+    assertThatThrownBy(() -> orchestrator.register("cap-1", "us-west-9", "a"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.UNKNOWN_REGION));
+    assertThat(dynamo.getItem(b -> b.tableName("constellation-runs").consistentRead(true)
+        .key(Map.of("runId", AttributeValue.fromS("cap-1")))).item())
+        .doesNotContainKey("ready@us-west-9")
+        .containsKey("ready@us-east-1");
     assertThat(orchestrator.init("cap-1").state()).isEqualTo(RunState.WAITING);
     assertThat(orchestrator.register("cap-1", "us-east-1", "a").registered()).isEqualTo(1);
   }
