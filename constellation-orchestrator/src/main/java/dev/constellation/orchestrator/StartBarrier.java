@@ -24,7 +24,7 @@ public final class StartBarrier {
 
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final long COARSE_SLEEP_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** Refusals that no retry can change. */
   private static final Set<String> PERMANENT = Set.of(OrchestratorException.BAD_REQUEST,
       OrchestratorException.UNKNOWN_ACTION, OrchestratorException.UNKNOWN_REGION,
