@@ -1,0 +1,56 @@
+package dev.constellation.orchestrator;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wraps a store and counts, per run, the start times it actually wrote. */
+public class CountingStore implements RunStateStore {
+
+  private final RunStateStore delegate;
+  private final Map<String, AtomicInteger> startsWritten = new ConcurrentHashMap<>();
+
+  public CountingStore(RunStateStore delegate) {
+    this.delegate = delegate;
+  }
+
+  public int startsWritten(String runId) {
+    AtomicInteger n = startsWritten.get(runId);
+    return n == null ? 0 : n.get();
+  }
+
+  @Override
+  public void put(RunRecord fresh) {
+    delegate.put(fresh);
+  }
+
+  @Override
+  public Optional<RunRecord> get(String runId) {
+    return delegate.get(runId);
+  }
+
+  @Override
+  public Optional<RunRecord> addReady(String runId, String region, String agentId, long now) {
+    return delegate.addReady(runId, region, agentId, now);
+  }
+
+  @Override
+  public boolean tryStart(String runId, long startAt) {
+    boolean won = delegate.tryStart(runId, startAt);
+    if (won) {
+      startsWritten.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
+    }
+    return won;
+  }
+
+  @Override
+  public boolean tryAbort(String runId, long now) {
+    return delegate.tryAbort(runId, now);
+  }
+
+  @Override
+  public Optional<RunRecord> addDone(String runId, String region, String agentId, Map<String, Long> summary) {
+    return delegate.addDone(runId, region, agentId, summary);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.constellation.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class StartBarrierTest {
+
+  private final OrchestratorActions actions = new OrchestratorActions(
+      new Orchestrator(new InMemoryRunStateStore(), Clock.systemUTC()));
+  private final InProcessClient client = new InProcessClient(actions);
+
+  /** Fails the first {@code failures} polls as an unreachable orchestrator would. */
+  private static final class FlakyClient extends InProcessClient {
+    private final AtomicInteger failuresLeft;
+    private final AtomicInteger polls = new AtomicInteger();
+
+    FlakyClient(OrchestratorActions actions, int failures) {
+      super(actions);
+      this.failuresLeft = new AtomicInteger(failures);
+    }
+
+    @Override
+    public StartState poll(String runId) throws OrchestratorException {
+      polls.incrementAndGet();
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new OrchestratorException(OrchestratorException.UNREACHABLE, "connection reset");
+      }
+      return super.poll(runId);
+    }
+  }
+
+  @Test
+  void wakesEveryAgentWithinMillisecondsOfTheStartTime() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 2, "eu-central-1", 2), 400, 10_000));
+    ExecutorService agents = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<StartBarrier.Start>> starts = new ArrayList<>();
+      String[][] who = {{"us-east-1", "a"}, {"us-east-1", "b"}, {"eu-central-1", "c"},
+          {"eu-central-1", "d"}};
+      for (String[] agent : who) {
+        starts.add(agents.submit(() -> new StartBarrier(client, Duration.ofMillis(50),
+            Duration.ofSeconds(10)).await("r1", agent[0], agent[1])));
+      }
+      starts.get(0).get(10, TimeUnit.SECONDS);
+      long startAt = client.poll("r1").startAt();
+      assertThat(startAt).isPositive();
+      for (Future<StartBarrier.Start> f : starts) {
+        StartBarrier.Start start = f.get(10, TimeUnit.SECONDS);
+        long skewMicros = start.lateness().toNanos() / 1_000;
+        System.out.printf("StartBarrier wake-up skew: %d us after startAt%n", skewMicros);
+        assertThat(start.startAt()).isEqualTo(startAt);
+        assertThat(start.lateness()).isBetween(Duration.ZERO, Duration.ofMillis(30));
+      }
+    } finally {
+      agents.shutdownNow();
+    }
+  }
+
+  @Test
+  void throwsAbortedAndNeverStartsWhenAnAgentMissesTheDeadline() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 2), 100, 300));
+    StartBarrier barrier = new StartBarrier(client, Duration.ofMillis(50), Duration.ofSeconds(10));
+
+    assertThatThrownBy(() -> barrier.await("r1", "us-east-1", "a"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.ABORTED))
+        .hasMessageContaining("run 'r1' was aborted")
+        .hasMessageContaining("sends no load");
+    assertThat(client.poll("r1").state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void retriesFailedPollsAndStartsOnlyFromTheOrchestratorsAnswer() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 2), 200, 10_000));
+    FlakyClient flaky = new FlakyClient(actions, 3);
+    StartBarrier barrier = new StartBarrier(flaky, Duration.ofMillis(20), Duration.ofSeconds(10));
+    ExecutorService agent = Executors.newSingleThreadExecutor();
+    try {
+      Future<StartBarrier.Start> start = agent.submit(() -> barrier.await("r1", "us-east-1", "a"));
+      Thread.sleep(300);
+      assertThat(start).isNotDone();
+      client.register("r1", "us-east-1", "b");
+
+      StartBarrier.Start s = start.get(10, TimeUnit.SECONDS);
+      assertThat(s.startAt()).isEqualTo(client.poll("r1").startAt());
+      assertThat(flaky.polls.get()).isGreaterThan(3);
+    } finally {
+      agent.shutdownNow();
+    }
+  }
+
+  @Test
+  void failsClosedNamingTheAddressWhenNoPollSucceedsBeforeGivingUp() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 1, "eu-central-1", 1), 100, 10_000));
+    FlakyClient down = new FlakyClient(actions, Integer.MAX_VALUE);
+    StartBarrier barrier = new StartBarrier(down, Duration.ofMillis(20), Duration.ofMillis(500));
+
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> barrier.await("r1", "us-east-1", "a"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.UNREACHABLE))
+        .hasMessageContaining("orchestrator at in-process within PT0.5S")
+        .hasMessageContaining("connection reset")
+        .hasMessageContaining("did not start the test");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void failsAtOnceWhenTheOrchestratorRefusesThisAgent() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 1), 100, 10_000));
+    StartBarrier barrier = new StartBarrier(client, Duration.ofMillis(20), Duration.ofSeconds(30));
+
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> barrier.await("r1", "ap-south-1", "a"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.UNKNOWN_REGION));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+  }
+}
