@@ -28,6 +28,9 @@ import java.util.function.Function;
  * @param connectTimeout the TCP connect time limit
  * @param flushInterval how often records leave the agent
  * @param maxRequestNames distinct request names kept apart before folding
+ * @param orchestrator where the start barrier is: {@code http://host:port/} (local runs) or
+ *     {@code lambda:<region>:<function>[:<qualifier>]} (AWS); empty starts at once, alone
+ * @param startTimeout how long to wait for the orchestrator's start before giving up (no load is sent)
  */
 public record AgentConfig(
     String runId,
@@ -44,7 +47,9 @@ public record AgentConfig(
     Duration requestTimeout,
     Duration connectTimeout,
     Duration flushInterval,
-    int maxRequestNames) {
+    int maxRequestNames,
+    String orchestrator,
+    Duration startTimeout) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
@@ -93,6 +98,14 @@ public record AgentConfig(
       if (t.getValue() == null || t.getValue().isNegative() || t.getValue().isZero()) {
         problems.add(label.apply(t.getKey()) + " must be a positive duration such as 10s");
       }
+    }
+    if (!orchestrator.isEmpty() && !orchestrator.startsWith("http://") && !orchestrator.startsWith("https://")
+        && !orchestrator.matches("lambda:[a-z0-9-]+:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")) {
+      problems.add(label.apply(Setting.ORCHESTRATOR) + " is \"" + orchestrator
+          + "\"; give http://host:port/ or lambda:<region>:<function>[:<qualifier>]");
+    }
+    if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+      problems.add(label.apply(Setting.START_TIMEOUT) + " must be a positive duration such as 5m");
     }
     if (maxRequestNames < 1) {
       problems.add(label.apply(Setting.MAX_REQUEST_NAMES) + " is " + maxRequestNames + "; set 1 or more (default 500)");
@@ -180,7 +193,9 @@ public record AgentConfig(
         duration(get, Setting.REQUEST_TIMEOUT, Duration.ofSeconds(60)),
         duration(get, Setting.CONNECT_TIMEOUT, Duration.ofSeconds(10)),
         duration(get, Setting.FLUSH_INTERVAL, Duration.ofSeconds(1)),
-        intValue(get, Setting.MAX_REQUEST_NAMES, 500));
+        intValue(get, Setting.MAX_REQUEST_NAMES, 500),
+        values.getOrDefault(Setting.ORCHESTRATOR.key(), ""),
+        duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)));
   }
 
   /**
@@ -198,7 +213,12 @@ public record AgentConfig(
         Setting.REQUEST_TIMEOUT.flag(), requestTimeout.toMillis() + "ms",
         Setting.CONNECT_TIMEOUT.flag(), connectTimeout.toMillis() + "ms",
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
-        Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames)));
+        Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames),
+        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms"));
+    if (!orchestrator.isEmpty()) {
+      a.add(Setting.ORCHESTRATOR.flag());
+      a.add(orchestrator);
+    }
     if (!baseUrl.isEmpty()) {
       a.add(Setting.BASE_URL.flag());
       a.add(baseUrl);

@@ -6,7 +6,12 @@ import dev.constellation.agent.results.ResultsSink;
 import dev.constellation.agent.script.ScriptDefinition;
 import dev.constellation.agent.script.ScriptDiscovery;
 import dev.constellation.agent.script.ScriptException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's entry point: the container's entrypoint on AWS and the JVM the plugin starts
@@ -19,6 +24,10 @@ public final class AgentMain {
   public static final int EXIT_BAD_INPUT = 2;
   /** Exit code when the run was aborted before it started. */
   public static final int EXIT_ABORTED = 3;
+  /** Suffix of the file, beside the records, where an agent leaves its {@link AgentResult}. */
+  public static final String RESULT_SUFFIX = ".result.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private AgentMain() {}
 
@@ -56,16 +65,17 @@ public final class AgentMain {
     Console.info("agent " + config.agentId() + ": " + config.vus() + " VUs (" + mix + ") for " + Durations.format(config.duration())
         + (config.baseUrl().isEmpty() ? "" : " against " + config.baseUrl()) + "; Java " + Runtime.version().feature()
         + (Threads.virtualAvailable() ? ", virtual threads" : ", platform threads"));
-    Agent agent;
-    Thread hook;
+    OrchestratedStart coordinated = config.orchestrator().isEmpty() ? null
+        : new OrchestratedStart(OrchestratedStart.client(config.orchestrator()), config);
+    CountDownLatch mainDone = new CountDownLatch(1);
+    Thread hook = null;
     try (JdkHttpEngine engine = new JdkHttpEngine(config.connectTimeout())) {
       ResultsSink sink = new LocalDirectoryStore(config.resultsDir()).sink(config.agentId());
-      agent = new Agent(config, scripts, engine, sink, StartGate.immediate());
-      Agent running = agent;
+      Agent agent = new Agent(config, scripts, engine, sink, coordinated == null ? StartGate.immediate() : coordinated);
       hook = new Thread(() -> {
         try {
-          if (!running.stopAndWait(30_000)) {
-            Console.warn("agent " + config.agentId() + " did not finish its final flush within 30 s of SIGTERM");
+          if (!agent.stopAndWait(30_000) || !mainDone.await(20, TimeUnit.SECONDS)) {
+            Console.warn("agent " + config.agentId() + " did not finish its final flush and end report within 50 s of SIGTERM");
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -73,15 +83,20 @@ public final class AgentMain {
       }, "constellation-sigterm");
       Runtime.getRuntime().addShutdownHook(hook);
       AgentResult r = agent.run();
+      long lateness = coordinated == null ? 0 : coordinated.wakeLatenessMicros();
+      writeResult(config, r, lateness);
+      if (coordinated != null) {
+        coordinated.reportEnd(r);
+      }
       Console.info("agent " + config.agentId() + " done: " + r.requests() + " requests (" + r.failures() + " failed), "
-          + r.iterations() + " iterations (" + r.iterationFailures() + " failed, " + r.interrupted() + " interrupted)");
-      removeHook(hook);
+          + r.iterations() + " iterations (" + r.iterationFailures() + " failed, " + r.interrupted() + " interrupted)"
+          + (r.firstIterationAt() < 0 ? "" : "; first iteration " + (r.firstIterationAt() - r.startAt()) + " ms after the start"));
       return 0;
     } catch (ScriptException e) {
       Console.fatal(e.getMessage());
       return EXIT_BAD_INPUT;
     } catch (StartGate.AbortedException e) {
-      Console.fatal("the run was aborted before it started: " + e.getMessage());
+      Console.fatal("no load was sent: " + e.getMessage());
       return EXIT_ABORTED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -90,7 +105,23 @@ public final class AgentMain {
     } catch (Exception e) {
       Console.fatal("agent failed: " + e + (e.getCause() == null ? "" : " (cause: " + e.getCause() + ")"));
       return 1;
+    } finally {
+      mainDone.countDown();
+      if (hook != null) {
+        removeHook(hook);
+      }
     }
+  }
+
+  /** Leaves the agent's own account of the run beside its records, for the report (start skew, counts). */
+  private static void writeResult(AgentConfig config, AgentResult r, long wakeLatenessMicros) throws java.io.IOException {
+    ObjectNode o = JSON.valueToTree(r);
+    o.put("region", config.region());
+    o.put("vus", config.vus());
+    o.put("wakeLatenessMicros", wakeLatenessMicros);
+    o.put("startSkewMs", r.firstIterationAt() < 0 ? 0 : r.firstIterationAt() - r.startAt());
+    Files.createDirectories(config.resultsDir());
+    Files.writeString(config.resultsDir().resolve(config.agentId() + RESULT_SUFFIX), JSON.writeValueAsString(o));
   }
 
   private static void removeHook(Thread hook) {

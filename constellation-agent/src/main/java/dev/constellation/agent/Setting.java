@@ -16,7 +16,9 @@ public enum Setting {
   REQUEST_TIMEOUT("requestTimeout"),
   CONNECT_TIMEOUT("connectTimeout"),
   FLUSH_INTERVAL("flushInterval"),
-  MAX_REQUEST_NAMES("maxRequestNames");
+  MAX_REQUEST_NAMES("maxRequestNames"),
+  ORCHESTRATOR("orchestrator"),
+  START_TIMEOUT("startTimeout");
 
   private final String key;
 

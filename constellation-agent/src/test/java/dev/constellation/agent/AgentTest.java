@@ -69,7 +69,7 @@ class AgentTest {
 
   private AgentConfig config(String baseUrl, int vus, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500);
+        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1));
   }
 
   private AgentResult run(AgentConfig c, Class<?> script) throws Exception {
@@ -154,7 +154,7 @@ class AgentTest {
   @Test
   void interruptsIterationsThatOutliveTheGracefulStop() throws Exception {
     AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 2, Duration.ofMillis(200), Duration.ofMillis(100), "", List.of(), dir,
-        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500);
+        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1));
     long t0 = System.nanoTime();
     AgentResult r = run(c, Sleeper.class);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
