@@ -77,6 +77,13 @@ public final class AgentImageBuilder {
     ImageReference base = parse(ImageSpec.SETTING_BASE, spec.baseImage());
     Platform platform = platform(spec.platform());
     List<AgentLayers.Layer> layers = AgentLayers.plan(spec);
+    if (!spec.allowInsecureRegistries()) {
+      LoopbackTlsCheck.requireTls(ImageSpec.SETTING_BASE, spec.baseImage(), base.getRegistry());
+      if (target instanceof ImageTarget.Registry r) {
+        LoopbackTlsCheck.requireTls(ImageSpec.SETTING_REGISTRY, r.image(),
+            parse(ImageSpec.SETTING_REGISTRY, r.image()).getRegistry());
+      }
+    }
 
     JibContainerBuilder container =
         Jib.from(RegistryImage.named(base))
