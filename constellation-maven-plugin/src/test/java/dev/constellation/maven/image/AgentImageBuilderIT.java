@@ -102,6 +102,24 @@ class AgentImageBuilderIT {
   }
 
   @Test
+  void acceptsADigestPinnedBaseAndReportsThatDigest() throws Exception {
+    TestProject project = TestProject.create(dir.resolve("project"));
+    String baseDigest = api.manifest("test/base", "1").digest();
+    String pinned = REGISTRY.host() + "/test/base@" + baseDigest;
+    AgentImageBuilder builder = builder(dir.resolve("cache"));
+    ImageTarget target = ImageTarget.registry(REGISTRY.host() + "/pinned:1");
+
+    ImageBuildResult first = builder.build(project.spec(pinned).build(), target);
+    // The second build finds the pinned base in Jib's cache and pulls no manifest.
+    ImageBuildResult second = builder.build(project.spec(pinned).build(), target);
+
+    assertThat(first.baseImageDigest()).isEqualTo(baseDigest);
+    assertThat(second.baseImageDigest()).isEqualTo(baseDigest);
+    assertThat(second.imageDigest()).isEqualTo(first.imageDigest());
+    assertThat(second.layersPushed()).isZero();
+  }
+
+  @Test
   void writesATarWithManifestJson() throws Exception {
     TestProject project = TestProject.create(dir.resolve("project"));
     Path tar = dir.resolve("agent.tar");
