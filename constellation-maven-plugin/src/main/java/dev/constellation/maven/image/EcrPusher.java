@@ -157,8 +157,18 @@ public final class EcrPusher {
           .split(":", 2);
       String registry = URI.create(auth.proxyEndpoint()).getAuthority();
       String repository = registry + "/" + repositoryName;
-      ImageBuildResult built = builder.build(
-          spec, ImageTarget.registry(repository + ":" + tag, userPassword[0], userPassword[1]));
+      ImageBuildResult built;
+      try {
+        built = builder.build(
+            spec, ImageTarget.registry(repository + ":" + tag, userPassword[0], userPassword[1]));
+      } catch (ImageException e) {
+        if (!e.setting().equals(ImageSpec.SETTING_REGISTRY)) {
+          throw e;
+        }
+        // The user set regions, not a registry: name the region and the repository instead.
+        throw new ImageException(SETTING_REGIONS, region,
+            "pushing to " + repository + " failed: " + e.problem(), e.fix(), e);
+      }
       log.accept(region + ": pushed " + repository + ":" + tag + " (" + built.layersPushed()
           + " layers uploaded, " + built.layersReused() + " already there)");
       return new RegionImage(region, repository, tag, built.imageDigest(), true,

@@ -13,6 +13,8 @@ public final class ImageException extends Exception {
 
   private final String setting;
   private final String value;
+  private final String problem;
+  private final String fix;
 
   /**
    * Creates the error.
@@ -27,6 +29,8 @@ public final class ImageException extends Exception {
     super(setting + " = " + value + ": " + problem + ". " + fix, cause);
     this.setting = setting;
     this.value = value;
+    this.problem = problem;
+    this.fix = fix;
   }
 
   /** The pom element at fault, for example {@code <image.registry>}. */
@@ -37,5 +41,15 @@ public final class ImageException extends Exception {
   /** The value of {@link #setting()} that was used. */
   public String value() {
     return value;
+  }
+
+  /** What went wrong, without the setting and the fix. */
+  public String problem() {
+    return problem;
+  }
+
+  /** What the user should do next. */
+  public String fix() {
+    return fix;
   }
 }

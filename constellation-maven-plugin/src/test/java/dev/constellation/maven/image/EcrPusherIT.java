@@ -195,6 +195,32 @@ class EcrPusherIT {
   }
 
   @Test
+  void aRegistryEndpointThatCannotBeReachedNamesTheRegionAndRepository() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    ecr.stubFor(op("DescribeRepositories")
+        .willReturn(json(200, "{\"repositories\":[" + repository() + "]}")));
+    ecr.stubFor(op("DescribeImages").willReturn(json(400,
+        "{\"__type\":\"ImageNotFoundException\",\"message\":\"no such image\"}")));
+    ecr.stubFor(op("GetAuthorizationToken").willReturn(json(200,
+        "{\"authorizationData\":[{\"authorizationToken\":\"QVdTOng=\","
+            + "\"proxyEndpoint\":\"http://127.0.0.1:" + closed + "\"}]}")));
+    TestProject project = TestProject.create(dir.resolve("project"));
+
+    ImageException error = catchThrowableOfType(ImageException.class,
+        () -> pusher().push(project.spec(base).build(), List.of("sa-east-1")));
+
+    assertThat(error.setting()).isEqualTo("<remoteRegions>");
+    assertThat(error.value()).isEqualTo("sa-east-1");
+    assertThat(error.getMessage()).startsWith("<remoteRegions> = sa-east-1: pushing to 127.0.0.1:"
+        + closed + "/constellation-agent failed: registry 127.0.0.1:" + closed
+        + " cannot be reached");
+  }
+
+  @Test
   void refusedAwsCredentialsNameTheRegionAndThePermissions() throws Exception {
     ecr.stubFor(op("DescribeRepositories").willReturn(json(400,
         "{\"__type\":\"UnrecognizedClientException\","
