@@ -33,11 +33,7 @@ final class JibErrors {
               + "true</image.allowInsecureRegistries> for a registry on this machine only",
           error);
     }
-    if (find(error, ConnectException.class) != null
-        || find(error, UnknownHostException.class) != null
-        || find(error, NoRouteToHostException.class) != null
-        || find(error, SocketTimeoutException.class) != null
-        || text.contains("HttpHostConnectException")) {
+    if (isConnectionFailure(error, text)) {
       return new ImageException(
           setting, value,
           "registry " + registry + " cannot be reached (" + rootMessage(error) + ")",
@@ -90,14 +86,25 @@ final class JibErrors {
     if (mentionsBase != mentionsTarget) {
       return mentionsBase;
     }
-    // Same registry for both, or neither named: the base is pulled before anything is pushed.
-    return mentionsBase;
+    // One registry for both: a connection failure happens at the first request, the base pull.
+    return mentionsBase && isConnectionFailure(error, text);
+  }
+
+  private static boolean isConnectionFailure(Throwable error, String text) {
+    return find(error, ConnectException.class) != null
+        || find(error, UnknownHostException.class) != null
+        || find(error, NoRouteToHostException.class) != null
+        || find(error, SocketTimeoutException.class) != null
+        || text.contains("HttpHostConnectException");
   }
 
   private static String targetRegistry(ImageTarget target) {
     if (target instanceof ImageTarget.Registry r) {
-      int slash = r.image().indexOf('/');
-      return slash > 0 ? r.image().substring(0, slash) : "registry-1.docker.io";
+      try {
+        return ImageReference.parse(r.image()).getRegistry();
+      } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
+        return r.image();
+      }
     }
     return null;
   }
