@@ -204,7 +204,7 @@ final class TimestreamSchema {
         complete = number(parts.get(i), D_PART) == i && number(parts.get(i), M_PARTS) == expected;
       }
       if (!complete) {
-        incomplete.add(String.join("/", g.getKey()) + " (" + parts.size() + " of " + expected + " parts)");
+        incomplete.add(String.join("/", g.getKey()) + " (" + parts.size() + " rows for " + expected + " parts)");
         continue;
       }
       StringBuilder[] texts = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
