@@ -123,9 +123,20 @@ public final class ReliableSink<B> implements ResultsSink {
     closed = true;
     long deadline = ticker.nanoTime() + policy.closeBudget().toNanos();
     drain(deadline, true);
-    Map<IntervalRecord, Boolean> lost = new IdentityHashMap<>();
-    pendingRecords.keySet().forEach(r -> lost.put(r, Boolean.TRUE));
-    rejected.keySet().forEach(r -> lost.put(r, Boolean.TRUE));
+    Set<IntervalRecord> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<IntervalRecord> lost = new ArrayList<>();
+    for (B b : pending) { // in the order they were written
+      for (IntervalRecord r : transport.records(b)) {
+        if (seen.add(r)) {
+          lost.add(r);
+        }
+      }
+    }
+    for (IntervalRecord r : rejected.keySet()) {
+      if (seen.add(r)) {
+        lost.add(r);
+      }
+    }
     if (lost.isEmpty()) {
       return;
     }
@@ -141,7 +152,7 @@ public final class ReliableSink<B> implements ResultsSink {
     if (!fallbackFiles.isEmpty()) {
       message.append("; records the full buffer could not take earlier are in ").append(String.join(", ", fallbackFiles));
     }
-    throw new IOException(message + keepInFallback(new ArrayList<>(lost.keySet())));
+    throw new IOException(message + keepInFallback(lost));
   }
 
   private String reasons() {

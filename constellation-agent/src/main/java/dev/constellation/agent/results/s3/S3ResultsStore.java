@@ -164,6 +164,9 @@ public final class S3ResultsStore implements ResultsSource, AutoCloseable {
       s3.putBucketTagging(b -> b.bucket(bucket).tagging(Tagging.builder()
           .tagSet(Tag.builder().key("constellation:managed").value("true").build()).build()));
     } catch (S3Exception e) {
+      if (e.statusCode() == 501) {
+        return; // NotImplemented: S3 emulators without tagging (s3rver); real S3 implements it
+      }
       throw new IOException("created results bucket s3://" + bucket + " but could not tag it constellation:managed=true: "
           + e.getMessage(), e);
     }
