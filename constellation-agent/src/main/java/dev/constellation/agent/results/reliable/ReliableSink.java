@@ -93,7 +93,7 @@ public final class ReliableSink<B> implements ResultsSink {
     if (records.isEmpty()) {
       return;
     }
-    List<B> fresh = transport.batches(records);
+    List<B> fresh = encode(records);
     long deadline = ticker.nanoTime() + policy.writeBudget().toNanos();
     long freshBytes = 0;
     for (B b : fresh) {
@@ -153,6 +153,26 @@ public final class ReliableSink<B> implements ResultsSink {
       message.append("; records the full buffer could not take earlier are in ").append(String.join(", ", fallbackFiles));
     }
     throw new IOException(message + keepInFallback(lost));
+  }
+
+  /** Encodes a flush; when that fails, encodes record by record so one bad record costs only itself. */
+  private List<B> encode(List<IntervalRecord> records) throws IOException {
+    try {
+      return transport.batches(records);
+    } catch (IOException whole) {
+      if (records.size() == 1) {
+        throw new IOException("1 interval record was not stored in " + transport.target() + ": " + whole.getMessage(), whole);
+      }
+      List<B> out = new ArrayList<>();
+      for (IntervalRecord r : records) {
+        try {
+          out.addAll(transport.batches(List.of(r)));
+        } catch (IOException one) {
+          rejected.put(r, one.getMessage());
+        }
+      }
+      return out;
+    }
   }
 
   private String reasons() {
@@ -288,10 +308,5 @@ public final class ReliableSink<B> implements ResultsSink {
   private static String safe(String s) {
     String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "_");
     return cleaned.isEmpty() ? "agent" : cleaned;
-  }
-
-  /** Records refused for good so far (for tests and diagnostics). */
-  Set<IntervalRecord> rejectedRecords() {
-    return Collections.unmodifiableSet(rejected.keySet());
   }
 }

@@ -9,11 +9,9 @@ import dev.constellation.agent.results.reliable.ReliableSink;
 import dev.constellation.agent.results.reliable.SinkPolicy;
 import dev.constellation.agent.results.reliable.Ticker;
 import dev.constellation.agent.results.reliable.Transport;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -228,26 +226,23 @@ public final class S3ResultsStore implements ResultsSource, AutoCloseable {
     } catch (RuntimeException e) {
       throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
     }
+    String text;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes.asByteArrayUnsafe()))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IOException("s3://" + bucket + "/" + key + " is not gzip'd JSON lines: " + e.getMessage(), e);
+    }
     List<IntervalRecord> out = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(new ByteArrayInputStream(bytes.asByteArrayUnsafe())), StandardCharsets.UTF_8))) {
-      String line;
-      int n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (!line.isBlank()) {
-          try {
-            out.add(IntervalRecordCodec.fromJsonLine(line));
-          } catch (IllegalArgumentException e) {
-            throw new IOException("s3://" + bucket + "/" + key + " line " + n + ": " + e.getMessage(), e);
-          }
+    int n = 0;
+    for (String line : text.split("\n")) {
+      n++;
+      if (!line.isBlank()) {
+        try {
+          out.add(IntervalRecordCodec.fromJsonLine(line));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("s3://" + bucket + "/" + key + " line " + n + ": " + e.getMessage(), e);
         }
       }
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("s3://")) {
-        throw e;
-      }
-      throw new IOException("s3://" + bucket + "/" + key + " is not gzip'd JSON lines: " + e.getMessage(), e);
     }
     return out;
   }

@@ -83,6 +83,14 @@ class S3ResultsStoreIT {
   }
 
   @Test
+  void aDamagedObjectIsAnErrorNamingItsKey() {
+    s3.putObject(b -> b.bucket("constellation-results").key("runs/run-7/eu-west-1/agent-0/00000000.jsonl.gz"),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("not gzip"));
+    assertThatThrownBy(() -> store.readRun("run-7")).isInstanceOf(IOException.class)
+        .hasMessageContaining("s3://constellation-results/runs/run-7/eu-west-1/agent-0/00000000.jsonl.gz is not gzip'd JSON lines");
+  }
+
+  @Test
   void creatingTheBucketAgainIsHarmless() throws IOException {
     store.ensureBucket("us-east-1");
     assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).containsExactly("constellation-results");

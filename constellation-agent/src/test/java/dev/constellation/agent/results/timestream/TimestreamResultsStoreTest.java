@@ -178,6 +178,21 @@ class TimestreamResultsStoreTest {
   }
 
   @Test
+  void aRecordTooLargeForTimestreamCostsOnlyItselfAndIsReportedAtClose() throws IOException {
+    List<IntervalRecord> flush = new ArrayList<>(TestRecords.flush("run-1", "eu-west-1", "agent-7", 0, 4));
+    IntervalRecord huge = TestRecords.record("run-1", "eu-west-1", "agent-7", "x".repeat(1990), 1_790_000_000_000L, 10, 4);
+    flush.add(2, huge);
+    ReliableSink<TimestreamResultsStore.Batch> sink = store.sink("agent-7", SinkPolicy.defaults(), ticker, new SplittableRandom(3));
+    sink.write(flush);
+    assertThatThrownBy(sink::close).isInstanceOf(IOException.class)
+        .hasMessageContaining("1 interval records were not stored")
+        .hasMessageContaining("shorten the request name");
+    List<IntervalRecord> stored = new ArrayList<>(flush);
+    stored.remove(huge);
+    assertThat(TimestreamSchema.decode(TimestreamFake.rowsOf(acceptedRecords()))).containsExactlyInAnyOrderElementsOf(stored);
+  }
+
+  @Test
   void readsARunBackThroughPaginatedQueriesExactlyAsWritten() throws IOException {
     fake.throttle(0.2).reject(0.02, RETRYABLE_REASON);
     List<IntervalRecord> written = writeRun("agent-5", 3, 25);
