@@ -246,10 +246,8 @@ public final class ReliableSink<B> implements ResultsSink {
   Duration delay(int attempt) {
     long base = policy.baseDelay().toNanos();
     long cap = policy.maxDelay().toNanos();
-    long exp = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt - 1, 40));
-    if (exp <= 0) {
-      exp = cap;
-    }
+    int doublings = Math.max(0, attempt - 1);
+    long exp = doublings >= Long.numberOfLeadingZeros(base) - 1 ? cap : Math.min(cap, base << doublings);
     long half = exp / 2;
     return Duration.ofNanos(half + random.nextLong(exp - half + 1));
   }

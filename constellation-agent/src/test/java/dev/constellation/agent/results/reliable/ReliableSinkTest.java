@@ -141,6 +141,10 @@ class ReliableSinkTest {
       assertThat(sink.delay(9)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
       assertThat(sink.delay(80)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
     }
+    for (int attempt = 1; attempt <= 200; attempt++) {
+      assertThat(sink.delay(attempt)).as("attempt %d", attempt)
+          .isBetween(Duration.ofMillis(Math.min(5000, 100L << Math.min(attempt - 1, 20)) / 2), Duration.ofSeconds(5));
+    }
     assertThat(java.util.stream.IntStream.range(0, 50).mapToObj(i -> sink.delay(3)).distinct().count()).isGreaterThan(10);
   }
 
