@@ -1,0 +1,324 @@
+package dev.constellation.agent.results.s3;
+
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.IntervalRecordCodec;
+import dev.constellation.agent.results.ResultsSink;
+import dev.constellation.agent.results.ResultsSource;
+import dev.constellation.agent.results.reliable.AwsErrors;
+import dev.constellation.agent.results.reliable.ReliableSink;
+import dev.constellation.agent.results.reliable.SinkPolicy;
+import dev.constellation.agent.results.reliable.Ticker;
+import dev.constellation.agent.results.reliable.Transport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.random.RandomGenerator;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
+
+/**
+ * Interval records in an S3 bucket of the home region: one gzip'd JSON-lines object per agent flush,
+ * {@code runs/<runId>/<region>/<agentId>/<flush sequence, 8 digits>.jsonl.gz}
+ * (layout in docs/results-format.md).
+ */
+public final class S3ResultsStore implements ResultsSource, AutoCloseable {
+
+  /** Every object key of a run starts with {@code runs/<runId>/}. */
+  public static final String ROOT = "runs/";
+
+  private final S3Client s3;
+  private final String bucket;
+  private final boolean ownsClient;
+  private final int readParallelism;
+  private final int listPageSize;
+
+  /**
+   * A store over a client the caller configured (and closes).
+   *
+   * @param s3 the client
+   * @param bucket the bucket
+   */
+  public S3ResultsStore(S3Client s3, String bucket) {
+    this(s3, bucket, false, 8, 1000);
+  }
+
+  S3ResultsStore(S3Client s3, String bucket, boolean ownsClient, int readParallelism, int listPageSize) {
+    this.s3 = Objects.requireNonNull(s3, "s3");
+    this.bucket = requireName(bucket, "bucket");
+    this.ownsClient = ownsClient;
+    this.readParallelism = readParallelism;
+    this.listPageSize = listPageSize;
+  }
+
+  /**
+   * A store with a client for real AWS: default credentials, the given region.
+   *
+   * @param homeRegion the bucket's region, e.g. {@code eu-west-1}
+   * @param bucket the bucket
+   * @return the store; {@link #close()} closes its client
+   */
+  public static S3ResultsStore create(String homeRegion, String bucket) {
+    S3Client client = S3Client.builder()
+        .region(Region.of(homeRegion))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+    return new S3ResultsStore(client, bucket, true, 8, 1000);
+  }
+
+  /** The bucket. */
+  public String bucket() {
+    return bucket;
+  }
+
+  /**
+   * The key prefix of one agent's objects.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @return {@code runs/<runId>/<region>/<agentId>/}
+   */
+  public static String agentPrefix(String runId, String region, String agentId) {
+    return ROOT + requireSegment(runId, "runId") + "/" + requireSegment(region, "region") + "/"
+        + requireSegment(agentId, "agentId") + "/";
+  }
+
+  /**
+   * A sink writing one object per {@code write} call for one agent, with retries and buffering.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param policy retry and buffer limits
+   * @return the sink
+   */
+  public ResultsSink sink(String runId, String region, String agentId, SinkPolicy policy) {
+    return sink(runId, region, agentId, policy, Ticker.system(), new SplittableRandom());
+  }
+
+  ReliableSink<Flush> sink(String runId, String region, String agentId, SinkPolicy policy, Ticker ticker, RandomGenerator random) {
+    return new ReliableSink<>(new FlushTransport(agentPrefix(runId, region, agentId)), policy, agentId, ticker, random);
+  }
+
+  /**
+   * Creates the bucket when it does not exist yet, tagged {@code constellation:managed=true}.
+   *
+   * @param homeRegion the region the client talks to; the bucket is created there
+   * @throws IOException when the bucket cannot be created
+   */
+  public void ensureBucket(String homeRegion) throws IOException {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      return;
+    } catch (NoSuchBucketException e) {
+      // create below
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw new IOException("cannot check results bucket s3://" + bucket + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      s3.createBucket(b -> {
+        b.bucket(bucket);
+        if (!"us-east-1".equals(homeRegion)) {
+          b.createBucketConfiguration(CreateBucketConfiguration.builder()
+              .locationConstraint(BucketLocationConstraint.fromValue(homeRegion)).build());
+        }
+      });
+    } catch (BucketAlreadyOwnedByYouException e) {
+      return;
+    } catch (S3Exception e) {
+      throw new IOException("cannot create results bucket s3://" + bucket + " in " + homeRegion + ": " + e.getMessage()
+          + " (bucket names are global; choose another results bucket name if it belongs to someone else)", e);
+    }
+    try {
+      s3.putBucketTagging(b -> b.bucket(bucket).tagging(Tagging.builder()
+          .tagSet(Tag.builder().key("constellation:managed").value("true").build()).build()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 501) {
+        return; // NotImplemented: S3 emulators without tagging (s3rver); real S3 implements it
+      }
+      throw new IOException("created results bucket s3://" + bucket + " but could not tag it constellation:managed=true: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<IntervalRecord> readRun(String runId) throws IOException {
+    String prefix = ROOT + requireSegment(runId, "runId") + "/";
+    List<String> keys = new ArrayList<>();
+    try {
+      String token = null;
+      do {
+        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(bucket).prefix(prefix).maxKeys(listPageSize).continuationToken(token).build());
+        for (S3Object o : page.contents()) {
+          if (o.key().endsWith(".jsonl.gz")) {
+            keys.add(o.key());
+          }
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+    }
+    keys.sort(null);
+    List<IntervalRecord> out = new ArrayList<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(readParallelism, keys.size()), r -> {
+      Thread t = new Thread(r, "constellation-s3-read");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<IntervalRecord>>> parts = new ArrayList<>();
+      for (String key : keys) {
+        parts.add(pool.submit(() -> readObject(key)));
+      }
+      for (Future<List<IntervalRecord>> f : parts) {
+        out.addAll(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading s3://" + bucket + "/" + prefix, e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  private List<IntervalRecord> readObject(String key) throws IOException {
+    ResponseBytes<GetObjectResponse> bytes;
+    try {
+      bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    }
+    String text;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes.asByteArrayUnsafe()))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IOException("s3://" + bucket + "/" + key + " is not gzip'd JSON lines: " + e.getMessage(), e);
+    }
+    List<IntervalRecord> out = new ArrayList<>();
+    int n = 0;
+    for (String line : text.split("\n")) {
+      n++;
+      if (!line.isBlank()) {
+        try {
+          out.add(IntervalRecordCodec.fromJsonLine(line));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("s3://" + bucket + "/" + key + " line " + n + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      s3.close();
+    }
+  }
+
+  /** One agent flush as one object. */
+  record Flush(String key, byte[] body, List<IntervalRecord> records) {}
+
+  /** Turns each flush into one numbered object and PUTs it; a retried PUT overwrites the same key. */
+  private final class FlushTransport implements Transport<Flush> {
+    private final String prefix;
+    private long sequence;
+
+    FlushTransport(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public String target() {
+      return "s3://" + bucket + "/" + prefix;
+    }
+
+    @Override
+    public List<Flush> batches(List<IntervalRecord> records) throws IOException {
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      try (Writer out = new OutputStreamWriter(new GZIPOutputStream(buffer), StandardCharsets.UTF_8)) {
+        for (IntervalRecord r : records) {
+          out.write(IntervalRecordCodec.toJsonLine(r));
+          out.write('\n');
+        }
+      }
+      String key = prefix + String.format("%08d", sequence++) + ".jsonl.gz";
+      return List.of(new Flush(key, buffer.toByteArray(), List.copyOf(records)));
+    }
+
+    @Override
+    public List<IntervalRecord> records(Flush batch) {
+      return batch.records();
+    }
+
+    @Override
+    public long bytes(Flush batch) {
+      return batch.body().length + 64L * batch.records().size();
+    }
+
+    @Override
+    public Outcome<Flush> send(Flush batch) {
+      s3.putObject(b -> b.bucket(bucket).key(batch.key()).contentType("application/gzip"),
+          RequestBody.fromBytes(batch.body()));
+      return Outcome.stored();
+    }
+
+    @Override
+    public boolean isTransient(Exception failure) {
+      return AwsErrors.isTransient(failure);
+    }
+  }
+
+  private static String requireName(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be empty");
+    }
+    return value;
+  }
+
+  private static String requireSegment(String value, String field) {
+    requireName(value, field);
+    if (value.contains("/")) {
+      throw new IllegalArgumentException(field + " \"" + value + "\" must not contain '/' (it is one segment of an S3 key)");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,293 @@
+package dev.constellation.agent.results.timestream;
+
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.ResultsSink;
+import dev.constellation.agent.results.ResultsSource;
+import dev.constellation.agent.results.reliable.AwsErrors;
+import dev.constellation.agent.results.reliable.ReliableSink;
+import dev.constellation.agent.results.reliable.SinkPolicy;
+import dev.constellation.agent.results.reliable.Ticker;
+import dev.constellation.agent.results.reliable.Transport;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
+import software.amazon.awssdk.services.timestreamquery.model.ColumnInfo;
+import software.amazon.awssdk.services.timestreamquery.model.Datum;
+import software.amazon.awssdk.services.timestreamquery.model.QueryRequest;
+import software.amazon.awssdk.services.timestreamquery.model.QueryResponse;
+import software.amazon.awssdk.services.timestreamquery.model.Row;
+import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
+import software.amazon.awssdk.services.timestreamwrite.model.ConflictException;
+import software.amazon.awssdk.services.timestreamwrite.model.MagneticStoreWriteProperties;
+import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecord;
+import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecordsException;
+import software.amazon.awssdk.services.timestreamwrite.model.RetentionProperties;
+import software.amazon.awssdk.services.timestreamwrite.model.Tag;
+import software.amazon.awssdk.services.timestreamwrite.model.TimestreamWriteException;
+
+/**
+ * Interval records in a Timestream for LiveAnalytics table of the home region, as multi-measure
+ * records (measure name {@code interval}) with dimensions run, region, agent, script, name, kind, seq
+ * and part; schema and splitting in docs/results-format.md.
+ */
+public final class TimestreamResultsStore implements ResultsSource, AutoCloseable {
+
+  /** Timestream's limit of records per WriteRecords call. */
+  public static final int MAX_RECORDS_PER_WRITE = 100;
+
+  private final TimestreamWriteClient write;
+  private final TimestreamQueryClient query;
+  private final String database;
+  private final String table;
+  private final boolean ownsClients;
+  private final int maxRecordBytes;
+
+  /**
+   * A store over clients the caller configured (and closes).
+   *
+   * @param write the write client
+   * @param query the query client
+   * @param database the database
+   * @param table the table
+   */
+  public TimestreamResultsStore(TimestreamWriteClient write, TimestreamQueryClient query, String database, String table) {
+    this(write, query, database, table, false, TimestreamSchema.MAX_RECORD_BYTES);
+  }
+
+  TimestreamResultsStore(TimestreamWriteClient write, TimestreamQueryClient query, String database, String table,
+      boolean ownsClients, int maxRecordBytes) {
+    this.write = Objects.requireNonNull(write, "write");
+    this.query = Objects.requireNonNull(query, "query");
+    this.database = requireName(database, "database");
+    this.table = requireName(table, "table");
+    this.ownsClients = ownsClients;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * A store with clients for real AWS: default credentials, endpoint discovery on.
+   *
+   * @param homeRegion the region of the database
+   * @param database the database
+   * @param table the table
+   * @return the store; {@link #close()} closes its clients
+   */
+  public static TimestreamResultsStore create(String homeRegion, String database, String table) {
+    TimestreamWriteClient w = TimestreamWriteClient.builder()
+        .region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create()).build();
+    TimestreamQueryClient q = TimestreamQueryClient.builder()
+        .region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create()).build();
+    return new TimestreamResultsStore(w, q, database, table, true, TimestreamSchema.MAX_RECORD_BYTES);
+  }
+
+  /** The database. */
+  public String database() {
+    return database;
+  }
+
+  /** The table. */
+  public String table() {
+    return table;
+  }
+
+  /**
+   * A sink for one agent, with retries and buffering.
+   *
+   * @param agentId the agent (names the fallback file)
+   * @param policy retry and buffer limits
+   * @return the sink
+   */
+  public ResultsSink sink(String agentId, SinkPolicy policy) {
+    return sink(agentId, policy, Ticker.system(), new SplittableRandom());
+  }
+
+  ReliableSink<Batch> sink(String agentId, SinkPolicy policy, Ticker ticker, RandomGenerator random) {
+    return new ReliableSink<>(new WriteTransport(), policy, agentId, ticker, random);
+  }
+
+  /**
+   * Creates the database and table when missing, tagged {@code constellation:managed=true}, with
+   * 24 h memory-store and 365 d magnetic-store retention and magnetic-store writes enabled (so a
+   * record delayed by an outage is still accepted).
+   *
+   * @throws IOException when they cannot be created
+   */
+  public void ensureDatabaseAndTable() throws IOException {
+    Tag managed = Tag.builder().key("constellation:managed").value("true").build();
+    try {
+      write.createDatabase(b -> b.databaseName(database).tags(managed));
+    } catch (ConflictException e) {
+      // exists
+    } catch (TimestreamWriteException e) {
+      throw new IOException("cannot create Timestream database " + database + ": " + e.getMessage(), e);
+    }
+    try {
+      write.createTable(b -> b.databaseName(database).tableName(table).tags(managed)
+          .retentionProperties(RetentionProperties.builder()
+              .memoryStoreRetentionPeriodInHours(24L).magneticStoreRetentionPeriodInDays(365L).build())
+          .magneticStoreWriteProperties(MagneticStoreWriteProperties.builder().enableMagneticStoreWrites(true).build()));
+    } catch (ConflictException e) {
+      // exists
+    } catch (TimestreamWriteException e) {
+      throw new IOException("cannot create Timestream table " + database + "." + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<IntervalRecord> readRun(String runId) throws IOException {
+    String sql = TimestreamSchema.query(database, table, runId);
+    List<Map<String, String>> rows = new ArrayList<>();
+    String token = null;
+    try {
+      do {
+        QueryResponse page = query.query(QueryRequest.builder().queryString(sql).nextToken(token).build());
+        List<ColumnInfo> columns = page.columnInfo();
+        for (Row row : page.rows()) {
+          List<Datum> data = row.data();
+          Map<String, String> values = new HashMap<>();
+          for (int i = 0; i < columns.size() && i < data.size(); i++) {
+            Datum d = data.get(i);
+            values.put(columns.get(i).name(), Boolean.TRUE.equals(d.nullValue()) ? null : d.scalarValue());
+          }
+          rows.add(values);
+        }
+        token = page.nextToken();
+      } while (token != null && !token.isEmpty());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot query Timestream table " + database + "." + table + " for run " + runId + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      return TimestreamSchema.decode(rows);
+    } catch (RuntimeException e) {
+      throw new IOException("malformed rows in Timestream table " + database + "." + table + " for run " + runId + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsClients) {
+      write.close();
+      query.close();
+    }
+  }
+
+  /** Up to 100 Timestream records: the unit of one WriteRecords call and of its retries. */
+  record Batch(List<TimestreamSchema.Part> parts) {}
+
+  /** Packs parts into WriteRecords calls and resends only what Timestream refused for a passing reason. */
+  private final class WriteTransport implements Transport<Batch> {
+    private long seq;
+
+    @Override
+    public String target() {
+      return "Timestream table " + database + "." + table;
+    }
+
+    @Override
+    public List<Batch> batches(List<IntervalRecord> records) throws IOException {
+      List<Batch> out = new ArrayList<>();
+      List<TimestreamSchema.Part> current = new ArrayList<>();
+      for (IntervalRecord r : records) {
+        List<TimestreamSchema.Part> parts = TimestreamSchema.encode(r, seq++, maxRecordBytes);
+        if (!current.isEmpty() && current.size() + parts.size() > MAX_RECORDS_PER_WRITE) {
+          out.add(new Batch(List.copyOf(current))); // keep a record's parts in one call where possible
+          current.clear();
+        }
+        for (TimestreamSchema.Part p : parts) {
+          if (current.size() == MAX_RECORDS_PER_WRITE) {
+            out.add(new Batch(List.copyOf(current)));
+            current.clear();
+          }
+          current.add(p);
+        }
+      }
+      if (!current.isEmpty()) {
+        out.add(new Batch(List.copyOf(current)));
+      }
+      return out;
+    }
+
+    @Override
+    public List<IntervalRecord> records(Batch batch) {
+      Map<IntervalRecord, Boolean> seen = new IdentityHashMap<>();
+      List<IntervalRecord> out = new ArrayList<>();
+      for (TimestreamSchema.Part p : batch.parts()) {
+        if (seen.put(p.source(), Boolean.TRUE) == null) {
+          out.add(p.source());
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public long bytes(Batch batch) {
+      long n = 0;
+      for (TimestreamSchema.Part p : batch.parts()) {
+        n += p.estimatedBytes() + 256L; // the SDK objects around the values
+      }
+      return n;
+    }
+
+    @Override
+    public Outcome<Batch> send(Batch batch) {
+      try {
+        write.writeRecords(b -> b.databaseName(database).tableName(table)
+            .records(batch.parts().stream().map(TimestreamSchema.Part::record).toList()));
+        return Outcome.stored();
+      } catch (RejectedRecordsException e) {
+        if (!e.hasRejectedRecords() || e.rejectedRecords().isEmpty()) {
+          throw e; // nothing says which records failed; the whole call is retried
+        }
+        List<TimestreamSchema.Part> retry = new ArrayList<>();
+        List<Rejection> refused = new ArrayList<>();
+        for (RejectedRecord rr : e.rejectedRecords()) {
+          Integer index = rr.recordIndex();
+          if (index == null || index < 0 || index >= batch.parts().size()) {
+            throw e;
+          }
+          TimestreamSchema.Part p = batch.parts().get(index);
+          if (isLasting(rr)) {
+            refused.add(new Rejection(p.source(), "Timestream rejected the record: " + rr.reason()));
+          } else {
+            retry.add(p);
+          }
+        }
+        return new Outcome<>(retry.isEmpty() ? List.of() : List.of(new Batch(List.copyOf(retry))), refused);
+      }
+    }
+
+    @Override
+    public boolean isTransient(Exception failure) {
+      return AwsErrors.isTransient(failure);
+    }
+  }
+
+  /** Duplicates with other values, version conflicts and limit violations do not go away by resending. */
+  static boolean isLasting(RejectedRecord rr) {
+    if (rr.existingVersion() != null) {
+      return true;
+    }
+    String reason = rr.reason() == null ? "" : rr.reason().toLowerCase(Locale.ROOT);
+    return reason.contains("duplicate") || reason.contains("exceed") || reason.contains("limit")
+        || reason.contains("version") || reason.contains("invalid") || reason.contains("schema");
+  }
+
+  private static String requireName(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be empty");
+    }
+    return value;
+  }
+}
