@@ -56,6 +56,18 @@ public record AgentConfig(
     parameters = Map.copyOf(parameters);
   }
 
+  /**
+   * The same configuration, starting through an orchestrator.
+   *
+   * @param address the orchestrator's address
+   * @param timeout how long to wait for the start
+   * @return the new configuration
+   */
+  public AgentConfig withOrchestrator(String address, Duration timeout) {
+    return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout);
+  }
+
   /** This agent's id, unique within the run: {@code <region>-<index>}. */
   public String agentId() {
     return region + "-" + agentIndex;

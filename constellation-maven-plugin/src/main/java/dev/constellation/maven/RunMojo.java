@@ -9,6 +9,13 @@ import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.maven.local.LocalRun;
 import dev.constellation.maven.local.LocalRunOutcome;
 import dev.constellation.maven.local.LocalRunSpec;
+import dev.constellation.maven.plan.AwsRegions;
+import dev.constellation.maven.plan.RegionVus;
+import dev.constellation.maven.plan.SeedConfig;
+import dev.constellation.orchestrator.OrchestratorException;
+import dev.constellation.orchestrator.RunSetup;
+import dev.constellation.orchestrator.http.HttpOrchestratorClient;
+import dev.constellation.orchestrator.http.LocalOrchestratorServer;
 import dev.constellation.maven.report.ConsoleSummary;
 import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
@@ -119,6 +126,38 @@ public class RunMojo extends AbstractMojo {
   @Parameter(property = "constellation.outputDirectory", defaultValue = "${project.build.directory}/constellation")
   File outputDirectory;
 
+  /**
+   * Virtual users per region, such as {@code <us-east-1>20</us-east-1>}: one agent per region,
+   * all started together through the orchestrator. Locally, each region is an agent JVM on this
+   * machine labelled with its region. Empty: one region, {@code local}, with {@code <vus>} VUs.
+   */
+  @Parameter
+  Map<String, String> remoteRegions;
+
+  /** The same as {@code <remoteRegions>} on the command line: {@code -Dconstellation.remoteRegions=us-east-1:20,eu-west-1:10}. */
+  @Parameter(property = "constellation.remoteRegions")
+  String remoteRegionsList;
+
+  /** The home region: where the orchestrator and the results live on AWS. */
+  @Parameter(property = "constellation.homeRegion", defaultValue = "us-east-1")
+  String homeRegion;
+
+  /** Time between the last agent's registration and the synchronized start. */
+  @Parameter(property = "constellation.startBuffer", defaultValue = "3s")
+  String startBuffer;
+
+  /** How long agents have to register after the run is created; past it the run is aborted and no load is sent. */
+  @Parameter(property = "constellation.registrationDeadline", defaultValue = "60s")
+  String registrationDeadline;
+
+  /**
+   * The original tool's JSON configuration, accepted as is:
+   * {@code {"DURATION": 20000, "HOME_REGION": "eu-central-1", "REMOTE_REGIONS": {"us-east-2": 20}}}
+   * (DURATION in ms). Its values win over the pom's duration, home region and regions.
+   */
+  @Parameter(property = "constellation.config")
+  File config;
+
   /** Skips the load test. */
   @Parameter(property = "constellation.skip", defaultValue = "false")
   boolean skip;
@@ -142,27 +181,41 @@ public class RunMojo extends AbstractMojo {
     String runId = newRunId();
     Path runDir = outputDirectory.toPath().resolve(runId);
     Path recordsDir = runDir.resolve("records");
-    AgentConfig agent = agentFor(settings, runId, "local", recordsDir);
+    List<AgentConfig> agents = new ArrayList<>();
+    settings.regions().forEach((region, regionVus) -> agents.add(agentFor(settings, runId, region, regionVus, recordsDir)));
     try {
-      agent.validate(Setting::pom);
+      for (AgentConfig agent : agents) {
+        agent.validate(Setting::pom);
+      }
     } catch (IllegalArgumentException e) {
       throw new MojoExecutionException(e.getMessage());
     }
-    checkTarget(agent.baseUrl(), settings.targetWait());
-
-    LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
-        jvmArgs == null ? List.of() : jvmArgs, classpath(), List.of(agent),
-        agent.duration().plus(agent.gracefulStop()).toMillis(), settings.progressInterval().toMillis());
+    AgentConfig first = agents.get(0);
+    checkTarget(first.baseUrl(), settings.targetWait());
+    int totalVus = agents.stream().mapToInt(AgentConfig::vus).sum();
+    long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.duration()).plus(first.gracefulStop()).toMillis();
     Instant startedAt = Instant.now();
-    getLog().info("constellation run " + runId + ": " + agent.vus() + " VUs for " + Durations.format(agent.duration())
-        + (agent.baseUrl().isEmpty() ? "" : " against " + agent.baseUrl()) + " (local, 1 agent)");
+    getLog().info("constellation run " + runId + ": " + totalVus + " VUs for " + Durations.format(first.duration())
+        + (first.baseUrl().isEmpty() ? "" : " against " + first.baseUrl()) + " (local, " + agents.size() + " agent"
+        + (agents.size() == 1 ? "" : "s") + ": " + String.join(", ", settings.regions().keySet()) + ")");
     LocalRunOutcome outcome;
-    try {
+    try (LocalOrchestratorServer orchestrator = new LocalOrchestratorServer(0).start()) {
       Files.createDirectories(runDir);
-      Progress progress = new Progress(startedAt, agent.duration().toMillis(), agent.vus());
-      outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(progress::accept);
+      HttpOrchestratorClient client = new HttpOrchestratorClient(orchestrator.url(), Duration.ofSeconds(10));
+      Map<String, Integer> expected = new LinkedHashMap<>();
+      settings.regions().keySet().forEach(r -> expected.put(r, 1));
+      client.reset(new RunSetup(runId, expected, settings.startBuffer().toMillis(), settings.registrationDeadline().toMillis()));
+      List<AgentConfig> coordinated = agents.stream().map(a -> a.withOrchestrator(orchestrator.url().toString(),
+          settings.registrationDeadline().plus(settings.startBuffer()).plusSeconds(30))).toList();
+      LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
+          jvmArgs == null ? List.of() : jvmArgs, classpath(), coordinated, maxMillis, settings.progressInterval().toMillis(),
+          first.gracefulStop().plusSeconds(15).toMillis());
+      Progress progress = new Progress(startedAt, first.duration().toMillis(), totalVus);
+      outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(client, runId, progress::accept);
     } catch (IOException e) {
       throw new MojoExecutionException("the local run could not be started or read: " + e.getMessage(), e);
+    } catch (OrchestratorException e) {
+      throw new MojoExecutionException("the local orchestrator refused the run: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted; the agents were stopped");
@@ -173,11 +226,15 @@ public class RunMojo extends AbstractMojo {
             : "agent " + exit.agentId() + " rejected its settings; see its output above");
       }
     }
-    long durationMs = Duration.between(startedAt, Instant.now()).toMillis();
-    List<ThresholdResult> outcomes = report(runId, startedAt, agent, recordsDir, runDir, settings.thresholds());
+    List<LocalRunOutcome.AgentExit> aborted = outcome.agents().stream().filter(e -> e.exitCode() == AgentMain.EXIT_ABORTED).toList();
+    if (!aborted.isEmpty()) {
+      throw new MojoExecutionException("the run was aborted before it started; no load was sent.\n  " + aborted.stream()
+          .map(e -> e.agentId() + ": " + e.fatalError()).collect(java.util.stream.Collectors.joining("\n  ")));
+    }
+    List<ThresholdResult> outcomes = report(runId, startedAt, agents, recordsDir, runDir, settings.thresholds(), outcome.stragglers());
     List<String> broken = new ArrayList<>();
     for (LocalRunOutcome.AgentExit exit : outcome.agents()) {
-      if (exit.exitCode() != 0) {
+      if (exit.exitCode() != 0 && !outcome.stragglers().contains(exit.agentId())) {
         broken.add("agent " + exit.agentId() + " exited with code " + exit.exitCode()
             + (exit.fatalError() == null ? "" : ": " + exit.fatalError()));
       }
@@ -190,22 +247,29 @@ public class RunMojo extends AbstractMojo {
       throw new MojoFailureException(failed.size() + " of " + outcomes.size() + " thresholds failed:\n  " + String.join("\n  ", failed)
           + "\nresults: " + runDir.resolve("summary.json"));
     }
-    getLog().debug("run took " + durationMs + " ms");
   }
 
-  private List<ThresholdResult> report(String runId, Instant startedAt, AgentConfig agent, Path recordsDir, Path runDir,
-      Thresholds parsed) throws MojoExecutionException {
+  private List<ThresholdResult> report(String runId, Instant startedAt, List<AgentConfig> agents, Path recordsDir, Path runDir,
+      Thresholds parsed, List<String> stragglers) throws MojoExecutionException {
     try {
       List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(runId);
       Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
-      regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vus(), Map.of()));
-      RunFacts facts = new RunFacts(runId, startedAt, agent.duration().toMillis(), agent.baseUrl(), regions);
-      RunResults results = RunResults.merge(records, agent.duration().toMillis());
+      for (AgentConfig agent : agents) {
+        Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agent.agentId()));
+        extra.put("stragglers", stragglers.contains(agent.agentId()) ? 1 : 0);
+        regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vus(), extra));
+      }
+      AgentConfig first = agents.get(0);
+      RunFacts facts = new RunFacts(runId, startedAt, first.duration().toMillis(), first.baseUrl(), regions);
+      RunResults results = RunResults.merge(records, first.duration().toMillis());
       List<ThresholdResult> outcomes = parsed.evaluate(results);
-      facts.write(runDir.resolve("run.json"));
+      facts.write(runDir.resolve(RunFacts.FILE_NAME));
       ReportWriter.write(runDir, facts, results, outcomes);
       for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
         getLog().info(line);
+      }
+      if (agents.size() > 1) {
+        regions.forEach((region, f) -> getLog().info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
       }
       getLog().info("report: " + runDir.resolve("index.html"));
       return outcomes;
@@ -223,6 +287,30 @@ public class RunMojo extends AbstractMojo {
     Duration connect = duration(Setting.CONNECT_TIMEOUT.pom(), connectTimeout, problems);
     Duration progress = duration("<progressInterval> (-Dconstellation.progressInterval)", progressInterval, problems);
     Duration wait = duration("<targetWait> (-Dconstellation.targetWait)", targetWait, problems);
+    Duration buffer = duration("<startBuffer> (-Dconstellation.startBuffer)", startBuffer, problems);
+    Duration deadline = duration("<registrationDeadline> (-Dconstellation.registrationDeadline)", registrationDeadline, problems);
+    SeedConfig seed = null;
+    if (config != null) {
+      try {
+        seed = SeedConfig.read(config.toPath());
+        d = seed.duration();
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (seed == null && homeRegion != null && !AwsRegions.isKnown(homeRegion.trim())) {
+      problems.add("<homeRegion> (-Dconstellation.homeRegion) is \"" + homeRegion + "\", which is not an AWS region; known regions: "
+          + AwsRegions.list());
+    }
+    Map<String, Integer> regions = new LinkedHashMap<>();
+    try {
+      regions.putAll(RegionVus.resolve(remoteRegions, remoteRegionsList, seed == null ? null : seed.remoteRegions()));
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (regions.isEmpty()) {
+      regions.put("local", vus);
+    }
     Thresholds parsed = null;
     try {
       parsed = Thresholds.parse(thresholds == null ? List.of() : thresholds);
@@ -240,12 +328,13 @@ public class RunMojo extends AbstractMojo {
         }
       }
     }
-    return new RunSettings(d, grace, request, connect, progress, wait, parsed, params);
+    return new RunSettings(d, grace, request, connect, progress, wait, buffer, deadline, parsed, params, regions);
   }
 
-  /** Parsed settings that are not part of one agent's configuration. */
+  /** Parsed settings of the whole run. */
   record RunSettings(Duration duration, Duration gracefulStop, Duration requestTimeout, Duration connectTimeout,
-      Duration progressInterval, Duration targetWait, Thresholds thresholds, Map<String, String> parameters) {}
+      Duration progressInterval, Duration targetWait, Duration startBuffer, Duration registrationDeadline, Thresholds thresholds,
+      Map<String, String> parameters, Map<String, Integer> regions) {}
 
   private static Duration duration(String label, String text, List<String> problems) {
     try {
@@ -256,10 +345,10 @@ public class RunMojo extends AbstractMojo {
     }
   }
 
-  private AgentConfig agentFor(RunSettings s, String runId, String region, Path recordsDir) {
-    return new AgentConfig(runId, region, 0, 1, vus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
+  private AgentConfig agentFor(RunSettings s, String runId, String region, int regionVus, Path recordsDir) {
+    return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
-        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames);
+        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5));
   }
 
   private void checkTarget(String url, Duration wait) {

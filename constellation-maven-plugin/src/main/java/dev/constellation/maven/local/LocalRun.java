@@ -4,6 +4,9 @@ import dev.constellation.agent.AgentConfig;
 import dev.constellation.agent.AgentMain;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.orchestrator.OrchestratorClient;
+import dev.constellation.orchestrator.OrchestratorException;
+import dev.constellation.orchestrator.RunStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,14 +43,19 @@ public final class LocalRun {
   }
 
   /**
-   * Starts the agents, reports progress, and waits for them.
+   * Starts the agents, reports progress, and waits until the orchestrator says every agent has
+   * ended. An agent still running a grace period after the first one ended is stopped (it
+   * flushes and reports its end) and counted as a straggler.
    *
+   * @param orchestrator the run's orchestrator, already reset for this run
+   * @param runId the run
    * @param progress called every progress interval with the records that arrived since the last call
    * @return how each agent ended
    * @throws IOException when an agent cannot be started or the records cannot be read
    * @throws InterruptedException when the build is interrupted (the agents are stopped first)
    */
-  public LocalRunOutcome run(Consumer<List<IntervalRecord>> progress) throws IOException, InterruptedException {
+  public LocalRunOutcome run(OrchestratorClient orchestrator, String runId, Consumer<List<IntervalRecord>> progress)
+      throws IOException, InterruptedException {
     Files.createDirectories(spec.recordsDir());
     Path argFile = spec.runDir().resolve("agent-classpath.txt");
     Files.writeString(argFile, "-cp\n\"" + String.join(java.io.File.pathSeparator, spec.classpath().stream()
@@ -74,9 +82,34 @@ public final class LocalRun {
       LocalDirectoryStore.Tail tail = new LocalDirectoryStore(spec.recordsDir()).tail();
       long limit = System.currentTimeMillis() + spec.maxDurationMillis() + SLACK_MILLIS;
       long nextProgress = System.currentTimeMillis() + spec.progressIntervalMillis();
+      long nextStatus = 0;
+      long firstEndAt = -1;
+      List<String> stragglers = new ArrayList<>();
       while (agents.stream().anyMatch(AgentProcess::alive)) {
-        if (System.currentTimeMillis() > limit) {
+        long now = System.currentTimeMillis();
+        if (now > limit) {
           warn.accept("agents still running " + (SLACK_MILLIS / 1000) + " s past duration + graceful stop; stopping them");
+          break;
+        }
+        if (now >= nextStatus) {
+          nextStatus = now + 500;
+          RunStatus status = status(orchestrator, runId);
+          if (status != null && status.complete()) {
+            break;
+          }
+          if (status != null && status.ended() > 0 && firstEndAt < 0) {
+            firstEndAt = now;
+          }
+        }
+        if (firstEndAt >= 0 && now - firstEndAt > spec.stragglerGraceMillis()) {
+          for (AgentProcess a : agents) {
+            if (a.alive()) {
+              warn.accept("agent " + a.label() + " is still running " + (spec.stragglerGraceMillis() / 1000)
+                  + " s after the first agent ended; stopping it (it flushes what it recorded) and counting it as a straggler");
+              stragglers.add(a.label());
+              a.stop(30_000);
+            }
+          }
           break;
         }
         Thread.sleep(100);
@@ -87,10 +120,13 @@ public final class LocalRun {
       }
       List<LocalRunOutcome.AgentExit> exits = new ArrayList<>();
       for (AgentProcess a : agents) {
-        int code = a.alive() ? a.stop(30_000) : a.waitFor(5_000);
+        int code = a.waitFor(30_000);
+        if (code == Integer.MIN_VALUE) {
+          code = a.stop(30_000);
+        }
         exits.add(new LocalRunOutcome.AgentExit(a.label(), code, a.fatalError()));
       }
-      return new LocalRunOutcome(exits);
+      return new LocalRunOutcome(exits, stragglers);
     } catch (InterruptedException e) {
       for (AgentProcess a : agents) {
         a.stop(10_000);
@@ -102,6 +138,15 @@ public final class LocalRun {
       } catch (IllegalStateException shuttingDown) {
         // the hook is already stopping the agents
       }
+    }
+  }
+
+  private RunStatus status(OrchestratorClient orchestrator, String runId) {
+    try {
+      return orchestrator.status(runId);
+    } catch (OrchestratorException e) {
+      warn.accept("the local orchestrator did not answer (" + e.getMessage() + "); waiting for the agents to exit");
+      return null;
     }
   }
 }

@@ -6,11 +6,13 @@ import java.util.List;
  * How the agents of a local run ended.
  *
  * @param agents one entry per agent
+ * @param stragglers agents stopped because they ran on too long after the others ended
  */
-public record LocalRunOutcome(List<AgentExit> agents) {
+public record LocalRunOutcome(List<AgentExit> agents, List<String> stragglers) {
 
   public LocalRunOutcome {
     agents = List.copyOf(agents);
+    stragglers = List.copyOf(stragglers);
   }
 
   /**

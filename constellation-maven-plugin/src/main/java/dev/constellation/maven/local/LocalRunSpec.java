@@ -16,6 +16,7 @@ import java.util.List;
  * @param agents one configuration per agent JVM
  * @param maxDurationMillis duration plus graceful stop: how long agents should run at most
  * @param progressIntervalMillis how often progress is reported
+ * @param stragglerGraceMillis how long agents may run on after the first one ended
  */
 public record LocalRunSpec(
     Path runDir,
@@ -26,7 +27,8 @@ public record LocalRunSpec(
     List<Path> classpath,
     List<AgentConfig> agents,
     long maxDurationMillis,
-    long progressIntervalMillis) {
+    long progressIntervalMillis,
+    long stragglerGraceMillis) {
 
   public LocalRunSpec {
     jvmArgs = List.copyOf(jvmArgs);
