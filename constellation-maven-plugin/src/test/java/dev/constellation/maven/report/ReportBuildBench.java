@@ -75,6 +75,8 @@ public final class ReportBuildBench {
     out.printf(Locale.ROOT, "generated %d records (%d s x %d regions x %d names) in %.1f s, %d MB on disk%n", written, seconds,
         regions, names, (System.nanoTime() - genStart) / 1e9, size(records) / (1024 * 1024));
 
+    long gc0 = gcMillis();
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     List<IntervalRecord> read = store.readRun(runId);
     long t1 = System.nanoTime();
@@ -84,14 +86,28 @@ public final class ReportBuildBench {
         "[region=region-0] p(99) < 1s", "[GET /api/resource-0/{id}] p(99.9) < 2s")).evaluate(results);
     ReportFiles files = ReportWriter.write(dir, runFacts, results, thresholds);
     long t3 = System.nanoTime();
+    long cpu = processCpuNanos() - cpu0;
+    long gc = gcMillis() - gc0;
     runFacts.write(dir);
     Runtime rt = Runtime.getRuntime();
     out.printf(Locale.ROOT, "read %d records: %.1f s | merge: %.1f s | thresholds + report: %.1f s%n", read.size(),
         (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     out.printf(Locale.ROOT, "REPORT BUILD WALL TIME %.1f s (read + merge + report), max heap %d MB, index.html %d KB%n",
         (t3 - t0) / 1e9, rt.maxMemory() / (1024 * 1024), Files.size(files.indexHtml()) / 1024);
+    out.printf(Locale.ROOT, "process CPU %.1f s over %d cores, of which GC %.1f s; load average %.1f%n", cpu / 1e9,
+        rt.availableProcessors(), gc / 1e3, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     out.printf(Locale.ROOT, "totals: %d requests, %.1f req/s, p95 %.1f ms; report in %s%n", results.totals().requests(),
         results.totals().rps(), results.totals().p95(), dir);
+  }
+
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
   }
 
   private static List<String> histogramPool(int size, Random random) {
