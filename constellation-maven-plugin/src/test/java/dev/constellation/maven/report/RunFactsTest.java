@@ -31,6 +31,15 @@ class RunFactsTest {
   }
 
   @Test
+  void aRunDirectoryThatDoesNotExistYetIsCreatedAndAJsonPathIsUsedAsIs() throws IOException {
+    RunFacts facts = new RunFacts("r2", Instant.EPOCH, 1000, "", Map.of());
+    assertThat(facts.write(dir.resolve("target/constellation/r2"))).isEqualTo(dir.resolve("target/constellation/r2/run.json"));
+    assertThat(facts.write(dir.resolve("elsewhere.json"))).isEqualTo(dir.resolve("elsewhere.json"));
+    assertThat(RunFacts.read(dir.resolve("elsewhere.json"))).isEqualTo(facts);
+    assertThat(RunFacts.read(dir.resolve("target/constellation/r2"))).isEqualTo(facts);
+  }
+
+  @Test
   void readingAMissingOrForeignFileSaysWhatIsWrong() throws IOException {
     assertThatThrownBy(() -> RunFacts.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("run.json does not exist");
     Files.writeString(dir.resolve("run.json"), "{\"runId\":\"x\"}");
