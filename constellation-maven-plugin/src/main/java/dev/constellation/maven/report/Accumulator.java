@@ -1,5 +1,6 @@
 package dev.constellation.maven.report;
 
+import dev.constellation.agent.results.IntervalRecord;
 import java.util.HashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -7,7 +8,7 @@ import org.HdrHistogram.Histogram;
 /** Mutable running sum of interval records: counts, count maps and one auto-resizing histogram. */
 final class Accumulator {
 
-  final Histogram histogram = new Histogram(dev.constellation.agent.results.IntervalRecord.SIGNIFICANT_DIGITS);
+  final Histogram histogram = new Histogram(IntervalRecord.SIGNIFICANT_DIGITS);
   long count;
   long failures;
   long bytes;

@@ -75,12 +75,13 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
   /**
    * Writes these facts as JSON.
    *
-   * @param path a file, or a directory to write {@value #FILE_NAME} into
+   * @param path a file whose name ends in {@code .json}, or else the run directory to write
+   *     {@value #FILE_NAME} into (created when missing)
    * @return the file written
    * @throws IOException when it cannot be written
    */
   public Path write(Path path) throws IOException {
-    Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+    Path file = fileOf(path);
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
@@ -107,12 +108,13 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
   /**
    * Reads facts written by {@link #write(Path)}.
    *
-   * @param path the file, or the run directory holding {@value #FILE_NAME}
+   * @param path a file whose name ends in {@code .json}, or else the run directory holding
+   *     {@value #FILE_NAME}
    * @return the facts
    * @throws IOException when the file is missing, unreadable or not run facts
    */
   public static RunFacts read(Path path) throws IOException {
-    Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+    Path file = fileOf(path);
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + " does not exist; it is written by constellation:run next to the records");
     }
@@ -133,6 +135,11 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
     } catch (DateTimeParseException e) {
       throw new IOException(file + ": startedAt is not an ISO-8601 instant: " + e.getParsedString(), e);
     }
+  }
+
+  private static Path fileOf(Path path) {
+    Path name = path.getFileName();
+    return name != null && name.toString().endsWith(".json") && !Files.isDirectory(path) ? path : path.resolve(FILE_NAME);
   }
 
   private static JsonNode required(JsonNode o, String field, Path file) throws IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The merged results of a run (or of a window of it): totals, per region, per request name and
@@ -27,6 +28,8 @@ public final class RunResults {
 
   /** Longest span kept at one-second resolution; longer runs get coarser (still exact) steps. */
   static final long MAX_POINTS = 7200;
+  /** Fewer records than this are merged on the calling thread alone. */
+  static final int PARALLEL_THRESHOLD = 50_000;
 
   private final long startMs;
   private final long endMs;
@@ -80,6 +83,11 @@ public final class RunResults {
    * @throws IllegalArgumentException when a record's histogram is damaged
    */
   public static RunResults merge(Collection<IntervalRecord> records, long durationMs) {
+    int workers = records.size() < PARALLEL_THRESHOLD ? 1 : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return merge(records, durationMs, workers);
+  }
+
+  static RunResults merge(Collection<IntervalRecord> records, long durationMs, int workers) {
     IntervalRecord[] sorted = records.toArray(new IntervalRecord[0]);
     Arrays.sort(sorted, Comparator.comparingLong(IntervalRecord::startMs));
     Builder b = new Builder();
@@ -99,38 +107,34 @@ public final class RunResults {
     b.stepMs = Math.max(1000, ceilDiv(ceilDiv(span, MAX_POINTS), 1000) * 1000);
     long base = Math.floorDiv(b.startMs, 1000) * 1000;
 
-    HistogramAdder adder = new HistogramAdder();
-    long currentBucket = Long.MIN_VALUE;
-    for (IntervalRecord r : sorted) {
-      long bucket = base + Math.floorDiv(r.startMs() - base, b.stepMs) * b.stepMs;
-      if (bucket != currentBucket) {
-        b.flushBucket(currentBucket);
-        currentBucket = bucket;
+    long step = b.stepMs;
+    // Split the time-sorted records into chunks that never share a series step; each chunk is
+    // merged on its own, then the chunks' histograms are added together (addition is exact).
+    int[] bounds = new int[workers + 1];
+    bounds[workers] = sorted.length;
+    for (int w = 1; w < workers; w++) {
+      int i = Math.max(bounds[w - 1], (int) ((long) sorted.length * w / workers));
+      while (i > 0 && i < sorted.length && bucket(sorted[i], base, step) == bucket(sorted[i - 1], base, step)) {
+        i++;
       }
-      try {
-        if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
-          Accumulator region = b.regionAcc.computeIfAbsent(r.region(), k -> new Accumulator());
-          Accumulator name = b.nameAcc.computeIfAbsent(r.name(), k -> new Accumulator());
-          Accumulator step = b.stepAcc.computeIfAbsent(r.region(), k -> new Accumulator());
-          region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
-          name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
-          step.count += r.count();
-          step.failures += r.failures();
-          adder.addTo(r.histogram(), region.histogram, name.histogram, step.histogram);
-        } else if (IntervalRecord.KIND_ITERATION.equals(r.kind())) {
-          Accumulator script = b.scriptAcc.computeIfAbsent(r.name(), k -> new Accumulator());
-          Accumulator region = b.regionIterAcc.computeIfAbsent(r.region(), k -> new Accumulator());
-          script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
-          region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
-          adder.addTo(r.histogram(), script.histogram, region.histogram);
-        }
-      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-        throw new IllegalArgumentException("damaged histogram in record " + r.runId() + "/" + r.region() + "/" + r.agentId()
-            + "/" + r.name() + "@" + r.startMs() + ": " + e.getMessage(), e);
-      }
+      bounds[w] = i;
     }
-    b.flushBucket(currentBucket);
+    List<Builder> parts = IntStream.range(0, workers).parallel()
+        .mapToObj(w -> {
+          Builder part = new Builder();
+          part.stepMs = step;
+          part.consume(sorted, bounds[w], bounds[w + 1], base);
+          return part;
+        })
+        .toList();
+    for (Builder part : parts) {
+      b.absorb(part);
+    }
     return b.finish();
+  }
+
+  private static long bucket(IntervalRecord r, long base, long step) {
+    return base + Math.floorDiv(r.startMs() - base, step) * step;
   }
 
   private static long ceilDiv(long a, long b) {
@@ -243,6 +247,53 @@ public final class RunResults {
     Map<String, Stats> iterations;
     Map<String, Stats> regionIterations;
 
+    void consume(IntervalRecord[] sorted, int from, int to, long base) {
+      HistogramAdder adder = new HistogramAdder();
+      long currentBucket = Long.MIN_VALUE;
+      for (int i = from; i < to; i++) {
+        IntervalRecord r = sorted[i];
+        long bucket = bucket(r, base, stepMs);
+        if (bucket != currentBucket) {
+          flushBucket(currentBucket);
+          currentBucket = bucket;
+        }
+        try {
+          if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
+            Accumulator region = regionAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+            Accumulator name = nameAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+            Accumulator step = stepAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+            region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            step.count += r.count();
+            step.failures += r.failures();
+            stepTotal.count += r.count();
+            stepTotal.failures += r.failures();
+            adder.addTo(r.histogram(), region.histogram, name.histogram, step.histogram, stepTotal.histogram);
+          } else if (IntervalRecord.KIND_ITERATION.equals(r.kind())) {
+            Accumulator script = scriptAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+            Accumulator region = regionIterAcc.computeIfAbsent(r.region(), k -> new Accumulator());
+            script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            adder.addTo(r.histogram(), script.histogram, region.histogram);
+          }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+          throw new IllegalArgumentException("damaged histogram in record " + r.runId() + "/" + r.region() + "/" + r.agentId()
+              + "/" + r.name() + "@" + r.startMs() + ": " + e.getMessage(), e);
+        }
+      }
+      flushBucket(currentBucket);
+    }
+
+    /** Adds a later chunk's sums and appends its series points (chunks never share a step). */
+    void absorb(Builder part) {
+      part.regionAcc.forEach((k, a) -> regionAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.nameAcc.forEach((k, a) -> nameAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.scriptAcc.forEach((k, a) -> scriptAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.regionIterAcc.forEach((k, a) -> regionIterAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
+      totalSeries.addAll(part.totalSeries);
+    }
+
     void flushBucket(long bucket) {
       if (bucket == Long.MIN_VALUE) {
         return;
@@ -255,9 +306,6 @@ public final class RunResults {
         }
         any = true;
         series.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(point(bucket, a));
-        stepTotal.count += a.count;
-        stepTotal.failures += a.failures;
-        stepTotal.histogram.add(a.histogram);
         a.histogram.reset();
         a.count = 0;
         a.failures = 0;

@@ -296,6 +296,7 @@ public final class Thresholds {
     ThresholdResult evaluate(RunResults results) {
       boolean iterations = metric.kind().iterations;
       Optional<Stats> stats = select(results, iterations);
+      String label = scope.kind() == Scope.Kind.ALL && iterations ? "all iterations" : scope.label();
       String where = scope.kind() == Scope.Kind.ALL ? "" : " for [" + scope.label() + "]";
       if (stats.isEmpty()) {
         String known = known(results, iterations);
@@ -305,14 +306,14 @@ public final class Thresholds {
               + (iterations ? "scripts" : "request names") + " in this run: ";
           case ALL -> "nothing was recorded: ";
         };
-        return new ThresholdResult(expression, scope.label(), metric.name(), Double.NaN, metric.unit(), false,
+        return new ThresholdResult(expression, label, metric.name(), Double.NaN, metric.unit(), false,
             condition() + " failed" + where + ": " + what + known);
       }
       Stats s = stats.get();
       boolean needsRequests = metric.kind().unitKind == Metric.UnitKind.LATENCY
           || metric.kind().unitKind == Metric.UnitKind.PERCENT;
       if (needsRequests && s.requests() == 0 && s.latencyCount() == 0) {
-        return new ThresholdResult(expression, scope.label(), metric.name(), Double.NaN, metric.unit(), false,
+        return new ThresholdResult(expression, label, metric.name(), Double.NaN, metric.unit(), false,
             condition() + " failed" + where + ": no " + (iterations ? "iterations" : "requests") + " were recorded, so "
                 + metric.name() + " cannot be measured");
       }
@@ -327,8 +328,8 @@ public final class Thresholds {
         case FAILURES, ITERATION_FAILURES -> s.failures();
       };
       boolean passed = operator.test(actual, limit);
-      ThresholdResult partial = new ThresholdResult(expression, scope.label(), metric.name(), actual, metric.unit(), passed, "");
-      return new ThresholdResult(expression, scope.label(), metric.name(), actual, metric.unit(), passed,
+      ThresholdResult partial = new ThresholdResult(expression, label, metric.name(), actual, metric.unit(), passed, "");
+      return new ThresholdResult(expression, label, metric.name(), actual, metric.unit(), passed,
           condition() + (passed ? " passed" : " failed") + where + ": measured " + partial.actualText());
     }
 

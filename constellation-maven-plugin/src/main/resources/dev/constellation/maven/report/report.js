@@ -33,6 +33,7 @@
 
   function fmtMs(v) {
     if (v == null || isNaN(v)) return "-";
+    if (v === 0) return "0";
     if (v < 10) return v.toFixed(2) + " ms";
     if (v < 1000) return v.toFixed(1) + " ms";
     return (v / 1000).toFixed(2) + " s";
@@ -66,6 +67,7 @@
       height: (opts && opts.height) || 260,
       series: seriesOpts,
       legend: { live: true },
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
       cursor: { drag: { x: true, y: false } },
       scales: (opts && opts.scales) || { x: { time: true } },
       axes: (opts && opts.axes) || [{}, { values: function (u, vals) { return vals.map(yFmt); }, size: 70 }]
@@ -96,10 +98,8 @@
   }
 
   if (data.spectrum.length > 0) {
-    var maxX = 0;
-    data.spectrum.forEach(function (s) { maxX = Math.max(maxX, s.x[s.x.length - 1] || 0); });
-    var top = Math.max(1, Math.ceil(maxX));
     var sx = data.spectrumX;
+    var top = Math.max(1, Math.ceil(sx[sx.length - 1] || 0));
     function pctLabel(v) {
       var p = 100 * (1 - Math.pow(10, -v));
       return (v === 0 ? "0" : p.toFixed(Math.max(0, Math.round(v) - 2))) + "%";

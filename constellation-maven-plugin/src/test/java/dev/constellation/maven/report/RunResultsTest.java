@@ -69,6 +69,25 @@ class RunResultsTest {
     assertThat(stats.latencyCount()).isEqualTo(expected.getTotalCount());
   }
 
+  @ParameterizedTest(name = "{0} workers")
+  @ValueSource(ints = {2, 3, 7})
+  void mergingInParallelChunksGivesTheSameResultsAsOneThread(int workers) {
+    SampleRun run = new SampleRun(40, workers);
+    RunResults one = RunResults.merge(run.records, 40_000, 1);
+    RunResults many = RunResults.merge(run.records, 40_000, workers);
+    assertThat(many.totals().histogram()).isEqualTo(one.totals().histogram());
+    assertThat(many.totals().toString()).isEqualTo(one.totals().toString());
+    one.regions().forEach((k, s) -> assertThat(many.regions().get(k).histogram()).isEqualTo(s.histogram()));
+    one.requests().forEach((k, s) -> {
+      assertThat(many.requests().get(k).histogram()).isEqualTo(s.histogram());
+      assertThat(many.requests().get(k).statusCodes()).isEqualTo(s.statusCodes());
+    });
+    assertThat(many.iterations().get("BrowseAndBuy").toString()).isEqualTo(one.iterations().get("BrowseAndBuy").toString());
+    assertThat(many.series()).isEqualTo(one.series());
+    assertThat(many.totalSeries()).isEqualTo(one.totalSeries());
+    assertThat(many.totalSeries()).hasSize(40);
+  }
+
   @Test
   void perSecondSeriesMergesTheAgentsOfARegionExactly() {
     long t = 1_700_000_000_000L;

@@ -57,7 +57,7 @@ class ThresholdsTest {
   void evaluatesTheWholeRunAgainstEachMetricAndUnit(String expression, boolean passed, Double actual) {
     ThresholdResult r = one(expression);
     assertThat(r.passed()).as(r.message()).isEqualTo(passed);
-    assertThat(r.scope()).isEqualTo("all requests");
+    assertThat(r.scope()).isEqualTo(expression.startsWith("iteration") ? "all iterations" : "all requests");
     if (actual != null) {
       assertThat(r.actual()).isCloseTo(actual, within(0.001));
     }

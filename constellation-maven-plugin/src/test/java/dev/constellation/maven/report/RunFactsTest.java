@@ -1,0 +1,48 @@
+package dev.constellation.maven.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunFactsTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void factsWrittenToARunDirectoryReadBackEqual() throws IOException {
+    RunFacts facts = new RunFacts("r1", Instant.parse("2026-11-27T10:00:00.123Z"), 60_000, "https://api.example.test",
+        Map.of("eu-west-1", new RunFacts.RegionFacts(3, 120, Map.of("startSkewMs", 14, "note", "ok", "az", List.of("a", "b"))),
+            "us-east-1", RunFacts.RegionFacts.of(1, 10)));
+    Path file = facts.write(dir);
+    assertThat(file).isEqualTo(dir.resolve("run.json"));
+    RunFacts back = RunFacts.read(dir);
+    assertThat(back).isEqualTo(facts);
+    assertThat(back.totalVus()).isEqualTo(130);
+    assertThat(back.totalAgents()).isEqualTo(4);
+  }
+
+  @Test
+  void aRunDirectoryThatDoesNotExistYetIsCreatedAndAJsonPathIsUsedAsIs() throws IOException {
+    RunFacts facts = new RunFacts("r2", Instant.EPOCH, 1000, "", Map.of());
+    assertThat(facts.write(dir.resolve("target/constellation/r2"))).isEqualTo(dir.resolve("target/constellation/r2/run.json"));
+    assertThat(facts.write(dir.resolve("elsewhere.json"))).isEqualTo(dir.resolve("elsewhere.json"));
+    assertThat(RunFacts.read(dir.resolve("elsewhere.json"))).isEqualTo(facts);
+    assertThat(RunFacts.read(dir.resolve("target/constellation/r2"))).isEqualTo(facts);
+  }
+
+  @Test
+  void readingAMissingOrForeignFileSaysWhatIsWrong() throws IOException {
+    assertThatThrownBy(() -> RunFacts.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("run.json does not exist");
+    Files.writeString(dir.resolve("run.json"), "{\"runId\":\"x\"}");
+    assertThatThrownBy(() -> RunFacts.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("\"startedAt\"");
+  }
+}
