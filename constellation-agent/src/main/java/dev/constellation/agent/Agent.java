@@ -2,6 +2,7 @@ package dev.constellation.agent;
 
 import dev.constellation.agent.http.HttpEngine;
 import dev.constellation.agent.http.InstrumentedHttp;
+import dev.constellation.agent.http.RequestNames;
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
 import dev.constellation.agent.results.IntervalRecord;
@@ -36,7 +37,6 @@ public final class Agent {
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicLong interrupted = new AtomicLong();
-  private final AtomicLong firstRequestAt = new AtomicLong(Long.MAX_VALUE);
   private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
   private final List<Thread> vuThreads = new ArrayList<>();
   private volatile boolean stopRequested;
@@ -156,6 +156,7 @@ public final class Agent {
     Thread flushThread = new Thread(flusher, "constellation-flush");
     flushThread.setDaemon(true);
     flushThread.start();
+    recording.started();
     go.countDown();
 
     long deadline = startAt + config.duration().toMillis();
@@ -189,8 +190,7 @@ public final class Agent {
   }
 
   private AgentResult result(long startAt, long end) {
-    long first = firstRequestAt.get();
-    return new AgentResult(config.agentId(), startAt, end, first == Long.MAX_VALUE ? -1 : first, flushedRequests.get(),
+    return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), flushedRequests.get(),
         flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get());
   }
 
@@ -305,9 +305,13 @@ public final class Agent {
       VuContextImpl context = new VuContextImpl(config, index, stop);
       InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout());
       VirtualUserInstance vu;
+      MetricRecorder iterations;
       try {
         vu = VirtualUserInstance.create(script, http, context);
         vu.before();
+        // Everything the first iteration touches is loaded now, not after the start signal.
+        iterations = recording.iterations(script.name());
+        RequestNames.defaultName("GET", "/warm-up/1");
       } catch (Throwable t) {
         setupFailure.compareAndSet(null, t);
         ready.countDown();
@@ -319,12 +323,10 @@ public final class Agent {
       } catch (InterruptedException e) {
         return;
       }
-      MetricRecorder iterations = recording.iterations(script.name());
       long i = 0;
       while (!stop.stopped()) {
         context.iteration(i++);
         long t0 = System.nanoTime();
-        firstRequestAt.compareAndSet(Long.MAX_VALUE, System.currentTimeMillis());
         try {
           vu.iterate();
           iterations.recordSuccess((System.nanoTime() - t0) / 1000);

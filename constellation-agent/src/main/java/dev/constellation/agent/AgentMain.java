@@ -90,7 +90,7 @@ public final class AgentMain {
       }
       Console.info("agent " + config.agentId() + " done: " + r.requests() + " requests (" + r.failures() + " failed), "
           + r.iterations() + " iterations (" + r.iterationFailures() + " failed, " + r.interrupted() + " interrupted)"
-          + (r.firstIterationAt() < 0 ? "" : "; first iteration " + (r.firstIterationAt() - r.startAt()) + " ms after the start"));
+          + (r.firstRequestAt() < 0 ? "" : "; first request " + (r.firstRequestAt() - r.startAt()) + " ms after the start"));
       return 0;
     } catch (ScriptException e) {
       Console.fatal(e.getMessage());
@@ -119,7 +119,7 @@ public final class AgentMain {
     o.put("region", config.region());
     o.put("vus", config.vus());
     o.put("wakeLatenessMicros", wakeLatenessMicros);
-    o.put("startSkewMs", r.firstIterationAt() < 0 ? 0 : r.firstIterationAt() - r.startAt());
+    o.put("startSkewMs", r.firstRequestAt() < 0 ? 0 : r.firstRequestAt() - r.startAt());
     Files.createDirectories(config.resultsDir());
     Files.writeString(config.resultsDir().resolve(config.agentId() + RESULT_SUFFIX), JSON.writeValueAsString(o));
   }

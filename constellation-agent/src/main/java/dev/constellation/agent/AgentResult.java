@@ -6,7 +6,7 @@ package dev.constellation.agent;
  * @param agentId the agent
  * @param startAt when load started, epoch ms
  * @param endAt when the agent finished, epoch ms
- * @param firstIterationAt when the first iteration began, epoch ms, or -1
+ * @param firstRequestAt when the first request was sent, epoch ms, or -1
  * @param requests requests recorded
  * @param failures failed requests
  * @param iterations iterations completed or failed
@@ -17,7 +17,7 @@ public record AgentResult(
     String agentId,
     long startAt,
     long endAt,
-    long firstIterationAt,
+    long firstRequestAt,
     long requests,
     long failures,
     long iterations,

@@ -12,7 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import dev.constellation.orchestrator.RunSetup;
+import dev.constellation.orchestrator.RunStatus;
+import dev.constellation.orchestrator.http.HttpOrchestratorClient;
+import dev.constellation.orchestrator.http.LocalOrchestratorServer;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +38,11 @@ class AgentProcessIT {
     }
   }
 
-  private Process start(String java, String url, String duration, Path log) throws Exception {
+  private Process start(String java, String url, String duration, Path log, String... extra) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, AgentMain.class.getName(), "--runId", "it-run", "--vus", "20",
         "--duration", duration, "--baseUrl", url, "--scripts", Ping.class.getName(), "--resultsDir", dir.resolve("records").toString()));
+    cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
@@ -65,10 +72,13 @@ class AgentProcessIT {
   }
 
   @Test
-  void flushesEverythingItRecordedWhenStoppedWithSigterm() throws Exception {
-    try (TestTargets.Counting target = new TestTargets.Counting(200, 2)) {
+  void flushesEverythingItRecordedAndReportsItsEndWhenStoppedWithSigterm() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 2);
+        LocalOrchestratorServer orchestrator = new LocalOrchestratorServer(0).start()) {
+      HttpOrchestratorClient client = new HttpOrchestratorClient(orchestrator.url(), Duration.ofSeconds(5));
+      client.reset(new RunSetup("it-run", Map.of("local", 1), 200, 30_000));
       Path log = dir.resolve("agent.log");
-      Process p = start(java25(), target.url(), "60s", log);
+      Process p = start(java25(), target.url(), "60s", log, "--orchestrator", orchestrator.url().toString());
       long deadline = System.currentTimeMillis() + 30_000;
       while (target.requests() < 500 && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
@@ -81,6 +91,23 @@ class AgentProcessIT {
       assertThat(target.requests()).isGreaterThanOrEqualTo(500);
       assertThat(recordedRequests()).as(out).isEqualTo(target.requests());
       assertThat(stopMillis).as("stopped within the short SIGTERM grace").isLessThan(10_000);
+      RunStatus status = client.status("it-run");
+      assertThat(status.complete()).as(out).isTrue();
+      assertThat(status.regions().get("local").totals()).containsEntry("requests", target.requests());
+    }
+  }
+
+  @Test
+  void refusesToStartWhenTheOrchestratorCannotBeReached() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0)) {
+      String nowhere = TestTargets.refusingUrl() + "/";
+      Path log = dir.resolve("agent.log");
+      Process p = start("java", target.url(), "5s", log, "--orchestrator", nowhere, "--startTimeout", "2s");
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(out).isEqualTo(AgentMain.EXIT_ABORTED);
+      assertThat(out).contains("no load was sent").contains(nowhere).contains("did not start the test");
+      assertThat(target.requests()).isZero();
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.constellation.agent.Durations;
 import dev.constellation.agent.Setting;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.maven.local.AgentResults;
 import dev.constellation.maven.local.LocalRun;
 import dev.constellation.maven.local.LocalRunOutcome;
 import dev.constellation.maven.local.LocalRunSpec;

@@ -72,6 +72,7 @@ public final class InstrumentedHttp implements Http {
     URI uri = resolve(pathOrUrl);
     String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
     MetricRecorder recorder = recording.http(script, name);
+    recording.requestStarting();
     long start = System.nanoTime();
     HttpEngine.RawResponse raw;
     try {

@@ -26,6 +26,8 @@ public final class Recording {
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicBoolean warned = new AtomicBoolean();
+  private volatile boolean started;
+  private final java.util.concurrent.atomic.AtomicLong firstRequestAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
   /**
    * Creates the recording of one agent.
@@ -66,6 +68,27 @@ public final class Recording {
       names.incrementAndGet();
       return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP);
     });
+  }
+
+  /**
+   * Notes that a request is about to be sent; the first one after the start is kept (start skew).
+   * Costs one volatile read once the first request is known.
+   */
+  public void requestStarting() {
+    if (firstRequestAt.get() == Long.MAX_VALUE && started) {
+      firstRequestAt.compareAndSet(Long.MAX_VALUE, System.currentTimeMillis());
+    }
+  }
+
+  /** Marks the start of load: requests before it (setup) do not count as the first request. */
+  public void started() {
+    started = true;
+  }
+
+  /** When the agent's first request was sent, epoch ms, or -1 when none was. */
+  public long firstRequestAt() {
+    long t = firstRequestAt.get();
+    return t == Long.MAX_VALUE ? -1 : t;
   }
 
   /**
