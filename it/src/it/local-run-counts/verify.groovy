@@ -27,5 +27,9 @@ assert summary.regions['local'].vus == 5
 assert new File(run, 'junit.xml').text.contains('testcase')
 assert new File(run, 'index.html').length() > 1000
 def log = new File(basedir, 'build.log').text
+// The second invocation rebuilt the report from the stored records, with its own threshold.
+assert log.contains('constellation-maven-plugin:0.1.0-SNAPSHOT:report')
+assert summary.thresholds*.expression == ['requests>100'] : "the rebuilt summary.json should carry the report goal's thresholds"
+assert summary.thresholds[0].passed == true
 assert log.contains('req/s') : 'live progress lines are missing from the build log'
 return true

@@ -35,14 +35,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.maven.artifact.Artifact;
-import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -159,6 +155,10 @@ public class RunMojo extends AbstractMojo {
   @Parameter(property = "constellation.config")
   File config;
 
+  /** A run id, run folder or {@code summary.json} to compare with; the report shows the change per request name. */
+  @Parameter(property = "constellation.baseline")
+  String baseline;
+
   /** Skips the load test. */
   @Parameter(property = "constellation.skip", defaultValue = "false")
   boolean skip;
@@ -209,7 +209,7 @@ public class RunMojo extends AbstractMojo {
       List<AgentConfig> coordinated = agents.stream().map(a -> a.withOrchestrator(orchestrator.url().toString(),
           settings.registrationDeadline().plus(settings.startBuffer()).plusSeconds(30))).toList();
       LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
-          jvmArgs == null ? List.of() : jvmArgs, classpath(), coordinated, maxMillis, settings.progressInterval().toMillis(),
+          jvmArgs == null ? List.of() : jvmArgs, ProjectClasspath.of(project, plugin).all(), coordinated, maxMillis, settings.progressInterval().toMillis(),
           first.gracefulStop().plusSeconds(15).toMillis());
       Progress progress = new Progress(startedAt, first.duration().toMillis(), totalVus);
       outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(client, runId, progress::accept);
@@ -265,7 +265,12 @@ public class RunMojo extends AbstractMojo {
       RunResults results = RunResults.merge(records, first.duration().toMillis());
       List<ThresholdResult> outcomes = parsed.evaluate(results);
       facts.write(runDir.resolve(RunFacts.FILE_NAME));
-      ReportWriter.write(runDir, facts, results, outcomes);
+      Path base = Baselines.resolve(baseline, outputDirectory.toPath());
+      if (base == null) {
+        ReportWriter.write(runDir, facts, results, outcomes);
+      } else {
+        ReportWriter.write(runDir, facts, results, outcomes, base);
+      }
       for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
         getLog().info(line);
       }
@@ -392,28 +397,6 @@ public class RunMojo extends AbstractMojo {
       return p;
     }
     return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
-
-  /** The project's test classpath, then the plugin's own jars the project does not already bring. */
-  private List<Path> classpath() throws MojoExecutionException {
-    List<Path> out = new ArrayList<>();
-    try {
-      for (String element : project.getTestClasspathElements()) {
-        out.add(Path.of(element));
-      }
-    } catch (DependencyResolutionRequiredException e) {
-      throw new MojoExecutionException("the project's test classpath could not be resolved: " + e.getMessage(), e);
-    }
-    Set<String> present = new HashSet<>();
-    for (Artifact a : project.getArtifacts()) {
-      present.add(a.getGroupId() + ":" + a.getArtifactId());
-    }
-    for (Artifact a : plugin.getArtifacts()) {
-      if (a.getFile() != null && present.add(a.getGroupId() + ":" + a.getArtifactId())) {
-        out.add(a.getFile().toPath());
-      }
-    }
-    return out;
   }
 
   private static String newRunId() {

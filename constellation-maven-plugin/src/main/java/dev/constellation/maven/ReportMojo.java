@@ -1,0 +1,168 @@
+package dev.constellation.maven;
+
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.agent.results.ResultsSource;
+import dev.constellation.agent.results.s3.S3ResultsStore;
+import dev.constellation.agent.results.timestream.TimestreamResultsStore;
+import dev.constellation.maven.report.ConsoleSummary;
+import dev.constellation.maven.report.ReportWriter;
+import dev.constellation.maven.report.RunFacts;
+import dev.constellation.maven.report.RunResults;
+import dev.constellation.maven.report.ThresholdResult;
+import dev.constellation.maven.report.Thresholds;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Rebuilds the report of a run (the latest by default) from its stored interval records: the
+ * local records directory, or the S3 bucket or Timestream table a run on AWS wrote to.
+ * Thresholds are evaluated again, and a baseline run can be compared.
+ */
+@Mojo(name = "report", requiresProject = false, threadSafe = true)
+public class ReportMojo extends AbstractMojo {
+
+  /** The run to report on; default: the newest folder under the output directory. */
+  @Parameter(property = "constellation.runId")
+  String runId;
+
+  /** Where the records are: {@code local} (the run's records folder), {@code s3} or {@code timestream}. */
+  @Parameter(property = "constellation.resultsStore", defaultValue = "local")
+  String resultsStore;
+
+  /** The results bucket, for {@code resultsStore=s3}. */
+  @Parameter(property = "constellation.resultsBucket")
+  String resultsBucket;
+
+  /** The Timestream database, for {@code resultsStore=timestream}. */
+  @Parameter(property = "constellation.timestreamDatabase", defaultValue = "constellation")
+  String timestreamDatabase;
+
+  /** The Timestream table, for {@code resultsStore=timestream}. */
+  @Parameter(property = "constellation.timestreamTable", defaultValue = "intervals")
+  String timestreamTable;
+
+  /** The home region, where the S3 bucket or Timestream table is. */
+  @Parameter(property = "constellation.homeRegion", defaultValue = "us-east-1")
+  String homeRegion;
+
+  /** Pass/fail criteria, as for {@code run}; a failing one fails the build after the report is written. */
+  @Parameter(property = "constellation.thresholds")
+  List<String> thresholds;
+
+  /** A run id, run folder or {@code summary.json} to compare with; the report shows the change per request name. */
+  @Parameter(property = "constellation.baseline")
+  String baseline;
+
+  /** Where runs are: one folder per run id. */
+  @Parameter(property = "constellation.outputDirectory", defaultValue = "${project.build.directory}/constellation")
+  File outputDirectory;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    Thresholds parsed;
+    try {
+      parsed = Thresholds.parse(thresholds == null ? List.of() : thresholds);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException("<thresholds> (-Dconstellation.thresholds): " + e.getMessage());
+    }
+    Path root = outputDirectory.toPath();
+    String id = runId != null && !runId.isBlank() ? runId.trim() : latestRun(root);
+    Path runDir = root.resolve(id);
+    List<IntervalRecord> records;
+    try {
+      records = source(runDir).readRun(id);
+    } catch (IOException | RuntimeException e) {
+      throw new MojoExecutionException("the records of run " + id + " could not be read from " + describeStore(runDir) + ": " + e.getMessage(), e);
+    }
+    if (records.isEmpty()) {
+      throw new MojoExecutionException("run " + id + " has no records in " + describeStore(runDir)
+          + "; check -Dconstellation.runId and -Dconstellation.resultsStore");
+    }
+    try {
+      Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
+      RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile) : factsFrom(id, records);
+      RunResults results = RunResults.merge(records, facts.durationMs());
+      List<ThresholdResult> outcomes = parsed.evaluate(results);
+      Files.createDirectories(runDir);
+      Path base = Baselines.resolve(baseline, root);
+      if (base == null) {
+        ReportWriter.write(runDir, facts, results, outcomes);
+      } else {
+        ReportWriter.write(runDir, facts, results, outcomes, base);
+      }
+      for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
+        getLog().info(line);
+      }
+      getLog().info("report: " + runDir.resolve(ReportWriter.INDEX_HTML));
+      List<String> failed = outcomes.stream().filter(t -> !t.passed()).map(ThresholdResult::message).toList();
+      if (!failed.isEmpty()) {
+        throw new MojoFailureException(failed.size() + " of " + outcomes.size() + " thresholds failed:\n  " + String.join("\n  ", failed));
+      }
+    } catch (IOException e) {
+      throw new MojoExecutionException("the report of run " + id + " could not be written to " + runDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ResultsSource source(Path runDir) throws MojoExecutionException {
+    switch (resultsStore == null ? "local" : resultsStore.trim()) {
+      case "local":
+        return new LocalDirectoryStore(runDir.resolve("records"));
+      case "s3":
+        if (resultsBucket == null || resultsBucket.isBlank()) {
+          throw new MojoExecutionException("<resultsBucket> (-Dconstellation.resultsBucket) is missing; name the bucket the run wrote to");
+        }
+        return S3ResultsStore.create(homeRegion, resultsBucket.trim());
+      case "timestream":
+        return TimestreamResultsStore.create(homeRegion, timestreamDatabase, timestreamTable);
+      default:
+        throw new MojoExecutionException("<resultsStore> (-Dconstellation.resultsStore) is \"" + resultsStore
+            + "\"; use local, s3 or timestream");
+    }
+  }
+
+  private String describeStore(Path runDir) {
+    return switch (resultsStore == null ? "local" : resultsStore.trim()) {
+      case "s3" -> "s3://" + resultsBucket + "/" + S3ResultsStore.ROOT;
+      case "timestream" -> "Timestream " + timestreamDatabase + "." + timestreamTable + " in " + homeRegion;
+      default -> runDir.resolve("records").toString();
+    };
+  }
+
+  /** Facts of a run whose run.json is not here (a run on AWS reported from another machine). */
+  static RunFacts factsFrom(String id, List<IntervalRecord> records) {
+    long start = records.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
+    long end = records.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(start);
+    Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
+    records.stream().collect(Collectors.groupingBy(IntervalRecord::region, java.util.TreeMap::new,
+            Collectors.mapping(IntervalRecord::agentId, Collectors.toSet())))
+        .forEach((region, agents) -> regions.put(region, RunFacts.RegionFacts.of(agents.size(), 0)));
+    return new RunFacts(id, Instant.ofEpochMilli(start), end - start, "", regions);
+  }
+
+  private static String latestRun(Path root) throws MojoExecutionException {
+    Optional<Path> newest;
+    try (Stream<Path> runs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+      newest = runs.filter(p -> Files.isDirectory(p.resolve("records"))).max(Comparator.comparing(p -> p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new MojoExecutionException("cannot list runs in " + root + ": " + e.getMessage(), e);
+    }
+    return newest.map(p -> p.getFileName().toString()).orElseThrow(() -> new MojoExecutionException("no run found in " + root
+        + "; run mvn constellation:run first, or name one with -Dconstellation.runId"));
+  }
+}
