@@ -5,11 +5,9 @@ import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.agent.results.ResultsSource;
 import dev.constellation.agent.results.s3.S3ResultsStore;
 import dev.constellation.agent.results.timestream.TimestreamResultsStore;
-import dev.constellation.maven.report.ConsoleSummary;
 import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
 import dev.constellation.maven.report.RunResults;
-import dev.constellation.maven.report.ThresholdResult;
 import dev.constellation.maven.report.Thresholds;
 import java.io.File;
 import java.io.IOException;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -35,7 +32,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Thresholds are evaluated again, and a baseline run can be compared.
  */
 @Mojo(name = "report", requiresProject = false, threadSafe = true)
-public class ReportMojo extends AbstractMojo {
+public class ReportMojo extends AbstractResultsMojo {
 
   /** The run to report on; default: the newest folder under the output directory. */
   @Parameter(property = "constellation.runId")
@@ -57,29 +54,12 @@ public class ReportMojo extends AbstractMojo {
   @Parameter(property = "constellation.timestreamTable", defaultValue = "intervals")
   String timestreamTable;
 
-  /** The home region, where the S3 bucket or Timestream table is. */
-  @Parameter(property = "constellation.homeRegion", defaultValue = "us-east-1")
-  String homeRegion;
-
-  /** Pass/fail criteria, as for {@code run}; a failing one fails the build after the report is written. */
-  @Parameter(property = "constellation.thresholds")
-  List<String> thresholds;
-
-  /** A run id, run folder or {@code summary.json} to compare with; the report shows the change per request name. */
-  @Parameter(property = "constellation.baseline")
-  String baseline;
-
-  /** Where runs are: one folder per run id. */
-  @Parameter(property = "constellation.outputDirectory", defaultValue = "${project.build.directory}/constellation")
-  File outputDirectory;
-
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    Thresholds parsed;
-    try {
-      parsed = Thresholds.parse(thresholds == null ? List.of() : thresholds);
-    } catch (IllegalArgumentException e) {
-      throw new MojoExecutionException("<thresholds> (-Dconstellation.thresholds): " + e.getMessage());
+    List<String> problems = new java.util.ArrayList<>();
+    Thresholds parsed = parseThresholds(problems);
+    if (parsed == null) {
+      throw new MojoExecutionException(String.join("\n", problems));
     }
     Path root = outputDirectory.toPath();
     String id = runId != null && !runId.isBlank() ? runId.trim() : latestRun(root);
@@ -98,22 +78,8 @@ public class ReportMojo extends AbstractMojo {
       Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
       RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile) : factsFrom(id, records);
       RunResults results = RunResults.merge(records, facts.durationMs());
-      List<ThresholdResult> outcomes = parsed.evaluate(results);
       Files.createDirectories(runDir);
-      Path base = Baselines.resolve(baseline, root);
-      if (base == null) {
-        ReportWriter.write(runDir, facts, results, outcomes);
-      } else {
-        ReportWriter.write(runDir, facts, results, outcomes, base);
-      }
-      for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
-        getLog().info(line);
-      }
-      getLog().info("report: " + runDir.resolve(ReportWriter.INDEX_HTML));
-      List<String> failed = outcomes.stream().filter(t -> !t.passed()).map(ThresholdResult::message).toList();
-      if (!failed.isEmpty()) {
-        throw new MojoFailureException(failed.size() + " of " + outcomes.size() + " thresholds failed:\n  " + String.join("\n  ", failed));
-      }
+      failOnThresholds(writeReport(runDir, facts, results, parsed), runDir);
     } catch (IOException e) {
       throw new MojoExecutionException("the report of run " + id + " could not be written to " + runDir + ": " + e.getMessage(), e);
     }

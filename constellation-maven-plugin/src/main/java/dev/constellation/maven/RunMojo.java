@@ -18,7 +18,6 @@ import dev.constellation.orchestrator.RunSetup;
 import dev.constellation.orchestrator.http.HttpOrchestratorClient;
 import dev.constellation.orchestrator.http.LocalOrchestratorServer;
 import dev.constellation.maven.report.ConsoleSummary;
-import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
 import dev.constellation.maven.report.RunResults;
 import dev.constellation.maven.report.ThresholdResult;
@@ -39,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -58,7 +56,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "run", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresDependencyResolution = ResolutionScope.TEST,
     threadSafe = true)
-public class RunMojo extends AbstractMojo {
+public class RunMojo extends AbstractResultsMojo {
 
   /** How long virtual users start new iterations, such as {@code 30s}, {@code 5m} or {@code PT1M}. */
   @Parameter(property = "constellation.duration", defaultValue = "30s")
@@ -75,13 +73,6 @@ public class RunMojo extends AbstractMojo {
   /** Script classes to run (fully qualified, comma-separated on the command line); empty runs every {@code @VirtualUser} class. */
   @Parameter(property = "constellation.scripts")
   List<String> scripts;
-
-  /**
-   * Pass/fail criteria, evaluated on the merged results after the run, such as {@code p(95) < 300ms},
-   * {@code error_rate < 1%}, {@code rps > 50} or {@code [GET /items/{id}] p(99) <= 1s}. A failing one fails the build.
-   */
-  @Parameter(property = "constellation.thresholds")
-  List<String> thresholds;
 
   /** How long a running iteration may go on after the duration before it is interrupted and counted. */
   @Parameter(property = "constellation.gracefulStop", defaultValue = "30s")
@@ -119,10 +110,6 @@ public class RunMojo extends AbstractMojo {
   @Parameter(property = "constellation.jvmArgs")
   List<String> jvmArgs;
 
-  /** Where runs are written: one folder per run id. */
-  @Parameter(property = "constellation.outputDirectory", defaultValue = "${project.build.directory}/constellation")
-  File outputDirectory;
-
   /**
    * Virtual users per region, such as {@code <us-east-1>20</us-east-1>}: one agent per region,
    * all started together through the orchestrator. Locally, each region is an agent JVM on this
@@ -134,10 +121,6 @@ public class RunMojo extends AbstractMojo {
   /** The same as {@code <remoteRegions>} on the command line: {@code -Dconstellation.remoteRegions=us-east-1:20,eu-west-1:10}. */
   @Parameter(property = "constellation.remoteRegions")
   String remoteRegionsList;
-
-  /** The home region: where the orchestrator and the results live on AWS. */
-  @Parameter(property = "constellation.homeRegion", defaultValue = "us-east-1")
-  String homeRegion;
 
   /** Time between the last agent's registration and the synchronized start. */
   @Parameter(property = "constellation.startBuffer", defaultValue = "3s")
@@ -154,10 +137,6 @@ public class RunMojo extends AbstractMojo {
    */
   @Parameter(property = "constellation.config")
   File config;
-
-  /** A run id, run folder or {@code summary.json} to compare with; the report shows the change per request name. */
-  @Parameter(property = "constellation.baseline")
-  String baseline;
 
   /** Skips the load test. */
   @Parameter(property = "constellation.skip", defaultValue = "false")
@@ -243,11 +222,7 @@ public class RunMojo extends AbstractMojo {
     if (!broken.isEmpty()) {
       throw new MojoExecutionException(String.join("\n", broken) + "\nthe results it flushed are in " + runDir);
     }
-    List<String> failed = outcomes.stream().filter(t -> !t.passed()).map(ThresholdResult::message).toList();
-    if (!failed.isEmpty()) {
-      throw new MojoFailureException(failed.size() + " of " + outcomes.size() + " thresholds failed:\n  " + String.join("\n  ", failed)
-          + "\nresults: " + runDir.resolve("summary.json"));
-    }
+    failOnThresholds(outcomes, runDir);
   }
 
   private List<ThresholdResult> report(String runId, Instant startedAt, List<AgentConfig> agents, Path recordsDir, Path runDir,
@@ -263,21 +238,11 @@ public class RunMojo extends AbstractMojo {
       AgentConfig first = agents.get(0);
       RunFacts facts = new RunFacts(runId, startedAt, first.duration().toMillis(), first.baseUrl(), regions);
       RunResults results = RunResults.merge(records, first.duration().toMillis());
-      List<ThresholdResult> outcomes = parsed.evaluate(results);
       facts.write(runDir.resolve(RunFacts.FILE_NAME));
-      Path base = Baselines.resolve(baseline, outputDirectory.toPath());
-      if (base == null) {
-        ReportWriter.write(runDir, facts, results, outcomes);
-      } else {
-        ReportWriter.write(runDir, facts, results, outcomes, base);
-      }
-      for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
-        getLog().info(line);
-      }
+      List<ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
       if (agents.size() > 1) {
         regions.forEach((region, f) -> getLog().info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
       }
-      getLog().info("report: " + runDir.resolve("index.html"));
       return outcomes;
     } catch (IOException e) {
       throw new MojoExecutionException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);
@@ -317,12 +282,7 @@ public class RunMojo extends AbstractMojo {
     if (regions.isEmpty()) {
       regions.put("local", vus);
     }
-    Thresholds parsed = null;
-    try {
-      parsed = Thresholds.parse(thresholds == null ? List.of() : thresholds);
-    } catch (IllegalArgumentException e) {
-      problems.add("<thresholds> (-Dconstellation.thresholds): " + e.getMessage());
-    }
+    Thresholds parsed = parseThresholds(problems);
     if (!problems.isEmpty()) {
       throw new MojoExecutionException(String.join("\n", problems));
     }
