@@ -13,7 +13,14 @@ import dev.constellation.agent.script.VirtualUserInstance;
 import dev.constellation.api.HttpFailure;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs one agent's virtual users in the closed model: every VU loops its iteration back to back
- * from the start until the duration has passed; a running iteration may finish within the
- * graceful stop, after which it is interrupted and counted. Records leave through the sink at
- * every flush interval, and once more at the end.
+ * Runs one agent's virtual users. Closed model: every VU loops its iteration back to back from
+ * the start until the duration has passed. Open model ({@code rate}): iterations start when the
+ * arrival schedule says, each on an idle VU, the VU count being the cap; their first request's
+ * latency counts from when the iteration was due. In both, a running iteration may finish within
+ * the graceful stop, after which it is interrupted and counted. Records leave through the sink
+ * at every flush interval, and once more at the end.
  */
 public final class Agent {
 
@@ -40,6 +49,8 @@ public final class Agent {
   private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
   private final List<Thread> vuThreads = new ArrayList<>();
   private volatile boolean stopRequested;
+  private final boolean open;
+  private final Map<String, Queue<VirtualUserLoop>> idle = new HashMap<>();
 
   /**
    * Prepares an agent.
@@ -57,6 +68,10 @@ public final class Agent {
     this.sink = sink;
     this.gate = gate;
     this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames());
+    this.open = !config.rate().isEmpty();
+    for (ScriptDefinition script : this.scripts) {
+      idle.put(script.name(), new ConcurrentLinkedQueue<>());
+    }
   }
 
   /**
@@ -157,15 +172,20 @@ public final class Agent {
     flushThread.setDaemon(true);
     flushThread.start();
     recording.started();
+    long startNanos = System.nanoTime();
     go.countDown();
 
-    long deadline = startAt + config.duration().toMillis();
-    while (!stopRequested) {
-      long left = deadline - System.currentTimeMillis();
-      if (left <= 0) {
-        break;
+    if (open) {
+      runSchedule(ArrivalSchedule.parse(config.rate(), config.duration()), startNanos);
+    } else {
+      long deadline = startAt + config.duration().toMillis();
+      while (!stopRequested) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          break;
+        }
+        stop.awaitFor(java.time.Duration.ofMillis(Math.min(left, 200)));
       }
-      stop.awaitFor(java.time.Duration.ofMillis(Math.min(left, 200)));
     }
     stop.stop();
     long graceEnd = System.nanoTime() + (stopRequested ? Math.min(config.gracefulStop().toNanos(), TimeUnit.SECONDS.toNanos(5))
@@ -192,6 +212,44 @@ public final class Agent {
   private AgentResult result(long startAt, long end) {
     return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), flushedRequests.get(),
         flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get());
+  }
+
+  /**
+   * Open model: starts each iteration when the schedule says, on an idle VU of the script whose
+   * turn it is (smooth weighted round robin); with every VU of that script busy, the iteration is
+   * dropped and counted. Runs on the calling thread until the schedule ends or a stop.
+   */
+  private void runSchedule(ArrivalSchedule schedule, long startNanos) {
+    int n = scripts.size();
+    int total = scripts.stream().mapToInt(ScriptDefinition::weight).sum();
+    int[] current = new int[n];
+    for (long k = 0; !stopRequested; k++) {
+      long offset = schedule.offsetNanos(k);
+      if (offset < 0) {
+        break;
+      }
+      long due = startNanos + offset;
+      for (long wait = due - System.nanoTime(); wait > 0 && !stopRequested; wait = due - System.nanoTime()) {
+        LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+      }
+      int pick = 0;
+      for (int i = 0; i < n; i++) {
+        current[i] += scripts.get(i).weight();
+        if (current[i] > current[pick]) {
+          pick = i;
+        }
+      }
+      current[pick] -= total;
+      ScriptDefinition script = scripts.get(pick);
+      MetricRecorder starts = recording.schedule(script.name());
+      VirtualUserLoop vu = idle.get(script.name()).poll();
+      if (vu == null) {
+        starts.recordDropped();
+        continue;
+      }
+      starts.recordStart((System.nanoTime() - due) / 1000);
+      vu.tasks.offer(due);
+    }
   }
 
   private void joinAll(long untilNanos) throws InterruptedException {
@@ -291,6 +349,7 @@ public final class Agent {
     private final CountDownLatch ready;
     private final CountDownLatch go;
     private final AtomicReference<Throwable> setupFailure;
+    private final BlockingQueue<Long> tasks = new ArrayBlockingQueue<>(1);
 
     VirtualUserLoop(ScriptDefinition script, int index, CountDownLatch ready, CountDownLatch go, AtomicReference<Throwable> setupFailure) {
       this.script = script;
@@ -317,34 +376,80 @@ public final class Agent {
         ready.countDown();
         return;
       }
+      if (open) {
+        idle.get(script.name()).offer(this);
+      }
       ready.countDown();
       try {
         go.await();
       } catch (InterruptedException e) {
         return;
       }
-      long i = 0;
-      while (!stop.stopped()) {
-        context.iteration(i++);
-        long t0 = System.nanoTime();
-        try {
-          vu.iterate();
-          iterations.recordSuccess((System.nanoTime() - t0) / 1000);
-        } catch (Throwable t) {
-          if (Thread.currentThread().isInterrupted() || t instanceof InterruptedException
-              || (t instanceof HttpFailure f && "interrupted".equals(f.errorType()))) {
-            interrupted.incrementAndGet();
-            iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
-            return;
-          }
-          iterations.recordFailure((System.nanoTime() - t0) / 1000, failureType(t));
-        }
+      boolean stillRunning = open ? runScheduled(vu, context, http, iterations) : runBackToBack(vu, context, iterations);
+      if (!stillRunning) {
+        return;
       }
       if (!Thread.currentThread().isInterrupted()) {
         Throwable t = vu.after();
         if (t != null) {
           recording.iterations(script.name() + " (teardown)").recordFailure(1, failureType(t));
         }
+      }
+    }
+
+    /** Closed model: iterations back to back until the stop; false when interrupted. */
+    private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, MetricRecorder iterations) {
+      long i = 0;
+      while (!stop.stopped()) {
+        context.iteration(i++);
+        if (!iterate(vu, iterations)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Open model: waits for the scheduler to hand it an iteration due at a given time; false when interrupted. */
+    private boolean runScheduled(VirtualUserInstance vu, VuContextImpl context, InstrumentedHttp http, MetricRecorder iterations) {
+      long i = 0;
+      while (!stop.stopped()) {
+        Long due;
+        try {
+          due = tasks.poll(50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          return false;
+        }
+        if (due == null) {
+          continue;
+        }
+        context.iteration(i++);
+        http.startIterationAt(due);
+        boolean ok = iterate(vu, iterations);
+        http.startIterationAt(0);
+        if (!ok) {
+          return false;
+        }
+        idle.get(script.name()).offer(this);
+      }
+      return true;
+    }
+
+    /** One iteration, recorded; false when it was interrupted at the end of the graceful stop. */
+    private boolean iterate(VirtualUserInstance vu, MetricRecorder iterations) {
+      long t0 = System.nanoTime();
+      try {
+        vu.iterate();
+        iterations.recordSuccess((System.nanoTime() - t0) / 1000);
+        return true;
+      } catch (Throwable t) {
+        if (Thread.currentThread().isInterrupted() || t instanceof InterruptedException
+            || (t instanceof HttpFailure f && "interrupted".equals(f.errorType()))) {
+          interrupted.incrementAndGet();
+          iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
+          return false;
+        }
+        iterations.recordFailure((System.nanoTime() - t0) / 1000, failureType(t));
+        return true;
       }
     }
   }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param region this agent's region
  * @param agentIndex this agent's index in its region, from 0
  * @param agentCount agents in this region
- * @param vus virtual users on this agent
+ * @param vus virtual users on this agent; in the open model, the most that run at once (the cap)
  * @param duration how long VUs start new iterations
  * @param gracefulStop how long a running iteration may finish after the duration
  * @param baseUrl what relative request paths resolve against; may be empty
@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param orchestrator where the start barrier is: {@code http://host:port/} (local runs) or
  *     {@code lambda:<region>:<function>[:<qualifier>]} (AWS); empty starts at once, alone
  * @param startTimeout how long to wait for the orchestrator's start before giving up (no load is sent)
+ * @param rate the open model's arrival rate: iterations per second ({@code "50"}) or stages of
+ *     {@code duration:rate} ramped linearly from 0 ({@code "10s:50,30s:50"}); empty for the closed model
  */
 public record AgentConfig(
     String runId,
@@ -49,7 +51,8 @@ public record AgentConfig(
     Duration flushInterval,
     int maxRequestNames,
     String orchestrator,
-    Duration startTimeout) {
+    Duration startTimeout,
+    String rate) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
@@ -65,7 +68,16 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate);
+  }
+
+  /**
+   * How long load is generated: the duration, or the sum of the rate stages.
+   *
+   * @return the load duration
+   */
+  public Duration loadDuration() {
+    return rate.isEmpty() ? duration : ArrivalSchedule.parse(rate, duration).duration();
   }
 
   /** This agent's id, unique within the run: {@code <region>-<index>}. */
@@ -118,6 +130,13 @@ public record AgentConfig(
     }
     if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
       problems.add(label.apply(Setting.START_TIMEOUT) + " must be a positive duration such as 5m");
+    }
+    if (!rate.isEmpty()) {
+      try {
+        ArrivalSchedule.parse(rate, duration == null ? Duration.ofSeconds(1) : duration);
+      } catch (IllegalArgumentException e) {
+        problems.add(label.apply(Setting.RATE) + " is \"" + rate + "\": " + e.getMessage());
+      }
     }
     if (maxRequestNames < 1) {
       problems.add(label.apply(Setting.MAX_REQUEST_NAMES) + " is " + maxRequestNames + "; set 1 or more (default 500)");
@@ -207,7 +226,8 @@ public record AgentConfig(
         duration(get, Setting.FLUSH_INTERVAL, Duration.ofSeconds(1)),
         intValue(get, Setting.MAX_REQUEST_NAMES, 500),
         values.getOrDefault(Setting.ORCHESTRATOR.key(), ""),
-        duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)));
+        duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
+        values.getOrDefault(Setting.RATE.key(), ""));
   }
 
   /**
@@ -227,6 +247,10 @@ public record AgentConfig(
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
         Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames),
         Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms"));
+    if (!rate.isEmpty()) {
+      a.add(Setting.RATE.flag());
+      a.add(rate);
+    }
     if (!orchestrator.isEmpty()) {
       a.add(Setting.ORCHESTRATOR.flag());
       a.add(orchestrator);

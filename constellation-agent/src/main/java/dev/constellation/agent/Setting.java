@@ -18,7 +18,8 @@ public enum Setting {
   FLUSH_INTERVAL("flushInterval"),
   MAX_REQUEST_NAMES("maxRequestNames"),
   ORCHESTRATOR("orchestrator"),
-  START_TIMEOUT("startTimeout");
+  START_TIMEOUT("startTimeout"),
+  RATE("rate");
 
   private final String key;
 

@@ -69,7 +69,12 @@ class AgentTest {
 
   private AgentConfig config(String baseUrl, int vus, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1));
+        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "");
+  }
+
+  private AgentConfig open(String baseUrl, int vus, String rate, Duration duration) {
+    return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
+        Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), rate);
   }
 
   private AgentResult run(AgentConfig c, Class<?> script) throws Exception {
@@ -154,12 +159,37 @@ class AgentTest {
   @Test
   void interruptsIterationsThatOutliveTheGracefulStop() throws Exception {
     AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 2, Duration.ofMillis(200), Duration.ofMillis(100), "", List.of(), dir,
-        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1));
+        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "");
     long t0 = System.nanoTime();
     AgentResult r = run(c, Sleeper.class);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     assertThat(r.interrupted()).isEqualTo(2);
     assertThat(iterationErrors(records())).containsEntry("interrupted", 2L);
+  }
+
+  @Test
+  void startsIterationsAtTheScheduledRateWhateverTheTargetsSpeed() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 30)) {
+      run(open(target.url(), 10, "50", Duration.ofSeconds(2)), GetItem.class);
+      List<IntervalRecord> records = records();
+      assertThat(sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::count)).isEqualTo(100);
+      assertThat(target.requests()).isEqualTo(100);
+      assertThat(sum(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::failures)).as("dropped").isZero();
+    }
+  }
+
+  @Test
+  void dropsAndCountsIterationsWhenEveryVirtualUserIsBusy() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 200)) {
+      run(open(target.url(), 2, "50", Duration.ofSeconds(1)), GetItem.class);
+      List<IntervalRecord> records = records();
+      long started = sum(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::count);
+      long dropped = sum(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::failures);
+      assertThat(started + dropped).isEqualTo(50);
+      assertThat(dropped).isGreaterThan(30);
+      assertThat(merge(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::errors)).containsEntry("dropped", dropped);
+      assertThat(target.requests()).isEqualTo(started);
+    }
   }
 
   @Test

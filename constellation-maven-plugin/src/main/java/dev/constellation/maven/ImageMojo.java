@@ -81,8 +81,8 @@ public class ImageMojo extends AbstractMojo {
     int targets = (registry == null || registry.isBlank() ? 0 : 1) + (tarFile == null ? 0 : 1)
         + (ecrRegions == null || ecrRegions.isEmpty() ? 0 : 1);
     if (targets != 1) {
-      throw new MojoExecutionException("give exactly one image target: <image.registry> (-Dconstellation.image.registry=host:port/name:tag), "
-          + "<image.tarFile> (-Dconstellation.image.tarFile=target/agent.tar) or <image.ecrRegions> "
+      throw new MojoExecutionException("give exactly one image target: <registry> (-Dconstellation.image.registry=host:port/name:tag), "
+          + "<tarFile> (-Dconstellation.image.tarFile=target/agent.tar) or <ecrRegions> "
           + "(-Dconstellation.image.ecrRegions=us-east-1,...); " + (targets == 0 ? "none was given" : targets + " were given"));
     }
     ProjectClasspath cp = ProjectClasspath.of(project, plugin);

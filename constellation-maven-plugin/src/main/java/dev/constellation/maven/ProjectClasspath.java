@@ -23,6 +23,7 @@ import org.apache.maven.project.MavenProject;
 record ProjectClasspath(Path testClasses, Path classes, List<Path> constellationJars, List<Path> dependencyJars) {
 
   static final String CONSTELLATION_GROUP = "dev.constellation";
+  static final String AGENT_ARTIFACT = "constellation-agent";
 
   static ProjectClasspath of(MavenProject project, PluginDescriptor plugin) {
     Map<String, Artifact> byKey = new LinkedHashMap<>();
@@ -32,7 +33,7 @@ record ProjectClasspath(Path testClasses, Path classes, List<Path> constellation
       }
     }
     for (Artifact a : plugin.getArtifacts()) {
-      if (a.getFile() != null) {
+      if (a.getFile() != null && isAgentOrItsDependency(a)) {
         byKey.putIfAbsent(a.getGroupId() + ":" + a.getArtifactId(), a);
       }
     }
@@ -43,6 +44,16 @@ record ProjectClasspath(Path testClasses, Path classes, List<Path> constellation
     }
     return new ProjectClasspath(Path.of(project.getBuild().getTestOutputDirectory()), Path.of(project.getBuild().getOutputDirectory()),
         List.copyOf(constellation), List.copyOf(others));
+  }
+
+  /** Of the plugin's own artifacts only the agent and what it needs run agents; Jib, Maven and the like stay out. */
+  private static boolean isAgentOrItsDependency(Artifact a) {
+    String agent = CONSTELLATION_GROUP + ":" + AGENT_ARTIFACT + ":";
+    if (CONSTELLATION_GROUP.equals(a.getGroupId()) && AGENT_ARTIFACT.equals(a.getArtifactId())) {
+      return true;
+    }
+    List<String> trail = a.getDependencyTrail();
+    return trail != null && trail.stream().anyMatch(t -> t.startsWith(agent));
   }
 
   /** Everything, in class-loading order, for one JVM. */

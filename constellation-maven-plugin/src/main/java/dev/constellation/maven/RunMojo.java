@@ -62,9 +62,21 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.duration", defaultValue = "30s")
   String duration;
 
-  /** Virtual users to run (the closed model: each loops its iteration back to back). */
+  /**
+   * Virtual users to run. Closed model (no {@code <rate>}): each loops its iteration back to back.
+   * Open model: the most iterations that run at once; an iteration due while all are busy is dropped and counted.
+   */
   @Parameter(property = "constellation.vus", defaultValue = "10")
   int vus;
+
+  /**
+   * The open model: iterations started per second, per region, whatever the target's speed:
+   * {@code 50}, or stages ramping linearly from 0 such as {@code 10s:50,1m:50,10s:0} (then the
+   * stages set the duration). Latency counts from when each iteration was due, so a stalling
+   * target shows in the percentiles. Empty: the closed model.
+   */
+  @Parameter(property = "constellation.rate")
+  String rate;
 
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
@@ -173,9 +185,10 @@ public class RunMojo extends AbstractResultsMojo {
     AgentConfig first = agents.get(0);
     checkTarget(first.baseUrl(), settings.targetWait());
     int totalVus = agents.stream().mapToInt(AgentConfig::vus).sum();
-    long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.duration()).plus(first.gracefulStop()).toMillis();
+    long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.loadDuration()).plus(first.gracefulStop()).toMillis();
     Instant startedAt = Instant.now();
-    getLog().info("constellation run " + runId + ": " + totalVus + " VUs for " + Durations.format(first.duration())
+    getLog().info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
+        + totalVus + " VUs for " + Durations.format(first.loadDuration())
         + (first.baseUrl().isEmpty() ? "" : " against " + first.baseUrl()) + " (local, " + agents.size() + " agent"
         + (agents.size() == 1 ? "" : "s") + ": " + String.join(", ", settings.regions().keySet()) + ")");
     LocalRunOutcome outcome;
@@ -190,7 +203,7 @@ public class RunMojo extends AbstractResultsMojo {
       LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
           jvmArgs == null ? List.of() : jvmArgs, ProjectClasspath.of(project, plugin).all(), coordinated, maxMillis, settings.progressInterval().toMillis(),
           first.gracefulStop().plusSeconds(15).toMillis());
-      Progress progress = new Progress(startedAt, first.duration().toMillis(), totalVus);
+      Progress progress = new Progress(startedAt, first.loadDuration().toMillis(), totalVus);
       outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(client, runId, progress::accept);
     } catch (IOException e) {
       throw new MojoExecutionException("the local run could not be started or read: " + e.getMessage(), e);
@@ -236,8 +249,8 @@ public class RunMojo extends AbstractResultsMojo {
         regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vus(), extra));
       }
       AgentConfig first = agents.get(0);
-      RunFacts facts = new RunFacts(runId, startedAt, first.duration().toMillis(), first.baseUrl(), regions);
-      RunResults results = RunResults.merge(records, first.duration().toMillis());
+      RunFacts facts = new RunFacts(runId, startedAt, first.loadDuration().toMillis(), first.baseUrl(), regions);
+      RunResults results = RunResults.merge(records, first.loadDuration().toMillis());
       facts.write(runDir.resolve(RunFacts.FILE_NAME));
       List<ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
       if (agents.size() > 1) {
@@ -314,7 +327,8 @@ public class RunMojo extends AbstractResultsMojo {
   private AgentConfig agentFor(RunSettings s, String runId, String region, int regionVus, Path recordsDir) {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
-        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5));
+        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
+        rate == null ? "" : rate.trim());
   }
 
   private void checkTarget(String url, Duration wait) {

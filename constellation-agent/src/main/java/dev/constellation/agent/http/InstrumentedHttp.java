@@ -24,6 +24,7 @@ public final class InstrumentedHttp implements Http {
   private final String script;
   private final String baseUrl;
   private final Duration timeout;
+  private long intendedStart;
 
   /**
    * Creates the client of one virtual user.
@@ -40,6 +41,16 @@ public final class InstrumentedHttp implements Http {
     this.script = script;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.timeout = timeout;
+  }
+
+  /**
+   * Sets when the schedule said the next iteration should start (open model): its first request's
+   * latency is measured from then, so a start delayed by a stalled target shows in the percentiles.
+   *
+   * @param nanos the intended start on the {@link System#nanoTime()} clock
+   */
+  public void startIterationAt(long nanos) {
+    intendedStart = nanos;
   }
 
   @Override
@@ -74,6 +85,10 @@ public final class InstrumentedHttp implements Http {
     MetricRecorder recorder = recording.http(script, name);
     recording.requestStarting();
     long start = System.nanoTime();
+    if (intendedStart != 0) {
+      start = Math.min(start, intendedStart);
+      intendedStart = 0;
+    }
     HttpEngine.RawResponse raw;
     try {
       raw = engine.send(method, uri, headers, body, timeout);

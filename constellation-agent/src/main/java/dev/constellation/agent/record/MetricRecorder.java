@@ -73,6 +73,24 @@ public final class MetricRecorder {
     errors.computeIfAbsent(errorType, k -> new LongAdder()).increment();
   }
 
+  /**
+   * Records a scheduled iteration that started (open model).
+   *
+   * @param lagMicros how long after it was due it started
+   */
+  public void recordStart(long lagMicros) {
+    latency.recordValue(clamp(lagMicros));
+    if (lagMicros > IntervalRecord.LATE_MICROS) {
+      errors.computeIfAbsent("late", k -> new LongAdder()).increment();
+    }
+  }
+
+  /** Records a scheduled iteration that could not start because every VU was busy (open model). */
+  public void recordDropped() {
+    failures.increment();
+    errors.computeIfAbsent("dropped", k -> new LongAdder()).increment();
+  }
+
   private static long clamp(long micros) {
     if (micros < 1) {
       return 1;

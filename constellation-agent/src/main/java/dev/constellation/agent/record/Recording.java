@@ -24,6 +24,7 @@ public final class Recording {
   private final int maxNames;
   private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
+  private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicBoolean warned = new AtomicBoolean();
   private volatile boolean started;
@@ -102,6 +103,16 @@ public final class Recording {
   }
 
   /**
+   * The recorder of a script's scheduled starts (open model).
+   *
+   * @param script the script's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder schedule(String script) {
+    return schedules.computeIfAbsent(script, s -> new MetricRecorder(s, s, IntervalRecord.KIND_SCHEDULE));
+  }
+
+  /**
    * Takes everything recorded since the previous drain as interval records.
    *
    * @param startMs the interval's start, epoch ms
@@ -116,6 +127,9 @@ public final class Recording {
       }
     }
     for (MetricRecorder r : iterations.values()) {
+      add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+    }
+    for (MetricRecorder r : schedules.values()) {
       add(out, r.drain(runId, region, agentId, startMs, lengthMs));
     }
     return out;

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * @param agentId the agent, unique within the run
  * @param script the script's name
  * @param name the request name ({@code kind = http}) or the script name ({@code kind = iteration})
- * @param kind {@link #KIND_HTTP} for requests, {@link #KIND_ITERATION} for whole iterations
+ * @param kind {@link #KIND_HTTP} for requests, {@link #KIND_ITERATION} for whole iterations,
+ *     {@link #KIND_SCHEDULE} for the open model's starts
  * @param startMs interval start, epoch milliseconds
  * @param lengthMs interval length in milliseconds
  * @param count requests (or iterations) that completed in the interval
@@ -53,6 +54,14 @@ public record IntervalRecord(
   public static final String KIND_HTTP = "http";
   /** Kind of a record about whole iterations. */
   public static final String KIND_ITERATION = "iteration";
+  /**
+   * Kind of a record about the open model's schedule: count = iterations started, failures =
+   * iterations dropped because every VU was busy, errors = {@code dropped} and {@code late}
+   * (started more than {@link #LATE_MICROS} after they were due), histogram = start lag in µs.
+   */
+  public static final String KIND_SCHEDULE = "schedule";
+  /** A start lag above this counts as late: 10 ms. */
+  public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */
   public static final long HIGHEST_TRACKABLE_MICROS = 3_600_000_000L;
   /** Significant digits of every histogram. */

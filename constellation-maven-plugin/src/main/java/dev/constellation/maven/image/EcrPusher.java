@@ -42,10 +42,10 @@ public final class EcrPusher {
   public static final String DEFAULT_REPOSITORY = "constellation-agent";
 
   /** The pom element of the repository name. */
-  public static final String SETTING_REPOSITORY = "<image.repository>";
+  public static final String SETTING_REPOSITORY = "<repository> (-Dconstellation.image.repository)";
 
   /** The pom element of the regions. */
-  public static final String SETTING_REGIONS = "<remoteRegions>";
+  public static final String SETTING_REGIONS = "<ecrRegions> (-Dconstellation.image.ecrRegions)";
 
   private static final Pattern REPOSITORY_NAME =
       Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");

@@ -3,7 +3,7 @@ package dev.constellation.maven.image;
 /**
  * The agent image could not be built or pushed because of a setting the user can change.
  *
- * <p>The message names the setting (a pom element such as {@code <image.base>}), the value that
+ * <p>The message names the setting (a pom element such as {@code <base>}), the value that
  * was used and what to do next; {@link #setting()} and {@link #value()} give the first two to
  * callers that map the error (the mojos turn it into a {@code MojoExecutionException}).
  */
@@ -19,7 +19,7 @@ public final class ImageException extends Exception {
   /**
    * Creates the error.
    *
-   * @param setting the pom element at fault, for example {@code <image.base>}
+   * @param setting the pom element at fault, for example {@code <base>}
    * @param value the value that was used
    * @param problem what went wrong, one sentence without a trailing period
    * @param fix what the user should do next
@@ -33,7 +33,7 @@ public final class ImageException extends Exception {
     this.fix = fix;
   }
 
-  /** The pom element at fault, for example {@code <image.registry>}. */
+  /** The pom element at fault, for example {@code <registry>}. */
   public String setting() {
     return setting;
   }

@@ -52,22 +52,22 @@ public record ImageSpec(
   public static final String DEFAULT_PLATFORM = "linux/amd64";
 
   /** The pom element of {@link #baseImage()}. */
-  public static final String SETTING_BASE = "<image.base>";
+  public static final String SETTING_BASE = "<base> (-Dconstellation.image.base)";
 
   /** The pom element of the target registry. */
-  public static final String SETTING_REGISTRY = "<image.registry>";
+  public static final String SETTING_REGISTRY = "<registry> (-Dconstellation.image.registry)";
 
   /** The pom element of {@link #platform()}. */
-  public static final String SETTING_PLATFORM = "<image.platform>";
+  public static final String SETTING_PLATFORM = "<platform> (-Dconstellation.image.platform)";
 
   /** The pom element of {@link #allowInsecureRegistries()}. */
-  public static final String SETTING_ALLOW_INSECURE = "<image.allowInsecureRegistries>";
+  public static final String SETTING_ALLOW_INSECURE = "<allowInsecureRegistries> (-Dconstellation.image.allowInsecureRegistries)";
 
   /** The pom element of the tar file target. */
-  public static final String SETTING_TAR_FILE = "<image.tarFile>";
+  public static final String SETTING_TAR_FILE = "<tarFile> (-Dconstellation.image.tarFile)";
 
   /** The pom element of the Jib cache folder. */
-  public static final String SETTING_CACHE = "<image.cacheDirectory>";
+  public static final String SETTING_CACHE = "<cacheDirectory> (-Dconstellation.image.cacheDirectory)";
 
   /** Copies every collection and checks that no value is missing. */
   public ImageSpec {

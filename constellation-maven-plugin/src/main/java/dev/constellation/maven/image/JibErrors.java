@@ -30,7 +30,7 @@ final class JibErrors {
           "registry " + registry + " answers only over plain HTTP or with an untrusted certificate,"
               + " and insecure registries are not allowed",
           "Use an HTTPS registry, or set " + ImageSpec.SETTING_ALLOW_INSECURE
-              + "true</image.allowInsecureRegistries> for a registry on this machine only",
+              + " to true, for a registry on this machine only",
           error);
     }
     if (isConnectionFailure(error, text)) {

@@ -41,7 +41,7 @@ final class LoopbackTlsCheck {
           "registry " + registry + " answers only over plain HTTP or with an untrusted certificate,"
               + " and insecure registries are not allowed (" + notTls.getMessage() + ")",
           "Use an HTTPS registry, or set " + ImageSpec.SETTING_ALLOW_INSECURE
-              + "true</image.allowInsecureRegistries> for a registry on this machine only",
+              + " to true, for a registry on this machine only",
           notTls);
     } catch (ConnectException refused) {
       // Nothing listens there: Jib reports the unreachable registry itself, quickly.

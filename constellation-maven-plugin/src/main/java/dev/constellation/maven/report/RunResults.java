@@ -20,7 +20,9 @@ import java.util.stream.IntStream;
  * agents gives exactly the percentiles of one histogram fed every value. Immutable.
  *
  * <p>Records of kind {@code http} make the request statistics, records of kind {@code iteration}
- * the iteration statistics; other kinds are ignored (a newer agent may add some).
+ * the iteration statistics, records of kind {@code schedule} the open model's starts (requests =
+ * iterations started, failures = dropped, histogram = start lag); other kinds are ignored (a newer
+ * agent may add some).
  *
  * @since 0.1.0
  */
@@ -41,6 +43,8 @@ public final class RunResults {
   private final Stats iterationTotals;
   private final Map<String, Stats> iterations;
   private final Map<String, Stats> regionIterations;
+  private final Stats scheduleTotals;
+  private final Map<String, Stats> schedules;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
 
@@ -55,6 +59,8 @@ public final class RunResults {
     this.iterationTotals = b.iterationTotals;
     this.iterations = Collections.unmodifiableMap(b.iterations);
     this.regionIterations = Collections.unmodifiableMap(b.regionIterations);
+    this.scheduleTotals = b.scheduleTotals;
+    this.schedules = Collections.unmodifiableMap(b.schedules);
     Map<String, List<SeriesPoint>> s = new TreeMap<>();
     b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
     this.series = Collections.unmodifiableMap(s);
@@ -206,6 +212,20 @@ public final class RunResults {
     return regionIterations;
   }
 
+  /**
+   * The open model's starts of all scripts: requests = iterations started, failures = iterations
+   * dropped (every VU busy), errors = {@code dropped} and {@code late}, latency = start lag.
+   * Empty (zero requests) for closed-model runs.
+   */
+  public Stats scheduleTotals() {
+    return scheduleTotals;
+  }
+
+  /** The open model's starts per script, sorted by script name. */
+  public Map<String, Stats> schedules() {
+    return schedules;
+  }
+
   /** Count per HTTP status code over the whole run. */
   public Map<String, Long> statusCodes() {
     return totals.statusCodes();
@@ -236,6 +256,7 @@ public final class RunResults {
     final Map<String, Accumulator> nameAcc = new TreeMap<>();
     final Map<String, Accumulator> scriptAcc = new TreeMap<>();
     final Map<String, Accumulator> regionIterAcc = new TreeMap<>();
+    final Map<String, Accumulator> scheduleAcc = new TreeMap<>();
     final Map<String, Accumulator> stepAcc = new HashMap<>();
     final Accumulator stepTotal = new Accumulator();
     final Map<String, List<SeriesPoint>> series = new HashMap<>();
@@ -246,6 +267,8 @@ public final class RunResults {
     Stats iterationTotals;
     Map<String, Stats> iterations;
     Map<String, Stats> regionIterations;
+    Stats scheduleTotals;
+    Map<String, Stats> schedules;
 
     void consume(IntervalRecord[] sorted, int from, int to, long base) {
       HistogramAdder adder = new HistogramAdder();
@@ -275,6 +298,10 @@ public final class RunResults {
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             adder.addTo(r.histogram(), script.histogram, region.histogram);
+          } else if (IntervalRecord.KIND_SCHEDULE.equals(r.kind())) {
+            Accumulator script = scheduleAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+            script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            adder.addTo(r.histogram(), script.histogram);
           }
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
           throw new IllegalArgumentException("damaged histogram in record " + r.runId() + "/" + r.region() + "/" + r.agentId()
@@ -290,6 +317,7 @@ public final class RunResults {
       part.nameAcc.forEach((k, a) -> nameAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.scriptAcc.forEach((k, a) -> scriptAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.regionIterAcc.forEach((k, a) -> regionIterAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.scheduleAcc.forEach((k, a) -> scheduleAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
       totalSeries.addAll(part.totalSeries);
     }
@@ -345,6 +373,13 @@ public final class RunResults {
         regionIterations.put(k, a.toStats(seconds));
       });
       iterationTotals = allIterations.toStats(seconds);
+      Accumulator allStarts = new Accumulator();
+      schedules = new TreeMap<>();
+      scheduleAcc.forEach((k, a) -> {
+        allStarts.add(a);
+        schedules.put(k, a.toStats(seconds));
+      });
+      scheduleTotals = allStarts.toStats(seconds);
       return new RunResults(this);
     }
   }

@@ -58,6 +58,18 @@ final class SummaryJson {
       r.set("errors", counts(s.errors()));
       iterations.set(name, r);
     });
+    Stats starts = results.scheduleTotals();
+    if (starts.requests() + starts.failures() > 0) {
+      // the open model: iterations started on schedule, dropped (every VU busy), late (> 10 ms), start lag
+      ObjectNode schedule = o.putObject("schedule");
+      schedule.put("started", starts.requests());
+      schedule.put("dropped", starts.failures());
+      schedule.put("late", starts.errors().getOrDefault("late", 0L));
+      ObjectNode lag = schedule.putObject("startLagMs");
+      number(lag, "p50", starts.p50());
+      number(lag, "p99", starts.p99());
+      number(lag, "max", starts.max());
+    }
     o.set("errors", counts(results.errors()));
     o.set("statusCodes", counts(results.statusCodes()));
     o.set("iterationErrors", counts(results.iterationTotals().errors()));

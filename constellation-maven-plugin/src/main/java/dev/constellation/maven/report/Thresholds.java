@@ -20,7 +20,7 @@ public final class Thresholds {
   /** Metrics a threshold can name, as listed in error messages. */
   static final List<String> KNOWN_METRICS = List.of(
       "p(N) (percentile, e.g. p(95), p(99.9))", "max", "mean", "min", "error_rate", "rps", "requests", "failures",
-      "iterations", "iteration_failures", "iteration_error_rate");
+      "iterations", "iteration_failures", "iteration_error_rate", "dropped_iterations", "late_iterations");
 
   private static final Pattern EXPRESSION = Pattern.compile(
       "^\\s*(?:\\[(?<scope>.*)\\]\\s*)?(?<metric>[A-Za-z_][A-Za-z0-9_]*(?:\\s*\\(\\s*[^)]*\\))?)\\s*"
@@ -230,19 +230,32 @@ public final class Thresholds {
       RPS("rps", UnitKind.RATE, false),
       REQUESTS("requests", UnitKind.COUNT, false),
       FAILURES("failures", UnitKind.COUNT, false),
-      ITERATIONS("iterations", UnitKind.COUNT, true),
-      ITERATION_FAILURES("iteration_failures", UnitKind.COUNT, true),
-      ITERATION_ERROR_RATE("iteration_error_rate", UnitKind.PERCENT, true);
+      ITERATIONS("iterations", UnitKind.COUNT, Source.ITERATIONS),
+      ITERATION_FAILURES("iteration_failures", UnitKind.COUNT, Source.ITERATIONS),
+      ITERATION_ERROR_RATE("iteration_error_rate", UnitKind.PERCENT, Source.ITERATIONS),
+      DROPPED_ITERATIONS("dropped_iterations", UnitKind.COUNT, Source.SCHEDULE),
+      LATE_ITERATIONS("late_iterations", UnitKind.COUNT, Source.SCHEDULE);
 
       final String key;
       final UnitKind unitKind;
+      final Source source;
       final boolean iterations;
 
       Kind(String key, UnitKind unitKind, boolean iterations) {
+        this(key, unitKind, iterations ? Source.ITERATIONS : Source.REQUESTS);
+      }
+
+      Kind(String key, UnitKind unitKind, Source source) {
         this.key = key;
         this.unitKind = unitKind;
-        this.iterations = iterations;
+        this.source = source;
+        this.iterations = source != Source.REQUESTS;
       }
+    }
+
+    /** Which statistics a metric reads: requests, iterations, or the open model's starts. */
+    enum Source {
+      REQUESTS, ITERATIONS, SCHEDULE
     }
 
     String unit() {
@@ -267,6 +280,8 @@ public final class Thresholds {
         case ITERATIONS -> "iterations >= 100";
         case ITERATION_FAILURES -> "iteration_failures == 0";
         case ITERATION_ERROR_RATE -> "iteration_error_rate < 1%";
+        case DROPPED_ITERATIONS -> "dropped_iterations == 0";
+        case LATE_ITERATIONS -> "late_iterations < 10";
       };
     }
   }
@@ -325,7 +340,8 @@ public final class Thresholds {
         case ERROR_RATE, ITERATION_ERROR_RATE -> s.errorRate() * 100;
         case RPS -> s.rps();
         case REQUESTS, ITERATIONS -> s.requests();
-        case FAILURES, ITERATION_FAILURES -> s.failures();
+        case FAILURES, ITERATION_FAILURES, DROPPED_ITERATIONS -> s.failures();
+        case LATE_ITERATIONS -> s.errors().getOrDefault("late", 0L);
       };
       boolean passed = operator.test(actual, limit);
       ThresholdResult partial = new ThresholdResult(expression, label, metric.name(), actual, metric.unit(), passed, "");
@@ -334,6 +350,15 @@ public final class Thresholds {
     }
 
     private Optional<Stats> select(RunResults r, boolean iterations) {
+      if (metric.kind().source == Metric.Source.SCHEDULE) {
+        return switch (scope.kind()) {
+          case ALL -> Optional.of(r.scheduleTotals());
+          // a script of a closed-model run dropped nothing
+          case NAME -> Optional.ofNullable(r.schedules().containsKey(scope.name()) ? r.schedules().get(scope.name())
+              : r.iterations().containsKey(scope.name()) ? new Accumulator().toStats(1) : null);
+          case REGION -> Optional.empty();
+        };
+      }
       Map<String, Stats> byName = iterations ? r.iterations() : r.requests();
       Map<String, Stats> byRegion = iterations ? r.regionIterations() : r.regions();
       return switch (scope.kind()) {

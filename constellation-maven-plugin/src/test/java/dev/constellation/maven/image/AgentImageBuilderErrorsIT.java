@@ -67,9 +67,9 @@ class AgentImageBuilderErrorsIT {
     String target = "127.0.0.1:" + closedPort() + "/agent:1";
     ImageException error = buildFails(project().spec(base).build(), ImageTarget.registry(target));
 
-    assertThat(error.setting()).isEqualTo("<image.registry>");
+    assertThat(error.setting()).isEqualTo("<registry> (-Dconstellation.image.registry)");
     assertThat(error.value()).isEqualTo(target);
-    assertThat(error.getMessage()).startsWith("<image.registry> = " + target + ": ")
+    assertThat(error.getMessage()).startsWith("<registry> (-Dconstellation.image.registry) = " + target + ": ")
         .contains("cannot be reached").contains("Check the host name and port");
   }
 
@@ -79,7 +79,7 @@ class AgentImageBuilderErrorsIT {
     ImageException error = buildFails(project().spec(missingBase).build(),
         ImageTarget.registry(REGISTRY.host() + "/agent:1"));
 
-    assertThat(error.setting()).isEqualTo("<image.base>");
+    assertThat(error.setting()).isEqualTo("<base> (-Dconstellation.image.base)");
     assertThat(error.value()).isEqualTo(missingBase);
     assertThat(error.getMessage()).contains("cannot be reached");
   }
@@ -90,7 +90,7 @@ class AgentImageBuilderErrorsIT {
     ImageException error = buildFails(project().spec(missingBase).build(),
         ImageTarget.registry(REGISTRY.host() + "/agent:1"));
 
-    assertThat(error.setting()).isEqualTo("<image.base>");
+    assertThat(error.setting()).isEqualTo("<base> (-Dconstellation.image.base)");
     assertThat(error.getMessage()).contains("the base image cannot be pulled")
         .contains("Check the repository name and tag or digest");
   }
@@ -104,9 +104,9 @@ class AgentImageBuilderErrorsIT {
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(
         java.time.Duration.ofSeconds(10));
 
-    assertThat(error.setting()).isEqualTo("<image.base>");
+    assertThat(error.setting()).isEqualTo("<base> (-Dconstellation.image.base)");
     assertThat(error.getMessage()).contains("insecure registries are not allowed")
-        .contains("<image.allowInsecureRegistries>true</image.allowInsecureRegistries>");
+        .contains("<allowInsecureRegistries> (-Dconstellation.image.allowInsecureRegistries) to true");
   }
 
   @Test
@@ -115,7 +115,7 @@ class AgentImageBuilderErrorsIT {
     ImageException error = buildFails(project().spec(base).build(),
         ImageTarget.registry(target, "AWS", "wrong-password"));
 
-    assertThat(error.setting()).isEqualTo("<image.registry>");
+    assertThat(error.setting()).isEqualTo("<registry> (-Dconstellation.image.registry)");
     assertThat(error.value()).isEqualTo(target);
     assertThat(error.getMessage()).contains("refused the credentials")
         .contains("Check the registry credentials");
@@ -127,7 +127,7 @@ class AgentImageBuilderErrorsIT {
     ImageException error = buildFails(project().spec(privateBase).build(),
         ImageTarget.registry(REGISTRY.host() + "/agent:1"));
 
-    assertThat(error.setting()).isEqualTo("<image.base>");
+    assertThat(error.setting()).isEqualTo("<base> (-Dconstellation.image.base)");
     assertThat(error.getMessage()).contains("refused the credentials")
         .contains("allows anonymous pulls");
   }

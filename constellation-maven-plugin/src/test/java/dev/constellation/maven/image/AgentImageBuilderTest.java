@@ -38,7 +38,7 @@ class AgentImageBuilderTest {
     ImageException error = fails(spec().baseImage("Not An Image!").build(),
         ImageTarget.registry("127.0.0.1:5000/agent:1"));
 
-    assertThat(error.setting()).isEqualTo("<image.base>");
+    assertThat(error.setting()).isEqualTo("<base> (-Dconstellation.image.base)");
     assertThat(error.value()).isEqualTo("Not An Image!");
     assertThat(error.getMessage()).contains("not an image reference")
         .contains("registry/repository@sha256:");
@@ -49,7 +49,7 @@ class AgentImageBuilderTest {
     ImageException error = fails(spec().baseImage("127.0.0.1:5000/base@sha256:" + "1".repeat(64))
         .build(), ImageTarget.registry("UPPER/Case::x"));
 
-    assertThat(error.setting()).isEqualTo("<image.registry>");
+    assertThat(error.setting()).isEqualTo("<registry> (-Dconstellation.image.registry)");
     assertThat(error.value()).isEqualTo("UPPER/Case::x");
   }
 
@@ -58,7 +58,7 @@ class AgentImageBuilderTest {
     ImageException error = fails(spec().platform("amd64").build(),
         ImageTarget.tar(dir.resolve("x.tar"), "agent:1"));
 
-    assertThat(error.setting()).isEqualTo("<image.platform>");
+    assertThat(error.setting()).isEqualTo("<platform> (-Dconstellation.image.platform)");
     assertThat(error.getMessage()).contains("linux/arm64");
   }
 

@@ -213,9 +213,9 @@ class EcrPusherIT {
     ImageException error = catchThrowableOfType(ImageException.class,
         () -> pusher().push(project.spec(base).build(), List.of("sa-east-1")));
 
-    assertThat(error.setting()).isEqualTo("<remoteRegions>");
+    assertThat(error.setting()).isEqualTo("<ecrRegions> (-Dconstellation.image.ecrRegions)");
     assertThat(error.value()).isEqualTo("sa-east-1");
-    assertThat(error.getMessage()).startsWith("<remoteRegions> = sa-east-1: pushing to 127.0.0.1:"
+    assertThat(error.getMessage()).startsWith("<ecrRegions> (-Dconstellation.image.ecrRegions) = sa-east-1: pushing to 127.0.0.1:"
         + closed + "/constellation-agent failed: registry 127.0.0.1:" + closed
         + " cannot be reached");
   }
@@ -230,7 +230,7 @@ class EcrPusherIT {
     ImageException error = catchThrowableOfType(ImageException.class,
         () -> pusher().push(project.spec(base).build(), List.of("eu-central-1")));
 
-    assertThat(error.setting()).isEqualTo("<remoteRegions>");
+    assertThat(error.setting()).isEqualTo("<ecrRegions> (-Dconstellation.image.ecrRegions)");
     assertThat(error.value()).isEqualTo("eu-central-1");
     assertThat(error.getMessage()).contains("AWS refused the credentials for ECR")
         .contains("The security token included in the request is invalid")
