@@ -34,4 +34,14 @@ final class TestRecords {
     return new IntervalRecord(IntervalRecord.FORMAT_VERSION, RUN, region, agent, script, script, IntervalRecord.KIND_ITERATION,
         startMs, 1000, durationsMicros.length, failures, Map.of(), errors, 0, IntervalRecord.encode(h));
   }
+
+  static IntervalRecord schedule(String region, String agent, String script, long startMs, long dropped, long late,
+      long... lagsMicros) {
+    Histogram h = IntervalRecord.newHistogram();
+    for (long v : lagsMicros) {
+      h.recordValue(v);
+    }
+    return new IntervalRecord(IntervalRecord.FORMAT_VERSION, RUN, region, agent, script, script, IntervalRecord.KIND_SCHEDULE,
+        startMs, 1000, lagsMicros.length, dropped, Map.of(), Map.of("dropped", dropped, "late", late), 0, IntervalRecord.encode(h));
+  }
 }
