@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one agent's virtual users. Closed model: every VU loops its iteration back to back from
- * the start until the duration has passed. Open model ({@code rate}): iterations start when the
+ * the start until the duration has passed; with stages, VU i runs only while the ramp's current
+ * count is above i (a retiring VU finishes its iteration first). Open model ({@code rate}): iterations start when the
  * arrival schedule says, each on an idle VU, the VU count being the cap; their first request's
  * latency counts from when the iteration was due. In both, a running iteration may finish within
  * the graceful stop, after which it is interrupted and counted. Records leave through the sink
@@ -50,6 +51,9 @@ public final class Agent {
   private final List<Thread> vuThreads = new ArrayList<>();
   private volatile boolean stopRequested;
   private final boolean open;
+  private final Ramp ramp;
+  private final Object rampMonitor = new Object();
+  private volatile int activeVus;
   private final Map<String, Queue<VirtualUserLoop>> idle = new HashMap<>();
 
   /**
@@ -69,6 +73,8 @@ public final class Agent {
     this.gate = gate;
     this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames());
     this.open = !config.rate().isEmpty();
+    this.ramp = config.stages().isEmpty() ? null : Ramp.parse(config.stages(), "VUs");
+    this.activeVus = ramp == null ? Integer.MAX_VALUE : 0;
     for (ScriptDefinition script : this.scripts) {
       idle.put(script.name(), new ConcurrentLinkedQueue<>());
     }
@@ -124,8 +130,8 @@ public final class Agent {
   }
 
   private AgentResult runVirtualUsers() throws InterruptedException, IOException {
-    int[] perScript = split(config.vus(), scripts);
-    int vuCount = config.vus();
+    int vuCount = config.vuCount();
+    int[] perScript = split(vuCount, scripts);
     CountDownLatch ready = new CountDownLatch(vuCount);
     CountDownLatch go = new CountDownLatch(1);
     AtomicReference<Throwable> setupFailure = new AtomicReference<>();
@@ -177,6 +183,8 @@ public final class Agent {
 
     if (open) {
       runSchedule(ArrivalSchedule.parse(config.rate(), config.duration()), startNanos);
+    } else if (ramp != null) {
+      runRamp(startNanos);
     } else {
       long deadline = startAt + config.duration().toMillis();
       while (!stopRequested) {
@@ -250,6 +258,36 @@ public final class Agent {
       starts.recordStart((System.nanoTime() - due) / 1000);
       vu.tasks.offer(due);
     }
+  }
+
+  /** Closed model with stages: moves the number of active VUs along the ramp until its end or a stop. */
+  private void runRamp(long startNanos) {
+    long end = startNanos + ramp.duration().toNanos();
+    while (!stopRequested && System.nanoTime() < end) {
+      int target = (int) Math.round(ramp.valueAt(System.nanoTime() - startNanos));
+      if (target != activeVus) {
+        synchronized (rampMonitor) {
+          activeVus = target;
+          rampMonitor.notifyAll();
+        }
+      }
+      LockSupport.parkNanos(Math.min(50_000_000L, Math.max(1, end - System.nanoTime())));
+    }
+  }
+
+  /** Blocks a VU above the ramp's current count until it is needed again; false when the run stops meanwhile. */
+  private boolean awaitActive(int index) {
+    synchronized (rampMonitor) {
+      while (index >= activeVus && !stop.stopped()) {
+        try {
+          rampMonitor.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return !stop.stopped();
   }
 
   private void joinAll(long untilNanos) throws InterruptedException {
@@ -401,6 +439,9 @@ public final class Agent {
     private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, MetricRecorder iterations) {
       long i = 0;
       while (!stop.stopped()) {
+        if (index >= activeVus && !awaitActive(index)) {
+          return !Thread.currentThread().isInterrupted();
+        }
         context.iteration(i++);
         if (!iterate(vu, iterations)) {
           return false;

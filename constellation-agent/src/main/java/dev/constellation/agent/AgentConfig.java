@@ -33,6 +33,8 @@ import java.util.function.Function;
  * @param startTimeout how long to wait for the orchestrator's start before giving up (no load is sent)
  * @param rate the open model's arrival rate: iterations per second ({@code "50"}) or stages of
  *     {@code duration:rate} ramped linearly from 0 ({@code "10s:50,30s:50"}); empty for the closed model
+ * @param stages the closed model's VU count over time, {@code duration:VUs} ramped linearly from
+ *     0 ({@code "30s:50,2m:50,30s:0"}); empty for a fixed {@code vus}
  */
 public record AgentConfig(
     String runId,
@@ -52,7 +54,8 @@ public record AgentConfig(
     int maxRequestNames,
     String orchestrator,
     Duration startTimeout,
-    String rate) {
+    String rate,
+    String stages) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
@@ -68,7 +71,7 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages);
   }
 
   /**
@@ -77,7 +80,19 @@ public record AgentConfig(
    * @return the load duration
    */
   public Duration loadDuration() {
+    if (!stages.isEmpty()) {
+      return Ramp.parse(stages, "VUs").duration();
+    }
     return rate.isEmpty() ? duration : ArrivalSchedule.parse(rate, duration).duration();
+  }
+
+  /**
+   * How many VUs this agent creates: {@code vus}, or the highest stage target when ramping.
+   *
+   * @return the VU count
+   */
+  public int vuCount() {
+    return stages.isEmpty() ? vus : (int) Math.ceil(Ramp.parse(stages, "VUs").max() - 1e-9);
   }
 
   /** This agent's id, unique within the run: {@code <region>-<index>}. */
@@ -136,6 +151,19 @@ public record AgentConfig(
         ArrivalSchedule.parse(rate, duration == null ? Duration.ofSeconds(1) : duration);
       } catch (IllegalArgumentException e) {
         problems.add(label.apply(Setting.RATE) + " is \"" + rate + "\": " + e.getMessage());
+      }
+    }
+    if (!stages.isEmpty()) {
+      if (!rate.isEmpty()) {
+        problems.add(label.apply(Setting.STAGES) + " and " + label.apply(Setting.RATE) + " are both set; ramp VUs with stages "
+            + "(closed model) or set an arrival rate (open model, which has stages of its own), not both");
+      }
+      try {
+        if (Ramp.parse(stages, "VUs").max() < 1) {
+          problems.add(label.apply(Setting.STAGES) + " is \"" + stages + "\": no stage reaches 1 VU");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(label.apply(Setting.STAGES) + " is \"" + stages + "\": " + e.getMessage());
       }
     }
     if (maxRequestNames < 1) {
@@ -227,7 +255,8 @@ public record AgentConfig(
         intValue(get, Setting.MAX_REQUEST_NAMES, 500),
         values.getOrDefault(Setting.ORCHESTRATOR.key(), ""),
         duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
-        values.getOrDefault(Setting.RATE.key(), ""));
+        values.getOrDefault(Setting.RATE.key(), ""),
+        values.getOrDefault(Setting.STAGES.key(), ""));
   }
 
   /**
@@ -250,6 +279,10 @@ public record AgentConfig(
     if (!rate.isEmpty()) {
       a.add(Setting.RATE.flag());
       a.add(rate);
+    }
+    if (!stages.isEmpty()) {
+      a.add(Setting.STAGES.flag());
+      a.add(stages);
     }
     if (!orchestrator.isEmpty()) {
       a.add(Setting.ORCHESTRATOR.flag());

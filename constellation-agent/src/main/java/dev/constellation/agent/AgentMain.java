@@ -57,12 +57,14 @@ public final class AgentMain {
       Console.fatal(e.getMessage());
       return EXIT_BAD_INPUT;
     }
-    int[] split = Agent.split(config.vus(), scripts);
+    int[] split = Agent.split(config.vuCount(), scripts);
     StringBuilder mix = new StringBuilder();
     for (int i = 0; i < scripts.size(); i++) {
       mix.append(i == 0 ? "" : ", ").append(scripts.get(i).name()).append(" x").append(split[i]);
     }
-    Console.info("agent " + config.agentId() + ": " + config.vus() + " VUs (" + mix + ") for " + Durations.format(config.duration())
+    String model = !config.rate().isEmpty() ? ", open model at " + config.rate() + " iterations/s"
+        : !config.stages().isEmpty() ? ", VUs ramped through " + config.stages() : "";
+    Console.info("agent " + config.agentId() + ": " + config.vuCount() + " VUs (" + mix + ") for " + Durations.format(config.loadDuration()) + model
         + (config.baseUrl().isEmpty() ? "" : " against " + config.baseUrl()) + "; Java " + Runtime.version().feature()
         + (Threads.virtualAvailable() ? ", virtual threads" : ", platform threads"));
     OrchestratedStart coordinated = config.orchestrator().isEmpty() ? null
@@ -117,7 +119,7 @@ public final class AgentMain {
   private static void writeResult(AgentConfig config, AgentResult r, long wakeLatenessMicros) throws java.io.IOException {
     ObjectNode o = JSON.valueToTree(r);
     o.put("region", config.region());
-    o.put("vus", config.vus());
+    o.put("vus", config.vuCount());
     o.put("wakeLatenessMicros", wakeLatenessMicros);
     o.put("startSkewMs", r.firstRequestAt() < 0 ? 0 : r.firstRequestAt() - r.startAt());
     Files.createDirectories(config.resultsDir());

@@ -19,7 +19,8 @@ public enum Setting {
   MAX_REQUEST_NAMES("maxRequestNames"),
   ORCHESTRATOR("orchestrator"),
   START_TIMEOUT("startTimeout"),
-  RATE("rate");
+  RATE("rate"),
+  STAGES("stages");
 
   private final String key;
 

@@ -15,19 +15,21 @@ class AgentConfigTest {
   void readsBackTheCommandLineItWrites() {
     AgentConfig c = new AgentConfig("r1", "eu-west-1", 1, 3, 25, Duration.ofSeconds(90), Duration.ofSeconds(5),
         "http://127.0.0.1:8080", List.of("a.B", "c.D"), Path.of("out"), Map.of("user", "x=y"), Duration.ofSeconds(60),
-        Duration.ofSeconds(10), Duration.ofSeconds(1), 500, "http://127.0.0.1:9000/", Duration.ofMinutes(2), "10s:50,1m:100");
+        Duration.ofSeconds(10), Duration.ofSeconds(1), 500, "http://127.0.0.1:9000/", Duration.ofMinutes(2), "10s:50,1m:100", "");
     assertThat(AgentConfig.parse(c.toArgs().toArray(String[]::new))).isEqualTo(c);
   }
 
   @Test
   void reportsEveryBadSettingWithTheCallersName() {
     AgentConfig c = new AgentConfig("r1", "local", 0, 1, 0, Duration.ZERO, Duration.ofSeconds(1), "ftp://x", List.of(),
-        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "fast");
+        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "fast", "10s:zero");
     assertThatThrownBy(() -> c.validate(Setting::pom))
         .hasMessageContaining("<vus> (-Dconstellation.vus) is 0; set 1 or more virtual users")
         .hasMessageContaining("<duration> (-Dconstellation.duration) is 0ms; set a positive duration")
         .hasMessageContaining("<baseUrl> (-Dconstellation.baseUrl) is \"ftp://x\": not an http:// or https:// URL")
-        .hasMessageContaining("<rate> (-Dconstellation.rate) is \"fast\": \"fast\" is not a rate");
+        .hasMessageContaining("<rate> (-Dconstellation.rate) is \"fast\": \"fast\" is not a number of iterations per second")
+        .hasMessageContaining("<stages> (-Dconstellation.stages) and <rate> (-Dconstellation.rate) are both set")
+        .hasMessageContaining("<stages> (-Dconstellation.stages) is \"10s:zero\": \"zero\" is not a number of VUs");
   }
 
   @Test

@@ -69,12 +69,12 @@ class AgentTest {
 
   private AgentConfig config(String baseUrl, int vus, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "");
+        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "");
   }
 
   private AgentConfig open(String baseUrl, int vus, String rate, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), rate);
+        Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), rate, "");
   }
 
   private AgentResult run(AgentConfig c, Class<?> script) throws Exception {
@@ -159,7 +159,7 @@ class AgentTest {
   @Test
   void interruptsIterationsThatOutliveTheGracefulStop() throws Exception {
     AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 2, Duration.ofMillis(200), Duration.ofMillis(100), "", List.of(), dir,
-        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "");
+        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "");
     long t0 = System.nanoTime();
     AgentResult r = run(c, Sleeper.class);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
@@ -189,6 +189,23 @@ class AgentTest {
       assertThat(dropped).isGreaterThan(30);
       assertThat(merge(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::errors)).containsEntry("dropped", dropped);
       assertThat(target.requests()).isEqualTo(started);
+    }
+  }
+
+  @Test
+  void rampsTheNumberOfActiveVirtualUsersThroughTheStages() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 10)) {
+      AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 1, Duration.ofSeconds(99), Duration.ofSeconds(5), target.url(), List.of(),
+          dir, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "",
+          "1s:8,1s:8,1s:0");
+      assertThat(c.vuCount()).isEqualTo(8);
+      assertThat(c.loadDuration()).isEqualTo(Duration.ofSeconds(3));
+      long t0 = System.nanoTime();
+      run(c, GetItem.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+      // 8 VUs at ~10 ms per request: about 400 requests in the full middle second, half that in each ramp.
+      long requests = sum(records(), IntervalRecord.KIND_HTTP, IntervalRecord::count);
+      assertThat(requests).isEqualTo(target.requests()).isBetween(350L, 1100L);
     }
   }
 

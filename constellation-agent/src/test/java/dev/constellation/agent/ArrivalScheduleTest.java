@@ -38,7 +38,7 @@ class ArrivalScheduleTest {
   @Test
   void explainsABadRate() {
     assertThatThrownBy(() -> ArrivalSchedule.parse("-3", Duration.ofSeconds(1))).hasMessageContaining("must be 0 or more");
-    assertThatThrownBy(() -> ArrivalSchedule.parse("10s", Duration.ofSeconds(1))).hasMessageContaining("is not a rate");
+    assertThatThrownBy(() -> ArrivalSchedule.parse("10s", Duration.ofSeconds(1))).hasMessageContaining("is not a number of iterations per second");
     assertThatThrownBy(() -> ArrivalSchedule.parse("soon:5", Duration.ofSeconds(1))).hasMessageContaining("its duration");
   }
 }

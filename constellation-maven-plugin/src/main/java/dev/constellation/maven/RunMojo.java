@@ -78,6 +78,14 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.rate")
   String rate;
 
+  /**
+   * The closed model with a changing VU count: stages ramping linearly from 0, such as
+   * {@code 30s:50,2m:50,30s:0} (the stages then set the duration and the VUs, per region).
+   * A retiring VU finishes its iteration first.
+   */
+  @Parameter(property = "constellation.stages")
+  String stages;
+
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
   String baseUrl;
@@ -184,7 +192,7 @@ public class RunMojo extends AbstractResultsMojo {
     }
     AgentConfig first = agents.get(0);
     checkTarget(first.baseUrl(), settings.targetWait());
-    int totalVus = agents.stream().mapToInt(AgentConfig::vus).sum();
+    int totalVus = agents.stream().mapToInt(AgentConfig::vuCount).sum();
     long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.loadDuration()).plus(first.gracefulStop()).toMillis();
     Instant startedAt = Instant.now();
     getLog().info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
@@ -246,7 +254,7 @@ public class RunMojo extends AbstractResultsMojo {
       for (AgentConfig agent : agents) {
         Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agent.agentId()));
         extra.put("stragglers", stragglers.contains(agent.agentId()) ? 1 : 0);
-        regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vus(), extra));
+        regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vuCount(), extra));
       }
       AgentConfig first = agents.get(0);
       RunFacts facts = new RunFacts(runId, startedAt, first.loadDuration().toMillis(), first.baseUrl(), regions);
@@ -328,7 +336,7 @@ public class RunMojo extends AbstractResultsMojo {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim());
+        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim());
   }
 
   private void checkTarget(String url, Duration wait) {
