@@ -53,6 +53,7 @@ public final class Agent {
   private final boolean open;
   private final Ramp ramp;
   private final Object rampMonitor = new Object();
+  private final SelfCheck selfCheck;
   private volatile int activeVus;
   private final Map<String, Queue<VirtualUserLoop>> idle = new HashMap<>();
 
@@ -73,6 +74,7 @@ public final class Agent {
     this.gate = gate;
     this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames());
     this.open = !config.rate().isEmpty();
+    this.selfCheck = new SelfCheck(config.agentId());
     this.ramp = config.stages().isEmpty() ? null : Ramp.parse(config.stages(), "VUs");
     this.activeVus = ramp == null ? Integer.MAX_VALUE : 0;
     for (ScriptDefinition script : this.scripts) {
@@ -219,7 +221,8 @@ public final class Agent {
 
   private AgentResult result(long startAt, long end) {
     return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), flushedRequests.get(),
-        flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get());
+        flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get(),
+        Math.round(selfCheck.maxCpu() * 100), selfCheck.maxLagMs(), selfCheck.saturatedSeconds());
   }
 
   /**
@@ -344,7 +347,9 @@ public final class Agent {
         if (done) {
           return;
         }
-        flushOnce(System.currentTimeMillis());
+        long woke = System.currentTimeMillis();
+        selfCheck.sample(Math.max(0, woke - next));
+        flushOnce(woke);
       }
     }
 

@@ -12,6 +12,9 @@ package dev.constellation.agent;
  * @param iterations iterations completed or failed
  * @param iterationFailures failed iterations
  * @param interrupted iterations interrupted at the end of the graceful stop
+ * @param maxCpuPercent the agent's highest process CPU over one second, % of all cores
+ * @param maxSchedulingLagMs the agent's worst scheduling lag (late wake-up of its once-a-second flusher)
+ * @param saturatedSeconds seconds with CPU above 90% or scheduling lag above 50 ms
  */
 public record AgentResult(
     String agentId,
@@ -22,4 +25,7 @@ public record AgentResult(
     long failures,
     long iterations,
     long iterationFailures,
-    long interrupted) {}
+    long interrupted,
+    long maxCpuPercent,
+    long maxSchedulingLagMs,
+    long saturatedSeconds) {}

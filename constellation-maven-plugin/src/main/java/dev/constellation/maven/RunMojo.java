@@ -264,6 +264,13 @@ public class RunMojo extends AbstractResultsMojo {
       if (agents.size() > 1) {
         regions.forEach((region, f) -> getLog().info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
       }
+      regions.forEach((region, f) -> {
+        if (f.extra().get("generator") instanceof Map<?, ?> g && g.get("saturatedSeconds") instanceof Long n && n > 0) {
+          getLog().warn("the agent of " + region + " was saturated for " + n + " s (CPU up to " + g.get("maxCpuPercent")
+              + "%, scheduling lag up to " + g.get("maxSchedulingLagMs") + " ms): the numbers may measure the load generator, "
+              + "not the target. Use fewer VUs per agent or more regions/agents");
+        }
+      });
       return outcomes;
     } catch (IOException e) {
       throw new MojoExecutionException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);

@@ -18,7 +18,9 @@ public final class AgentResults {
    *
    * @param recordsDir the run's records directory
    * @param agentId the agent
-   * @return {@code startSkewMs} and {@code wakeLatenessMs}, or empty when the agent left no file
+   * @return {@code startSkewMs}, {@code wakeLatenessMs}, {@code interruptedIterations} and the load
+   *     generator's own health ({@code generator}: CPU, scheduling lag, saturated seconds), or empty
+   *     when the agent left no file
    * @throws IOException when the file exists but cannot be read
    */
   public static Map<String, Object> read(Path recordsDir, String agentId) throws IOException {
@@ -31,6 +33,11 @@ public final class AgentResults {
     out.put("startSkewMs", node.path("startSkewMs").asLong());
     out.put("wakeLatenessMs", node.path("wakeLatenessMicros").asLong() / 1000.0);
     out.put("interruptedIterations", node.path("interrupted").asLong());
+    Map<String, Object> generator = new LinkedHashMap<>();
+    generator.put("maxCpuPercent", node.path("maxCpuPercent").asLong());
+    generator.put("maxSchedulingLagMs", node.path("maxSchedulingLagMs").asLong());
+    generator.put("saturatedSeconds", node.path("saturatedSeconds").asLong());
+    out.put("generator", generator);
     return out;
   }
 }
