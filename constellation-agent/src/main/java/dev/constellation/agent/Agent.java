@@ -72,7 +72,8 @@ public final class Agent {
     this.engine = engine;
     this.sink = sink;
     this.gate = gate;
-    this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames());
+    this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames(),
+        !config.rate().isEmpty());
     this.open = !config.rate().isEmpty();
     this.selfCheck = new SelfCheck(config.agentId());
     this.ramp = config.stages().isEmpty() ? null : Ramp.parse(config.stages(), "VUs");

@@ -108,6 +108,7 @@ class AgentTest {
       assertThat(all.getTotalCount()).isEqualTo(target.requests());
       assertThat(all.getValueAtPercentile(50) / 1000.0).isBetween(5.0, 40.0);
       assertThat(records).allMatch(r -> r.region().equals("local") && r.agentId().equals("local-0") && r.runId().equals("run-1"));
+      assertThat(records).as("the closed model keeps no separate service times").noneMatch(r -> r.kind().equals(IntervalRecord.KIND_SERVICE));
     }
   }
 
@@ -175,6 +176,7 @@ class AgentTest {
       assertThat(sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::count)).isEqualTo(100);
       assertThat(target.requests()).isEqualTo(100);
       assertThat(sum(records, IntervalRecord.KIND_SCHEDULE, IntervalRecord::failures)).as("dropped").isZero();
+      assertThat(sum(records, IntervalRecord.KIND_SERVICE, IntervalRecord::count)).as("service times, one per request").isEqualTo(100);
     }
   }
 

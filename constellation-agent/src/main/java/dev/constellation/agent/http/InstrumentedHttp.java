@@ -84,9 +84,10 @@ public final class InstrumentedHttp implements Http {
     String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
     MetricRecorder recorder = recording.http(script, name);
     recording.requestStarting();
-    long start = System.nanoTime();
+    long sent = System.nanoTime();
+    long start = sent;
     if (intendedStart != 0) {
-      start = Math.min(start, intendedStart);
+      start = Math.min(sent, intendedStart);
       intendedStart = 0;
     }
     HttpEngine.RawResponse raw;
@@ -94,14 +95,20 @@ public final class InstrumentedHttp implements Http {
       raw = engine.send(method, uri, headers, body, timeout);
     } catch (IOException | RuntimeException e) {
       String type = ErrorTypes.classify(e);
-      recorder.recordFailure((System.nanoTime() - start) / 1000, type);
+      long now = System.nanoTime();
+      recorder.recordFailure((now - start) / 1000, type);
+      recorder.recordService((now - sent) / 1000);
       throw new HttpFailure(type, name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      recorder.recordFailure((System.nanoTime() - start) / 1000, "interrupted");
+      long now = System.nanoTime();
+      recorder.recordFailure((now - start) / 1000, "interrupted");
+      recorder.recordService((now - sent) / 1000);
       throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
     }
-    recorder.recordResponse((System.nanoTime() - start) / 1000, raw.status(), raw.body().length);
+    long now = System.nanoTime();
+    recorder.recordResponse((now - start) / 1000, raw.status(), raw.body().length);
+    recorder.recordService((now - sent) / 1000);
     return new RecordedResponse(name, raw);
   }
 

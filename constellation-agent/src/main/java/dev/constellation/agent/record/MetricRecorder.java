@@ -1,6 +1,7 @@
 package dev.constellation.agent.record;
 
 import dev.constellation.agent.results.IntervalRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +27,31 @@ public final class MetricRecorder {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final LongAdder failures = new LongAdder();
   private final LongAdder bytes = new LongAdder();
+  private final Recorder service;
   private Histogram spare;
+  private Histogram spareService;
 
-  MetricRecorder(String script, String name, String kind) {
+  MetricRecorder(String script, String name, String kind, boolean serviceTimes) {
     this.script = script;
     this.name = name;
     this.kind = kind;
+    this.service = serviceTimes ? new Recorder(1, IntervalRecord.HIGHEST_TRACKABLE_MICROS, IntervalRecord.SIGNIFICANT_DIGITS) : null;
+  }
+
+  MetricRecorder(String script, String name, String kind) {
+    this(script, name, kind, false);
+  }
+
+  /**
+   * Records a request's service time, from the actual send, beside its latency from the intended
+   * start (open model). Ignored by recorders that keep no service times.
+   *
+   * @param micros service time in microseconds
+   */
+  public void recordService(long micros) {
+    if (service != null) {
+      service.recordValue(clamp(micros));
+    }
   }
 
   /**
@@ -98,8 +118,23 @@ public final class MetricRecorder {
     return Math.min(micros, IntervalRecord.HIGHEST_TRACKABLE_MICROS);
   }
 
-  /** Takes what was recorded since the last call; null when nothing was. Flushing thread only. */
-  IntervalRecord drain(String runId, String region, String agentId, long startMs, long lengthMs) {
+  /** Adds what was recorded since the last call to {@code out}. Flushing thread only. */
+  void drainInto(List<IntervalRecord> out, String runId, String region, String agentId, long startMs, long lengthMs) {
+    IntervalRecord main = drain(runId, region, agentId, startMs, lengthMs);
+    if (main != null) {
+      out.add(main);
+    }
+    if (service != null) {
+      Histogram h = service.getIntervalHistogram(spareService);
+      if (h.getTotalCount() > 0) {
+        out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, IntervalRecord.KIND_SERVICE,
+            startMs, lengthMs, h.getTotalCount(), 0, Map.of(), Map.of(), 0, IntervalRecord.encode(h)));
+      }
+      spareService = h;
+    }
+  }
+
+  private IntervalRecord drain(String runId, String region, String agentId, long startMs, long lengthMs) {
     Histogram h = latency.getIntervalHistogram(spare);
     long count = h.getTotalCount();
     Map<String, Long> status = new TreeMap<>();

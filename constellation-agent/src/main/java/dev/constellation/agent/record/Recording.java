@@ -22,6 +22,7 @@ public final class Recording {
   private final String region;
   private final String agentId;
   private final int maxNames;
+  private final boolean serviceTimes;
   private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
@@ -39,10 +40,25 @@ public final class Recording {
    * @param maxNames how many distinct request names to keep apart
    */
   public Recording(String runId, String region, String agentId, int maxNames) {
+    this(runId, region, agentId, maxNames, false);
+  }
+
+  /**
+   * Creates the recording of one agent.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param maxNames how many distinct request names to keep apart
+   * @param serviceTimes whether requests also get a service-time histogram (the open model, where
+   *     latency counts from the intended start)
+   */
+  public Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes) {
     this.runId = runId;
     this.region = region;
     this.agentId = agentId;
     this.maxNames = maxNames;
+    this.serviceTimes = serviceTimes;
   }
 
   /**
@@ -63,11 +79,11 @@ public final class Recording {
         Console.warn("more than " + maxNames + " distinct request names (the latest: \"" + name + "\"); further names are recorded as \""
             + OVERFLOW_NAME + "\". Give requests with ids in their URL a fixed name with Request.name(...)");
       }
-      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP));
+      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes));
     }
     return byName.computeIfAbsent(name, n -> {
       names.incrementAndGet();
-      return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP);
+      return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes);
     });
   }
 
@@ -123,21 +139,15 @@ public final class Recording {
     List<IntervalRecord> out = new ArrayList<>();
     for (Map<String, MetricRecorder> byName : http.values()) {
       for (MetricRecorder r : byName.values()) {
-        add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+        r.drainInto(out, runId, region, agentId, startMs, lengthMs);
       }
     }
     for (MetricRecorder r : iterations.values()) {
-      add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+      r.drainInto(out, runId, region, agentId, startMs, lengthMs);
     }
     for (MetricRecorder r : schedules.values()) {
-      add(out, r.drain(runId, region, agentId, startMs, lengthMs));
+      r.drainInto(out, runId, region, agentId, startMs, lengthMs);
     }
     return out;
-  }
-
-  private static void add(List<IntervalRecord> out, IntervalRecord r) {
-    if (r != null) {
-      out.add(r);
-    }
   }
 }

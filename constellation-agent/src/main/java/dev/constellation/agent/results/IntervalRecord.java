@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
  * @param script the script's name
  * @param name the request name ({@code kind = http}) or the script name ({@code kind = iteration})
  * @param kind {@link #KIND_HTTP} for requests, {@link #KIND_ITERATION} for whole iterations,
- *     {@link #KIND_SCHEDULE} for the open model's starts
+ *     {@link #KIND_SCHEDULE} for the open model's starts, {@link #KIND_SERVICE} for its service times
  * @param startMs interval start, epoch milliseconds
  * @param lengthMs interval length in milliseconds
  * @param count requests (or iterations) that completed in the interval
@@ -60,6 +60,12 @@ public record IntervalRecord(
    * (started more than {@link #LATE_MICROS} after they were due), histogram = start lag in µs.
    */
   public static final String KIND_SCHEDULE = "schedule";
+  /**
+   * Kind of a record about requests' service time in the open model, from the actual send (the
+   * {@code http} record of the same name measures from the intended start): count = requests,
+   * histogram = service time in µs.
+   */
+  public static final String KIND_SERVICE = "service";
   /** A start lag above this counts as late: 10 ms. */
   public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */

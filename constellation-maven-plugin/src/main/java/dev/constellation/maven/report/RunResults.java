@@ -21,7 +21,8 @@ import java.util.stream.IntStream;
  *
  * <p>Records of kind {@code http} make the request statistics, records of kind {@code iteration}
  * the iteration statistics, records of kind {@code schedule} the open model's starts (requests =
- * iterations started, failures = dropped, histogram = start lag); other kinds are ignored (a newer
+ * iterations started, failures = dropped, histogram = start lag), records of kind {@code service}
+ * the open model's service times; other kinds are ignored (a newer
  * agent may add some).
  *
  * @since 0.1.0
@@ -45,6 +46,8 @@ public final class RunResults {
   private final Map<String, Stats> regionIterations;
   private final Stats scheduleTotals;
   private final Map<String, Stats> schedules;
+  private final Stats serviceTotals;
+  private final Map<String, Stats> serviceTimes;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
 
@@ -61,6 +64,8 @@ public final class RunResults {
     this.regionIterations = Collections.unmodifiableMap(b.regionIterations);
     this.scheduleTotals = b.scheduleTotals;
     this.schedules = Collections.unmodifiableMap(b.schedules);
+    this.serviceTotals = b.serviceTotals;
+    this.serviceTimes = Collections.unmodifiableMap(b.serviceTimes);
     Map<String, List<SeriesPoint>> s = new TreeMap<>();
     b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
     this.series = Collections.unmodifiableMap(s);
@@ -221,6 +226,20 @@ public final class RunResults {
     return scheduleTotals;
   }
 
+  /**
+   * The open model's service times of all requests, from the actual send (the request statistics
+   * count from the intended start). Empty (zero requests) for closed-model runs, where the two are
+   * the same.
+   */
+  public Stats serviceTotals() {
+    return serviceTotals;
+  }
+
+  /** The open model's service times per request name. */
+  public Map<String, Stats> serviceTimes() {
+    return serviceTimes;
+  }
+
   /** The open model's starts per script, sorted by script name. */
   public Map<String, Stats> schedules() {
     return schedules;
@@ -257,6 +276,7 @@ public final class RunResults {
     final Map<String, Accumulator> scriptAcc = new TreeMap<>();
     final Map<String, Accumulator> regionIterAcc = new TreeMap<>();
     final Map<String, Accumulator> scheduleAcc = new TreeMap<>();
+    final Map<String, Accumulator> serviceAcc = new TreeMap<>();
     final Map<String, Accumulator> stepAcc = new HashMap<>();
     final Accumulator stepTotal = new Accumulator();
     final Map<String, List<SeriesPoint>> series = new HashMap<>();
@@ -269,6 +289,8 @@ public final class RunResults {
     Map<String, Stats> regionIterations;
     Stats scheduleTotals;
     Map<String, Stats> schedules;
+    Stats serviceTotals;
+    Map<String, Stats> serviceTimes;
 
     void consume(IntervalRecord[] sorted, int from, int to, long base) {
       HistogramAdder adder = new HistogramAdder();
@@ -298,6 +320,10 @@ public final class RunResults {
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             adder.addTo(r.histogram(), script.histogram, region.histogram);
+          } else if (IntervalRecord.KIND_SERVICE.equals(r.kind())) {
+            Accumulator name = serviceAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+            name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            adder.addTo(r.histogram(), name.histogram);
           } else if (IntervalRecord.KIND_SCHEDULE.equals(r.kind())) {
             Accumulator script = scheduleAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
@@ -318,6 +344,7 @@ public final class RunResults {
       part.scriptAcc.forEach((k, a) -> scriptAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.regionIterAcc.forEach((k, a) -> regionIterAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.scheduleAcc.forEach((k, a) -> scheduleAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.serviceAcc.forEach((k, a) -> serviceAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
       totalSeries.addAll(part.totalSeries);
     }
@@ -380,6 +407,13 @@ public final class RunResults {
         schedules.put(k, a.toStats(seconds));
       });
       scheduleTotals = allStarts.toStats(seconds);
+      Accumulator allService = new Accumulator();
+      serviceTimes = new TreeMap<>();
+      serviceAcc.forEach((k, a) -> {
+        allService.add(a);
+        serviceTimes.put(k, a.toStats(seconds));
+      });
+      serviceTotals = allService.toStats(seconds);
       return new RunResults(this);
     }
   }

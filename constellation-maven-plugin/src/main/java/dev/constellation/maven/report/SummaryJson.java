@@ -21,7 +21,11 @@ final class SummaryJson {
     o.put("durationMs", facts.durationMs());
     o.put("target", facts.target());
     o.put("passed", thresholds.stream().allMatch(ThresholdResult::passed));
-    o.set("totals", stats(results.totals()));
+    ObjectNode totals = stats(results.totals());
+    if (results.serviceTotals().latencyCount() > 0) {
+      totals.set("serviceTimeMs", latency(results.serviceTotals()));
+    }
+    o.set("totals", totals);
     ObjectNode regions = o.putObject("regions");
     TreeSet<String> names = new TreeSet<>(facts.regions().keySet());
     names.addAll(results.regions().keySet());
@@ -50,6 +54,10 @@ final class SummaryJson {
       ObjectNode r = stats(s);
       r.set("statusCodes", counts(s.statusCodes()));
       r.set("errors", counts(s.errors()));
+      Stats service = results.serviceTimes().get(name);
+      if (service != null) {
+        r.set("serviceTimeMs", latency(service));
+      }
       requests.set(name, r);
     });
     ObjectNode iterations = o.putObject("iterations");
@@ -88,6 +96,17 @@ final class SummaryJson {
       o.set("baseline", baseline(baseline, results));
     }
     return o;
+  }
+
+  /** Percentiles of a histogram of times, ms: the open model's service time, from the actual send. */
+  static ObjectNode latency(Stats s) {
+    ObjectNode l = JSON.createObjectNode();
+    l.put("p50", s.p50());
+    l.put("p90", s.p90());
+    l.put("p95", s.p95());
+    l.put("p99", s.p99());
+    l.put("max", s.max());
+    return l;
   }
 
   static ObjectNode stats(Stats s) {

@@ -19,7 +19,8 @@ class ScheduleResultsTest {
       TestRecords.http("eu-west-1", "a", "GET /", 1_000, 1_000, 2_000),
       TestRecords.iteration("eu-west-1", "a", "shop", 1_000, 0, Map.of(), 3_000, 4_000),
       TestRecords.schedule("eu-west-1", "a", "shop", 1_000, 3, 1, 100, 20_000),
-      TestRecords.schedule("us-east-1", "b", "shop", 2_000, 2, 0, 200)), 2_000);
+      TestRecords.schedule("us-east-1", "b", "shop", 2_000, 2, 0, 200),
+      TestRecords.service("eu-west-1", "a", "GET /", 1_000, 500, 700)), 2_000);
 
   @Test
   void countsDroppedAndLateStartsOfTheOpenModel() {
@@ -49,8 +50,13 @@ class ScheduleResultsTest {
     assertThat(s.path("schedule").path("dropped").asLong()).isEqualTo(5);
     assertThat(s.path("schedule").path("late").asLong()).isEqualTo(1);
     assertThat(s.path("schedule").path("startLagMs").path("max").asDouble()).isBetween(19.9, 20.1);
+    assertThat(s.path("totals").path("serviceTimeMs").path("max").asDouble()).isBetween(0.69, 0.71);
+    assertThat(s.path("requests").path("GET /").path("serviceTimeMs").path("p50").asDouble()).isBetween(0.49, 0.51);
+    assertThat(s.path("totals").path("requests").asLong()).as("service records are not more requests").isEqualTo(2);
 
     ReportWriter.write(dir.resolve("closed"), facts, RunResults.merge(List.of(TestRecords.http("local", "a", "GET /", 1_000, 1_000)), 1_000), List.of());
-    assertThat(new ObjectMapper().readTree(dir.resolve("closed/summary.json").toFile()).has("schedule")).isFalse();
+    JsonNode closed = new ObjectMapper().readTree(dir.resolve("closed/summary.json").toFile());
+    assertThat(closed.has("schedule")).isFalse();
+    assertThat(closed.path("totals").has("serviceTimeMs")).isFalse();
   }
 }

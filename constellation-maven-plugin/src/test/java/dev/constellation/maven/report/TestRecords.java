@@ -44,4 +44,13 @@ final class TestRecords {
     return new IntervalRecord(IntervalRecord.FORMAT_VERSION, RUN, region, agent, script, script, IntervalRecord.KIND_SCHEDULE,
         startMs, 1000, lagsMicros.length, dropped, Map.of(), Map.of("dropped", dropped, "late", late), 0, IntervalRecord.encode(h));
   }
+
+  static IntervalRecord service(String region, String agent, String name, long startMs, long... micros) {
+    Histogram h = IntervalRecord.newHistogram();
+    for (long v : micros) {
+      h.recordValue(v);
+    }
+    return new IntervalRecord(IntervalRecord.FORMAT_VERSION, RUN, region, agent, "script", name, IntervalRecord.KIND_SERVICE,
+        startMs, 1000, micros.length, 0, Map.of(), Map.of(), 0, IntervalRecord.encode(h));
+  }
 }
