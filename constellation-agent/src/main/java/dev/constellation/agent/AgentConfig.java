@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.function.Function;
  * @param connectTimeout the TCP connect time limit
  * @param flushInterval how often records leave the agent
  * @param maxRequestNames distinct request names kept apart before folding
+ * @param engine the HTTP engine, one of {@link HttpEngines#NAMES}
  */
 public record AgentConfig(
     String runId,
@@ -44,11 +46,20 @@ public record AgentConfig(
     Duration requestTimeout,
     Duration connectTimeout,
     Duration flushInterval,
-    int maxRequestNames) {
+    int maxRequestNames,
+    String engine) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
     parameters = Map.copyOf(parameters);
+  }
+
+  /** A configuration on the default HTTP engine ({@link HttpEngines#DEFAULT}). */
+  public AgentConfig(String runId, String region, int agentIndex, int agentCount, int vus, Duration duration, Duration gracefulStop,
+      String baseUrl, List<String> scripts, Path resultsDir, Map<String, String> parameters, Duration requestTimeout,
+      Duration connectTimeout, Duration flushInterval, int maxRequestNames) {
+    this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters, requestTimeout,
+        connectTimeout, flushInterval, maxRequestNames, HttpEngines.DEFAULT);
   }
 
   /** This agent's id, unique within the run: {@code <region>-<index>}. */
@@ -96,6 +107,10 @@ public record AgentConfig(
     }
     if (maxRequestNames < 1) {
       problems.add(label.apply(Setting.MAX_REQUEST_NAMES) + " is " + maxRequestNames + "; set 1 or more (default 500)");
+    }
+    if (!HttpEngines.NAMES.contains(engine)) {
+      problems.add(label.apply(Setting.ENGINE) + " is \"" + engine + "\"; use one of " + HttpEngines.NAMES + " (default "
+          + HttpEngines.DEFAULT + ")");
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
@@ -180,7 +195,8 @@ public record AgentConfig(
         duration(get, Setting.REQUEST_TIMEOUT, Duration.ofSeconds(60)),
         duration(get, Setting.CONNECT_TIMEOUT, Duration.ofSeconds(10)),
         duration(get, Setting.FLUSH_INTERVAL, Duration.ofSeconds(1)),
-        intValue(get, Setting.MAX_REQUEST_NAMES, 500));
+        intValue(get, Setting.MAX_REQUEST_NAMES, 500),
+        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT));
   }
 
   /**
@@ -198,7 +214,7 @@ public record AgentConfig(
         Setting.REQUEST_TIMEOUT.flag(), requestTimeout.toMillis() + "ms",
         Setting.CONNECT_TIMEOUT.flag(), connectTimeout.toMillis() + "ms",
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
-        Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames)));
+        Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames), Setting.ENGINE.flag(), engine));
     if (!baseUrl.isEmpty()) {
       a.add(Setting.BASE_URL.flag());
       a.add(baseUrl);

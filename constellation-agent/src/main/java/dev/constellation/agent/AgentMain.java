@@ -1,6 +1,7 @@
 package dev.constellation.agent;
 
-import dev.constellation.agent.http.JdkHttpEngine;
+import dev.constellation.agent.http.HttpEngine;
+import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.agent.results.ResultsSink;
 import dev.constellation.agent.script.ScriptDefinition;
@@ -58,7 +59,7 @@ public final class AgentMain {
         + (Threads.virtualAvailable() ? ", virtual threads" : ", platform threads"));
     Agent agent;
     Thread hook;
-    try (JdkHttpEngine engine = new JdkHttpEngine(config.connectTimeout())) {
+    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout())) {
       ResultsSink sink = new LocalDirectoryStore(config.resultsDir()).sink(config.agentId());
       agent = new Agent(config, scripts, engine, sink, StartGate.immediate());
       Agent running = agent;

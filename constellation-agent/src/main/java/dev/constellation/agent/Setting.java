@@ -16,7 +16,8 @@ public enum Setting {
   REQUEST_TIMEOUT("requestTimeout"),
   CONNECT_TIMEOUT("connectTimeout"),
   FLUSH_INTERVAL("flushInterval"),
-  MAX_REQUEST_NAMES("maxRequestNames");
+  MAX_REQUEST_NAMES("maxRequestNames"),
+  ENGINE("engine");
 
   private final String key;
 
