@@ -53,20 +53,31 @@ echo "target $URL (nginx pid $NGINX_PID), $VUS connections/VUs, ${SECONDS_PER_RU
 echo "machine: $(nproc) cores, $(uname -r); load before start: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA25/bin/java" -version 2>&1 | head -1
 
+# CPU microseconds per request (user + system of the load generator's process, start-up included).
+cpu_per_request() {
+  awk -v cpu="$1" -v n="$2" 'BEGIN {printf "cpu_s=%s cpu_us_per_request=%.1f", cpu, (n > 0 ? cpu * 1e6 / n : 0)}'
+}
+
 run_wrk() {
-  timeout $((SECONDS_PER_RUN + 30)) wrk -c"$VUS" -t2 -d"${SECONDS_PER_RUN}s" "$URL/" > "$WORK/wrk.$1.log"
-  awk '/ requests in / {total = $1} /Requests\/sec/ {rps = $2} END {printf "total=%s steady_rps=%.0f", total, rps}' "$WORK/wrk.$1.log"
+  local cpu total
+  cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/wrk.$1.log" timeout $((SECONDS_PER_RUN + 30)) \
+    wrk -c"$VUS" -t2 -d"${SECONDS_PER_RUN}s" "$URL/")
+  total=$(awk '/ requests in / {print $1}' "$WORK/wrk.$1.log")
+  awk '/Requests\/sec/ {printf "total='"$total"' steady_rps=%.0f ", $2}' "$WORK/wrk.$1.log"
+  cpu_per_request "$cpu" "$total"
   echo
 }
 
 run_agent() {
   local engine=$1 round=$2
+  local cpu line
   rm -rf "$WORK/agent-$engine-$round"
-  timeout $((SECONDS_PER_RUN + 60)) "$JAVA25/bin/java" -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
+  cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/agent-$engine-$round.log" timeout $((SECONDS_PER_RUN + 60)) \
+    "$JAVA25/bin/java" -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
     dev.constellation.agent.AgentMain --runId bench --vus "$VUS" --duration "${SECONDS_PER_RUN}s" --gracefulStop 5s \
-    --baseUrl "$URL" --scripts dev.constellation.bench.GetLoop --resultsDir "$WORK/agent-$engine-$round" --engine "$engine" \
-    > "$WORK/agent-$engine-$round.log" 2>&1
-  python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/agent-$engine-$round" "$WARMUP"
+    --baseUrl "$URL" --scripts dev.constellation.bench.GetLoop --resultsDir "$WORK/agent-$engine-$round" --engine "$engine")
+  line=$(python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/agent-$engine-$round" "$WARMUP")
+  echo "$line $(cpu_per_request "$cpu" "$(sed -n 's/^total=\([0-9]*\).*/\1/p' <<< "$line")")"
 }
 
 run_gatling() {

@@ -4,21 +4,31 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** One HTTP/1.1 client connection on a blocking socket: writes a request, parses the response; one exchange at a time. */
 final class HttpConnection {
 
   private static final byte[] EMPTY = new byte[0];
+  private static final long IDLE = Long.MIN_VALUE;
+  private static final long EXPIRED = Long.MIN_VALUE + 1;
+  private static final VarHandle DEADLINE;
+
+  static {
+    try {
+      DEADLINE = MethodHandles.lookup().findVarHandle(HttpConnection.class, "deadline", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int DIRECT_BODY_WRITE = 8 * 1024;
 
@@ -29,8 +39,11 @@ final class HttpConnection {
   private int pos;
   private int lim;
   private byte[] req = new byte[1024];
+  private byte[] hdr = new byte[512];
+  private int hdrLen;
   private int reqLen;
-  private int soTimeout = -1;
+  /** The running exchange's deadline (System.nanoTime), {@link #IDLE}, or {@link #EXPIRED} once the sweeper closed it. */
+  private volatile long deadline = IDLE;
   private boolean reusable;
   private boolean started;
   private boolean writeFailed;
@@ -56,8 +69,39 @@ final class HttpConnection {
     return writeFailed;
   }
 
+  /**
+   * Closes the connection when its exchange is past its deadline; called by the engine's sweeper
+   * thread, so reads need no socket timeout (a timed read costs a timer per blocking read).
+   */
+  void expireIfLate(long now) {
+    long d = deadline;
+    if (d != IDLE && d != EXPIRED && now - d >= 0 && DEADLINE.compareAndSet(this, d, EXPIRED)) {
+      close();
+    }
+  }
+
   HttpEngine.RawResponse exchange(String method, URI uri, String hostHeader, List<String> headers, byte[] body, long deadline)
       throws IOException {
+    this.deadline = deadline;
+    try {
+      HttpEngine.RawResponse r = exchangeOnce(method, uri, hostHeader, headers, body, deadline);
+      if (!DEADLINE.compareAndSet(this, deadline, IDLE)) {
+        reusable = false;
+      }
+      return r;
+    } catch (IOException e) {
+      if ((long) DEADLINE.getAndSet(this, IDLE) == EXPIRED) {
+        throw (HttpTimeoutException) new HttpTimeoutException("request timed out").initCause(e);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      this.deadline = IDLE;
+      throw e;
+    }
+  }
+
+  private HttpEngine.RawResponse exchangeOnce(String method, URI uri, String hostHeader, List<String> headers, byte[] body,
+      long deadline) throws IOException {
     reusable = false;
     started = false;
     writeFailed = false;
@@ -85,12 +129,11 @@ final class HttpConnection {
       int status = statusOf(lineEnd);
       boolean http10 = buf[pos + 7] == '0';
       pos = lineEnd;
-      Map<String, List<String>> headers = new HashMap<>();
+      hdrLen = 0;
       long contentLength = -1;
       boolean chunked = false;
       boolean close = false;
       boolean keepAlive = false;
-      String lastName = null;
       for (;;) {
         int end = line(deadline, false);
         int len = end - pos - (end - pos >= 2 && buf[end - 2] == '\r' ? 2 : 1);
@@ -98,37 +141,28 @@ final class HttpConnection {
           pos = end;
           break;
         }
-        if ((buf[pos] == ' ' || buf[pos] == '\t') && lastName != null) {
-          List<String> values = headers.get(lastName);
-          int last = values.size() - 1;
-          values.set(last, values.get(last) + " " + new String(buf, pos, len, StandardCharsets.ISO_8859_1).trim());
-          pos = end;
-          continue;
-        }
-        int colon = indexOf(buf, pos, pos + len, (byte) ':');
-        if (colon <= pos) {
+        boolean folded = buf[pos] == ' ' || buf[pos] == '\t';
+        int colon = folded ? -1 : indexOf(buf, pos, pos + len, (byte) ':');
+        if (!folded && colon <= pos) {
           throw new IOException("malformed response header line: " + new String(buf, pos, len, StandardCharsets.ISO_8859_1));
         }
-        String name = new String(buf, pos, colon - pos, StandardCharsets.ISO_8859_1).trim().toLowerCase(Locale.ROOT);
-        String value = new String(buf, colon + 1, pos + len - colon - 1, StandardCharsets.ISO_8859_1).trim();
-        pos = end;
-        headers.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
-        lastName = name;
-        switch (name) {
-          case "content-length":
-            contentLength = contentLength(value, contentLength);
-            break;
-          case "transfer-encoding":
-            chunked |= value.toLowerCase(Locale.ROOT).endsWith("chunked");
-            break;
-          case "connection":
-            String v = value.toLowerCase(Locale.ROOT);
+        keepHeaderLine(pos, len);
+        if (colon > 0) {
+          int nameEnd = colon;
+          while (nameEnd > pos && (buf[nameEnd - 1] == ' ' || buf[nameEnd - 1] == '\t')) {
+            nameEnd--;
+          }
+          if (nameIs(pos, nameEnd, "content-length")) {
+            contentLength = contentLength(value(colon, pos + len), contentLength);
+          } else if (nameIs(pos, nameEnd, "transfer-encoding")) {
+            chunked |= value(colon, pos + len).toLowerCase(Locale.ROOT).endsWith("chunked");
+          } else if (nameIs(pos, nameEnd, "connection")) {
+            String v = value(colon, pos + len).toLowerCase(Locale.ROOT);
             close |= v.contains("close");
             keepAlive |= v.contains("keep-alive");
-            break;
-          default:
-            break;
+          }
         }
+        pos = end;
       }
       if (status >= 100 && status < 200 && status != 101) {
         continue;
@@ -146,11 +180,39 @@ final class HttpConnection {
         complete = false;
       }
       reusable = complete && !close && (!http10 || keepAlive) && status != 101 && pos == lim;
-      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-        e.setValue(List.copyOf(e.getValue()));
-      }
-      return new HttpEngine.RawResponse(status, headers, body);
+      return new HttpEngine.RawResponse(status, new ResponseHeaders(Arrays.copyOf(hdr, hdrLen)), body);
     }
+  }
+
+  /** Keeps one header line (without its line break) for {@link ResponseHeaders}. */
+  private void keepHeaderLine(int from, int len) {
+    if (hdrLen + len + 1 > hdr.length) {
+      hdr = Arrays.copyOf(hdr, Math.max(hdr.length * 2, hdrLen + len + 1));
+    }
+    System.arraycopy(buf, from, hdr, hdrLen, len);
+    hdrLen += len;
+    hdr[hdrLen++] = '\n';
+  }
+
+  /** Whether buf[from, to) is the given lower-case header name, ignoring ASCII case. */
+  private boolean nameIs(int from, int to, String lower) {
+    if (to - from != lower.length()) {
+      return false;
+    }
+    for (int i = 0; i < lower.length(); i++) {
+      int c = buf[from + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String value(int colon, int end) {
+    return new String(buf, colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim();
   }
 
   private int statusOf(int lineEnd) throws IOException {
@@ -228,14 +290,8 @@ final class HttpConnection {
   }
 
   private int readInto(byte[] b, int off, int len, long deadline) throws IOException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
+    if (System.nanoTime() - deadline >= 0) {
       throw new HttpTimeoutException("request timed out");
-    }
-    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-    if (ms != soTimeout) {
-      socket.setSoTimeout(ms);
-      soTimeout = ms;
     }
     return in.read(b, off, len);
   }

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class SocketHttpEngine implements HttpEngine {
 
   private static final int MAX_REDIRECTS = 5;
+  /** How often request deadlines are checked: a request times out up to this much late. */
+  private static final int SWEEP_MILLIS = 10;
 
   private final Resolver resolver;
   private final int connectTimeoutMs;
@@ -35,6 +37,7 @@ public final class SocketHttpEngine implements HttpEngine {
   private final Object tlsLock = new Object();
   private volatile JdkHttpEngine tls;
   private volatile boolean closed;
+  private final Thread sweeper;
 
   /**
    * Creates the engine.
@@ -49,6 +52,24 @@ public final class SocketHttpEngine implements HttpEngine {
     this.resolver = resolver;
     this.connectTimeout = connectTimeout;
     this.connectTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    this.sweeper = new Thread(this::sweep, "constellation-http-timeouts");
+    sweeper.setDaemon(true);
+    sweeper.start();
+  }
+
+  /** Closes connections whose exchange ran past its deadline, every {@value #SWEEP_MILLIS} ms. */
+  private void sweep() {
+    while (!closed) {
+      try {
+        Thread.sleep(SWEEP_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (HttpConnection c : open) {
+        c.expireIfLate(now);
+      }
+    }
   }
 
   @Override
@@ -107,7 +128,7 @@ public final class SocketHttpEngine implements HttpEngine {
     Origin origin = origin(uri);
     boolean retried = false;
     for (;;) {
-      HttpConnection c = origin.idle.pollFirst();
+      HttpConnection c = retried ? null : origin.idle.pollFirst();
       boolean reused = c != null;
       if (c == null) {
         c = connect(origin, deadline);
@@ -217,6 +238,7 @@ public final class SocketHttpEngine implements HttpEngine {
   @Override
   public void close() {
     closed = true;
+    sweeper.interrupt();
     for (HttpConnection c : open) {
       close(c);
     }
