@@ -87,13 +87,17 @@ run_gatling() {
 }
 
 declare -A BEST
+declare -A ROUND
 best() {
   local key=$1 line=$2 rps
   rps=$(sed -n 's/.*steady_rps=\([0-9]*\).*/\1/p' <<< "$line")
+  rps=${rps:-0}
   echo "  $key: $line"
   echo "$key $rps" >> "$WORK/all.txt"
+  ROUND[$key]=$rps
   if [[ -z "${BEST[$key]:-}" || "$rps" -gt "${BEST[$key]}" ]]; then BEST[$key]=$rps; fi
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
 for round in $(seq "$ROUNDS"); do
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
@@ -101,6 +105,8 @@ for round in $(seq "$ROUNDS"); do
   best gatling "$(run_gatling "$round")"
   best agent-socket "$(run_agent socket "$round")"
   best agent-jdk "$(run_agent jdk "$round")"
+  echo "  this round: agent(socket)/gatling $(ratio "${ROUND[agent-socket]}" "${ROUND[gatling]}")x," \
+    "agent(socket)/wrk $(ratio "${ROUND[agent-socket]}" "${ROUND[wrk]}")x, agent(jdk)/gatling $(ratio "${ROUND[agent-jdk]}" "${ROUND[gatling]}")x"
 done
 
 echo
@@ -108,7 +114,6 @@ echo "steady req/s per run (min..max over $ROUNDS rounds), best:"
 for key in wrk gatling agent-socket agent-jdk; do
   awk -v k="$key" '$1 == k {v[n++] = $2} END {min = v[0]; max = v[0]; for (i in v) {if (v[i] < min) min = v[i]; if (v[i] > max) max = v[i]}; printf "  %-13s %6d .. %6d\n", k, min, max}' "$WORK/all.txt"
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 echo "ratios of the best steady runs:"
 echo "  agent(socket) / gatling = $(ratio "${BEST[agent-socket]}" "${BEST[gatling]}")x   agent(socket) / wrk = $(ratio "${BEST[agent-socket]}" "${BEST[wrk]}")x"
 echo "  agent(jdk)    / gatling = $(ratio "${BEST[agent-jdk]}" "${BEST[gatling]}")x   agent(jdk)    / wrk = $(ratio "${BEST[agent-jdk]}" "${BEST[wrk]}")x"

@@ -17,11 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * {@link HttpEngine} on blocking sockets: lean HTTP/1.1 with keep-alive. A connection is taken
- * from a per-origin pool for one exchange and handed back after it, so each concurrently active
- * VU keeps one connection and VUs in think time hold none. Redirects are followed as
- * {@link JdkHttpEngine} does; https goes to a {@link JdkHttpEngine}. Measured on a 2-core box
- * against loopback nginx it sends about twice what {@code java.net.http} does (docs/performance.md).
+ * {@link HttpEngine} on blocking sockets: lean HTTP/1.1 with keep-alive, the default engine. A
+ * connection is taken from a per-origin pool (most recently used first) for one exchange and handed
+ * back after it, so each concurrently active VU keeps one connection and VUs in think time hold
+ * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
+ * blocks); one sweeper thread closes exchanges past their deadline instead. A reused connection
+ * that fails before any response byte arrived is retried once on a new one (idempotent methods,
+ * or any method when the write failed). Redirects are followed as {@link JdkHttpEngine} does;
+ * https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
