@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.util.function.Function;
  *     {@code duration:rate} ramped linearly from 0 ({@code "10s:50,30s:50"}); empty for the closed model
  * @param stages the closed model's VU count over time, {@code duration:VUs} ramped linearly from
  *     0 ({@code "30s:50,2m:50,30s:0"}); empty for a fixed {@code vus}
+ * @param engine the HTTP engine, one of {@link HttpEngines#NAMES}
  */
 public record AgentConfig(
     String runId,
@@ -55,7 +57,8 @@ public record AgentConfig(
     String orchestrator,
     Duration startTimeout,
     String rate,
-    String stages) {
+    String stages,
+    String engine) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
@@ -71,7 +74,7 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine);
   }
 
   /**
@@ -169,6 +172,10 @@ public record AgentConfig(
     if (maxRequestNames < 1) {
       problems.add(label.apply(Setting.MAX_REQUEST_NAMES) + " is " + maxRequestNames + "; set 1 or more (default 500)");
     }
+    if (!HttpEngines.NAMES.contains(engine)) {
+      problems.add(label.apply(Setting.ENGINE) + " is \"" + engine + "\"; use one of " + HttpEngines.NAMES + " (default "
+          + HttpEngines.DEFAULT + ")");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -256,7 +263,8 @@ public record AgentConfig(
         values.getOrDefault(Setting.ORCHESTRATOR.key(), ""),
         duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
         values.getOrDefault(Setting.RATE.key(), ""),
-        values.getOrDefault(Setting.STAGES.key(), ""));
+        values.getOrDefault(Setting.STAGES.key(), ""),
+        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT));
   }
 
   /**
@@ -275,7 +283,7 @@ public record AgentConfig(
         Setting.CONNECT_TIMEOUT.flag(), connectTimeout.toMillis() + "ms",
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
         Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames),
-        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms"));
+        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms", Setting.ENGINE.flag(), engine));
     if (!rate.isEmpty()) {
       a.add(Setting.RATE.flag());
       a.add(rate);

@@ -1,6 +1,7 @@
 package dev.constellation.agent;
 
-import dev.constellation.agent.http.JdkHttpEngine;
+import dev.constellation.agent.http.HttpEngine;
+import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.agent.results.ResultsSink;
 import dev.constellation.agent.script.ScriptDefinition;
@@ -71,7 +72,7 @@ public final class AgentMain {
         : new OrchestratedStart(OrchestratedStart.client(config.orchestrator()), config);
     CountDownLatch mainDone = new CountDownLatch(1);
     Thread hook = null;
-    try (JdkHttpEngine engine = new JdkHttpEngine(config.connectTimeout())) {
+    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout())) {
       ResultsSink sink = new LocalDirectoryStore(config.resultsDir()).sink(config.agentId());
       Agent agent = new Agent(config, scripts, engine, sink, coordinated == null ? StartGate.immediate() : coordinated);
       hook = new Thread(() -> {

@@ -20,7 +20,8 @@ public enum Setting {
   ORCHESTRATOR("orchestrator"),
   START_TIMEOUT("startTimeout"),
   RATE("rate"),
-  STAGES("stages");
+  STAGES("stages"),
+  ENGINE("engine");
 
   private final String key;
 

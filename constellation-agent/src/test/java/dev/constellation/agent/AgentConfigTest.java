@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,14 +16,14 @@ class AgentConfigTest {
   void readsBackTheCommandLineItWrites() {
     AgentConfig c = new AgentConfig("r1", "eu-west-1", 1, 3, 25, Duration.ofSeconds(90), Duration.ofSeconds(5),
         "http://127.0.0.1:8080", List.of("a.B", "c.D"), Path.of("out"), Map.of("user", "x=y"), Duration.ofSeconds(60),
-        Duration.ofSeconds(10), Duration.ofSeconds(1), 500, "http://127.0.0.1:9000/", Duration.ofMinutes(2), "10s:50,1m:100", "");
+        Duration.ofSeconds(10), Duration.ofSeconds(1), 500, "http://127.0.0.1:9000/", Duration.ofMinutes(2), "10s:50,1m:100", "", HttpEngines.DEFAULT);
     assertThat(AgentConfig.parse(c.toArgs().toArray(String[]::new))).isEqualTo(c);
   }
 
   @Test
   void reportsEveryBadSettingWithTheCallersName() {
     AgentConfig c = new AgentConfig("r1", "local", 0, 1, 0, Duration.ZERO, Duration.ofSeconds(1), "ftp://x", List.of(),
-        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "fast", "10s:zero");
+        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "fast", "10s:zero", HttpEngines.DEFAULT);
     assertThatThrownBy(() -> c.validate(Setting::pom))
         .hasMessageContaining("<vus> (-Dconstellation.vus) is 0; set 1 or more virtual users")
         .hasMessageContaining("<duration> (-Dconstellation.duration) is 0ms; set a positive duration")

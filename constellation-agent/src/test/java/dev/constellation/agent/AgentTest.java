@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,12 +70,12 @@ class AgentTest {
 
   private AgentConfig config(String baseUrl, int vus, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "");
+        Map.of(), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "", HttpEngines.DEFAULT);
   }
 
   private AgentConfig open(String baseUrl, int vus, String rate, Duration duration) {
     return new AgentConfig("run-1", "local", 0, 1, vus, duration, Duration.ofSeconds(5), baseUrl, List.of(), dir,
-        Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), rate, "");
+        Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), rate, "", HttpEngines.DEFAULT);
   }
 
   private AgentResult run(AgentConfig c, Class<?> script) throws Exception {
@@ -160,7 +161,7 @@ class AgentTest {
   @Test
   void interruptsIterationsThatOutliveTheGracefulStop() throws Exception {
     AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 2, Duration.ofMillis(200), Duration.ofMillis(100), "", List.of(), dir,
-        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "");
+        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "", "", HttpEngines.DEFAULT);
     long t0 = System.nanoTime();
     AgentResult r = run(c, Sleeper.class);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
@@ -199,7 +200,7 @@ class AgentTest {
     try (TestTargets.Counting target = new TestTargets.Counting(200, 10)) {
       AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 1, Duration.ofSeconds(99), Duration.ofSeconds(5), target.url(), List.of(),
           dir, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "",
-          "1s:8,1s:8,1s:0");
+          "1s:8,1s:8,1s:0", HttpEngines.DEFAULT);
       assertThat(c.vuCount()).isEqualTo(8);
       assertThat(c.loadDuration()).isEqualTo(Duration.ofSeconds(3));
       long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.agent.http.JdkHttpEngine;
@@ -37,7 +38,7 @@ class ArrivalRateIT {
       // 0 -> 40/s over 5 s (100 iterations), then 40/s for 15 s (600 iterations).
       AgentConfig c = new AgentConfig("rate", "local", 0, 1, 50, Duration.ofSeconds(20), Duration.ofSeconds(5), target.url(),
           List.of(), dir, Map.of(), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, "",
-          Duration.ofMinutes(1), "5s:40,15s:40", "");
+          Duration.ofMinutes(1), "5s:40,15s:40", "", HttpEngines.DEFAULT);
       long t0 = System.nanoTime();
       AgentResult r;
       try (JdkHttpEngine engine = new JdkHttpEngine(c.connectTimeout())) {

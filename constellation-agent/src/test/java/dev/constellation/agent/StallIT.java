@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.http.HttpEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -91,7 +92,7 @@ class StallIT {
 
   private AgentResult run(Path records, String url, int vus, String rate, Duration duration) throws Exception {
     AgentConfig c = new AgentConfig("stall", "local", 0, 1, vus, duration, Duration.ofSeconds(5), url, List.of(), records, Map.of(),
-        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, "", Duration.ofMinutes(1), rate, "");
+        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, "", Duration.ofMinutes(1), rate, "", HttpEngines.DEFAULT);
     try (JdkHttpEngine engine = new JdkHttpEngine(c.connectTimeout())) {
       return new Agent(c, List.of(ScriptDefinition.of(Get.class)), engine, new LocalDirectoryStore(records).sink(c.agentId()),
           StartGate.immediate()).run();

@@ -1,5 +1,6 @@
 package dev.constellation.maven;
 
+import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.AgentConfig;
 import dev.constellation.agent.AgentMain;
 import dev.constellation.agent.Durations;
@@ -343,7 +344,7 @@ public class RunMojo extends AbstractResultsMojo {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim());
+        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), HttpEngines.DEFAULT);
   }
 
   private void checkTarget(String url, Duration wait) {

@@ -19,12 +19,16 @@ import java.util.Optional;
 /** The {@link Http} a virtual user gets: resolves, names, times and records every request. */
 public final class InstrumentedHttp implements Http {
 
+  /** Resolved requests remembered per VU; a power of two. */
+  private static final int TARGETS = 8;
+
   private final HttpEngine engine;
   private final Recording recording;
   private final String script;
   private final String baseUrl;
   private final Duration timeout;
   private long intendedStart;
+  private final Target[] targets = new Target[TARGETS];
 
   /**
    * Creates the client of one virtual user.
@@ -80,9 +84,10 @@ public final class InstrumentedHttp implements Http {
   }
 
   private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName) {
-    URI uri = resolve(pathOrUrl);
-    String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
-    MetricRecorder recorder = recording.http(script, name);
+    Target target = target(method, pathOrUrl, explicitName);
+    URI uri = target.uri;
+    String name = target.name;
+    MetricRecorder recorder = target.recorder;
     recording.requestStarting();
     long sent = System.nanoTime();
     long start = sent;
@@ -110,6 +115,42 @@ public final class InstrumentedHttp implements Http {
     recorder.recordResponse((now - start) / 1000, raw.status(), raw.body().length);
     recorder.recordService((now - sent) / 1000);
     return new RecordedResponse(name, raw);
+  }
+
+  /**
+   * The URI, name and recorder of a request; scripts repeat the same few requests, so the last
+   * ones are remembered (direct-mapped by path) and a repeat skips URI parsing, naming and lookups.
+   */
+  private Target target(String method, String pathOrUrl, String explicitName) {
+    int slot = (pathOrUrl.hashCode() * 31 + method.hashCode()) & (TARGETS - 1);
+    Target t = targets[slot];
+    if (t != null && t.pathOrUrl.equals(pathOrUrl) && t.method.equals(method) && java.util.Objects.equals(t.explicitName, explicitName)) {
+      return t;
+    }
+    URI uri = resolve(pathOrUrl);
+    String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
+    t = new Target(method, pathOrUrl, explicitName, uri, name, recording.http(script, name));
+    targets[slot] = t;
+    return t;
+  }
+
+  /** One remembered request: its key (method, path or URL, explicit name) and what it resolved to. */
+  private static final class Target {
+    final String method;
+    final String pathOrUrl;
+    final String explicitName;
+    final URI uri;
+    final String name;
+    final MetricRecorder recorder;
+
+    Target(String method, String pathOrUrl, String explicitName, URI uri, String name, MetricRecorder recorder) {
+      this.method = method;
+      this.pathOrUrl = pathOrUrl;
+      this.explicitName = explicitName;
+      this.uri = uri;
+      this.name = name;
+      this.recorder = recorder;
+    }
   }
 
   private URI resolve(String pathOrUrl) {

@@ -1,13 +1,7 @@
 package dev.constellation.agent.http;
 
-import java.util.regex.Pattern;
-
 /** Default request names: method and path with numeric and UUID-like segments as {id}. */
 public final class RequestNames {
-
-  private static final Pattern UUID = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern HEX_ID = Pattern.compile("[0-9a-fA-F]{16,}");
 
   private RequestNames() {}
 
@@ -40,17 +34,36 @@ public final class RequestNames {
     return out.toString();
   }
 
+  /** Digits only, a UUID, or 16+ hex digits; no regex: this runs on every request. */
   private static boolean isId(String s) {
-    if (s.isEmpty()) {
+    int n = s.length();
+    if (n == 0) {
       return false;
     }
     boolean digits = true;
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        digits = false;
-        break;
+    boolean hex = true;
+    for (int i = 0; i < n && hex; i++) {
+      char c = s.charAt(i);
+      digits &= c >= '0' && c <= '9';
+      hex = isHex(c);
+    }
+    if (digits || (hex && n >= 16)) {
+      return true;
+    }
+    if (n != 36) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : !isHex(c)) {
+        return false;
       }
     }
-    return digits || UUID.matcher(s).matches() || HEX_ID.matcher(s).matches();
+    return true;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

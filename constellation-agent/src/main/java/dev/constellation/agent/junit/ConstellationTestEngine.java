@@ -1,7 +1,8 @@
 package dev.constellation.agent.junit;
 
 import dev.constellation.agent.AgentConfig;
-import dev.constellation.agent.http.JdkHttpEngine;
+import dev.constellation.agent.http.HttpEngine;
+import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.record.Recording;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.script.ScriptDefinition;
@@ -99,7 +100,7 @@ public final class ConstellationTestEngine implements TestEngine {
     if (problem != null) {
       return TestExecutionResult.failed(new IllegalArgumentException(BASE_URL + " is \"" + baseUrl + "\": " + problem));
     }
-    try (JdkHttpEngine engine = new JdkHttpEngine(Duration.ofSeconds(10))) {
+    try (HttpEngine engine = HttpEngines.create(HttpEngines.DEFAULT, Duration.ofSeconds(10))) {
       ScriptDefinition script = ScriptDefinition.of(d.scriptClass);
       Recording recording = new Recording("smoke", "local", "smoke-0", 100);
       SmokeContext context = new SmokeContext(baseUrl);

@@ -15,6 +15,13 @@ class RequestNamesTest {
   }
 
   @Test
+  void keepsShortHexWordsAndMalformedUuids() {
+    assertThat(RequestNames.defaultName("GET", "/cafe/deadbeef")).isEqualTo("GET /cafe/deadbeef");
+    assertThat(RequestNames.defaultName("GET", "/u/3f2b8c1e9-d4a-4b7e-8f0a-1c2d3e4f5a6b")).isEqualTo("GET /u/3f2b8c1e9-d4a-4b7e-8f0a-1c2d3e4f5a6b");
+    assertThat(RequestNames.defaultName("GET", "/u/3f2b8c1e-9d4a-4b7e-8f0a-1c2d3e4f5a6g")).isEqualTo("GET /u/3f2b8c1e-9d4a-4b7e-8f0a-1c2d3e4f5a6g");
+  }
+
+  @Test
   void keepsWordsAndTrailingSlashes() {
     assertThat(RequestNames.defaultName("GET", "/api/v2/items/")).isEqualTo("GET /api/v2/items/");
     assertThat(RequestNames.defaultName("DELETE", "")).isEqualTo("DELETE /");

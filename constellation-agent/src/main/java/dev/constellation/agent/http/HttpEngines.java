@@ -1,0 +1,38 @@
+package dev.constellation.agent.http;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Creates the HTTP engine an agent runs on, by name. */
+public final class HttpEngines {
+
+  /** The engine on blocking sockets, {@link SocketHttpEngine}; the default (measured faster, docs/performance.md). */
+  public static final String SOCKET = "socket";
+  /** The engine on {@code java.net.http}, {@link JdkHttpEngine}. */
+  public static final String JDK = "jdk";
+  /** The engine agents use unless told otherwise. */
+  public static final String DEFAULT = SOCKET;
+  /** Every engine name {@link #create} accepts. */
+  public static final List<String> NAMES = List.of(SOCKET, JDK);
+
+  private HttpEngines() {}
+
+  /**
+   * Creates an engine.
+   *
+   * @param name {@value #SOCKET} or {@value #JDK}
+   * @param connectTimeout the TCP connect time limit
+   * @return the engine; the caller closes it
+   * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
+   */
+  public static HttpEngine create(String name, Duration connectTimeout) {
+    switch (name) {
+      case SOCKET:
+        return new SocketHttpEngine(connectTimeout);
+      case JDK:
+        return new JdkHttpEngine(connectTimeout);
+      default:
+        throw new IllegalArgumentException("HTTP engine \"" + name + "\" is unknown; use one of " + NAMES);
+    }
+  }
+}

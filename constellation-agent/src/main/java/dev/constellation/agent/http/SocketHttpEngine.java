@@ -1,0 +1,275 @@
+package dev.constellation.agent.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * {@link HttpEngine} on blocking sockets: lean HTTP/1.1 with keep-alive, the default engine. A
+ * connection is taken from a per-origin pool (most recently used first) for one exchange and handed
+ * back after it, so each concurrently active VU keeps one connection and VUs in think time hold
+ * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
+ * blocks); one sweeper thread closes exchanges past their deadline instead. A reused connection
+ * that fails before any response byte arrived is retried once on a new one (idempotent methods,
+ * or any method when the write failed). Redirects are followed as {@link JdkHttpEngine} does;
+ * https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
+ */
+public final class SocketHttpEngine implements HttpEngine {
+
+  private static final int MAX_REDIRECTS = 5;
+  /** How often request deadlines are checked: a request times out up to this much late. */
+  private static final int SWEEP_MILLIS = 10;
+
+  private final Resolver resolver;
+  private final int connectTimeoutMs;
+  private final Duration connectTimeout;
+  private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+  private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
+  private final Object tlsLock = new Object();
+  private volatile JdkHttpEngine tls;
+  private volatile boolean closed;
+  private final Thread sweeper;
+
+  /**
+   * Creates the engine.
+   *
+   * @param connectTimeout the TCP connect time limit
+   */
+  public SocketHttpEngine(Duration connectTimeout) {
+    this(connectTimeout, InetAddress::getByName);
+  }
+
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver) {
+    this.resolver = resolver;
+    this.connectTimeout = connectTimeout;
+    this.connectTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    this.sweeper = new Thread(this::sweep, "constellation-http-timeouts");
+    sweeper.setDaemon(true);
+    sweeper.start();
+  }
+
+  /** Closes connections whose exchange ran past its deadline, every {@value #SWEEP_MILLIS} ms. */
+  private void sweep() {
+    while (!closed) {
+      try {
+        Thread.sleep(SWEEP_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (HttpConnection c : open) {
+        c.expireIfLate(now);
+      }
+    }
+  }
+
+  @Override
+  public RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String m = method;
+    byte[] b = body;
+    URI u = uri;
+    for (int redirects = 0; ; redirects++) {
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals("https")) {
+        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      }
+      if (!scheme.equals("http")) {
+        throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
+      }
+      RawResponse r = exchange(m, u, headers, b, deadline);
+      URI next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
+      if (next == null) {
+        return r;
+      }
+      int s = r.status();
+      if (s == 303 || ((s == 301 || s == 302) && m.equals("POST"))) {
+        m = "GET";
+        b = null;
+      }
+      u = next;
+    }
+  }
+
+  /** Where a redirect points, or null when the response is not one to follow. */
+  private static URI redirectTarget(URI from, RawResponse r) {
+    int s = r.status();
+    if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
+      return null;
+    }
+    List<String> location = r.headers().get("location");
+    if (location == null || location.isEmpty()) {
+      return null;
+    }
+    try {
+      URI to = from.resolve(location.get(0).trim());
+      String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+      return scheme.equals("http") || scheme.equals("https") ? to : null;
+    } catch (IllegalArgumentException badLocation) {
+      return null;
+    }
+  }
+
+  private RawResponse exchange(String method, URI uri, List<String> headers, byte[] body, long deadline)
+      throws IOException, InterruptedException {
+    if (closed) {
+      throw new IOException("the HTTP engine is closed");
+    }
+    Origin origin = origin(uri);
+    boolean retried = false;
+    for (;;) {
+      HttpConnection c = retried ? null : origin.idle.pollFirst();
+      boolean reused = c != null;
+      if (c == null) {
+        c = connect(origin, deadline);
+      }
+      try {
+        RawResponse r = c.exchange(method, uri, origin.hostHeader, headers, body, deadline);
+        if (c.reusable() && !closed) {
+          origin.idle.offerFirst(c);
+        } else {
+          close(c);
+        }
+        return r;
+      } catch (IOException | RuntimeException e) {
+        close(c);
+        if (Thread.currentThread().isInterrupted()) {
+          throw (InterruptedException) new InterruptedException("interrupted during " + method + " " + uri).initCause(e);
+        }
+        boolean stale = reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
+            && !(e instanceof java.net.http.HttpTimeoutException)
+            && e instanceof IOException && (c.writeFailed() || idempotent(method));
+        if (!stale || closed || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        retried = true;
+      }
+    }
+  }
+
+  private static boolean idempotent(String method) {
+    switch (method) {
+      case "GET":
+      case "HEAD":
+      case "PUT":
+      case "DELETE":
+      case "OPTIONS":
+      case "TRACE":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private Origin origin(URI uri) {
+    String host = uri.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("URL " + uri + " has no host");
+    }
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    String key = host + ':' + port;
+    Origin o = origins.get(key);
+    return o != null ? o : origins.computeIfAbsent(key, k -> new Origin(host, port));
+  }
+
+  private HttpConnection connect(Origin origin, long deadline) throws IOException {
+    String host = origin.host.startsWith("[") ? origin.host.substring(1, origin.host.length() - 1) : origin.host;
+    InetSocketAddress address = new InetSocketAddress(resolver.resolve(host), origin.port);
+    long left = (deadline - System.nanoTime()) / 1_000_000;
+    int limit = (int) Math.max(1, Math.min(connectTimeoutMs, left));
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(address, limit);
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      throw (HttpConnectTimeoutException) new HttpConnectTimeoutException(
+          "connect to " + origin.host + ":" + origin.port + " timed out after " + limit + " ms").initCause(e);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+    HttpConnection c = new HttpConnection(socket);
+    open.add(c);
+    if (closed) {
+      close(c);
+      throw new IOException("the HTTP engine is closed");
+    }
+    return c;
+  }
+
+  private void close(HttpConnection c) {
+    open.remove(c);
+    c.close();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // nothing to do: the socket never carried a request
+    }
+  }
+
+  private JdkHttpEngine tls() {
+    JdkHttpEngine e = tls;
+    if (e == null) {
+      synchronized (tlsLock) {
+        e = tls;
+        if (e == null) {
+          e = new JdkHttpEngine(connectTimeout);
+          tls = e;
+        }
+      }
+    }
+    return e;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    sweeper.interrupt();
+    for (HttpConnection c : open) {
+      close(c);
+    }
+    origins.clear();
+    synchronized (tlsLock) {
+      if (tls != null) {
+        tls.close();
+      }
+    }
+  }
+
+  /** Turns a host name into an address; tests replace DNS with it. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress resolve(String host) throws UnknownHostException;
+  }
+
+  /** Idle connections to one host and port, most recently used first. */
+  private static final class Origin {
+    final String host;
+    final int port;
+    final String hostHeader;
+    final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+
+    Origin(String host, int port) {
+      this.host = host;
+      this.port = port;
+      this.hostHeader = port == 80 ? host : host + ":" + port;
+    }
+  }
+}
