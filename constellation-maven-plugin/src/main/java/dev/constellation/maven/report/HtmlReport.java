@@ -193,7 +193,10 @@ final class HtmlReport {
           .text(f == null ? "-" : Integer.toString(f.vus())).raw("</td>");
       for (String e : extras) {
         Object v = f == null ? null : f.extra().get(e);
-        p.raw("<td>").text(v == null ? "-" : String.valueOf(v)).raw("</td>");
+        String shown = v == null ? "-" : v instanceof Map<?, ?> m
+            ? m.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", "))
+            : String.valueOf(v);
+        p.raw("<td>").text(shown).raw("</td>");
       }
       p.raw("</tr>\n");
     }
