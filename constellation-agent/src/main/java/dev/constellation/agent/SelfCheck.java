@@ -2,6 +2,7 @@ package dev.constellation.agent;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.function.DoubleSupplier;
 
 /**
  * Watches whether the agent itself, not the target, limits the test: its process CPU and how
@@ -15,8 +16,8 @@ final class SelfCheck {
   /** Scheduling lag above which a second counts as saturated. */
   static final long LAG_LIMIT_MS = 50;
 
-  private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
   private final String agentId;
+  private final DoubleSupplier processCpu;
   private int streak;
   private boolean warned;
   private double maxCpu;
@@ -24,12 +25,18 @@ final class SelfCheck {
   private long saturatedSeconds;
 
   SelfCheck(String agentId) {
+    this(agentId, SelfCheck::processCpu);
+  }
+
+  /** With a given source of process CPU (share of all cores, 0 to 1), for tests. */
+  SelfCheck(String agentId, DoubleSupplier processCpu) {
     this.agentId = agentId;
+    this.processCpu = processCpu;
   }
 
   /** Called once a second by the flusher with how late it woke up. */
   synchronized void sample(long lagMs) {
-    double cpu = processCpu();
+    double cpu = processCpu.getAsDouble();
     maxCpu = Math.max(maxCpu, cpu);
     maxLagMs = Math.max(maxLagMs, lagMs);
     boolean saturated = cpu > CPU_LIMIT || lagMs > LAG_LIMIT_MS;
@@ -46,7 +53,8 @@ final class SelfCheck {
     }
   }
 
-  private double processCpu() {
+  private static double processCpu() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
       double load = sun.getProcessCpuLoad();
       return load < 0 ? 0 : load;
