@@ -2,17 +2,17 @@
 # Requests per second of one agent (both engines) beside wrk -c50 -t2 and Gatling, against a
 # loopback nginx this script starts and stops. Only 127.0.0.1 is touched; every step is bounded.
 #
-#   bench/throughput.sh [seconds per run, default 30] [rounds, default 3]
+#   bench/throughput.sh [seconds per run, default 40] [rounds, default 3]
 #
 # Env: JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64), VUS (default 50), WARMUP (seconds left
-# out of the steady rate, default 10), SKIP_BUILD=1 to reuse bench/target and bench/gatling/target.
+# out of the steady rate, default 15), SKIP_BUILD=1 to reuse bench/target and bench/gatling/target.
 # Needs: apt-get install -y nginx wrk; Maven; network access to Maven Central for the first build.
 set -euo pipefail
 
-SECONDS_PER_RUN=${1:-30}
+SECONDS_PER_RUN=${1:-40}
 ROUNDS=${2:-3}
 VUS=${VUS:-50}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-15}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/constellation-bench.XXXXXX)
