@@ -87,6 +87,13 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.stages")
   String stages;
 
+  /**
+   * The HTTP engine: {@code socket} (a lean HTTP/1.1 client on blocking sockets, the fastest here;
+   * https goes through the JDK client) or {@code jdk} ({@code java.net.http}).
+   */
+  @Parameter(property = "constellation.engine", defaultValue = HttpEngines.DEFAULT)
+  String engine;
+
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
   String baseUrl;
@@ -344,7 +351,7 @@ public class RunMojo extends AbstractResultsMojo {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), HttpEngines.DEFAULT);
+        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim());
   }
 
   private void checkTarget(String url, Duration wait) {
