@@ -406,6 +406,7 @@ public class RunMojo extends AbstractResultsMojo {
     private final Instant startedAt;
     private final long durationMs;
     private final int vus;
+    private long loadStartedAt = Long.MAX_VALUE;
 
     Progress(Instant startedAt, long durationMs, int vus) {
       this.startedAt = startedAt;
@@ -419,8 +420,11 @@ public class RunMojo extends AbstractResultsMojo {
       }
       long from = fresh.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
       long to = fresh.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(from);
+      // the first interval of every agent starts at the common start: elapsed counts from there
+      loadStartedAt = Math.min(loadStartedAt, from);
+      long elapsed = System.currentTimeMillis() - Math.max(loadStartedAt, startedAt.toEpochMilli());
       RunResults window = RunResults.merge(fresh, Math.max(to - from, 1));
-      getLog().info(ConsoleSummary.progressLine(Duration.between(startedAt, Instant.now()).toMillis(), durationMs, vus, window));
+      getLog().info(ConsoleSummary.progressLine(elapsed, durationMs, vus, window));
     }
   }
 }
