@@ -197,18 +197,22 @@ class AgentTest {
 
   @Test
   void rampsTheNumberOfActiveVirtualUsersThroughTheStages() throws Exception {
-    try (TestTargets.Counting target = new TestTargets.Counting(200, 10)) {
-      AgentConfig c = new AgentConfig("run-1", "local", 0, 1, 1, Duration.ofSeconds(99), Duration.ofSeconds(5), target.url(), List.of(),
-          dir, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "", Duration.ofMinutes(1), "",
-          "1s:8,1s:8,1s:0", HttpEngines.DEFAULT);
-      assertThat(c.vuCount()).isEqualTo(8);
-      assertThat(c.loadDuration()).isEqualTo(Duration.ofSeconds(3));
-      long t0 = System.nanoTime();
-      run(c, GetItem.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
-      // 8 VUs at ~10 ms per request: about 400 requests in the full middle second, half that in each ramp.
-      long requests = sum(records(), IntervalRecord.KIND_HTTP, IntervalRecord::count);
-      assertThat(requests).isEqualTo(target.requests()).isBetween(350L, 1100L);
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 20)) {
+      AgentConfig ramped = new AgentConfig("run-1", "local", 0, 1, 1, Duration.ofSeconds(99), Duration.ofSeconds(5), target.url(),
+          List.of(), dir.resolve("ramped"), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(200), 500, "",
+          Duration.ofMinutes(1), "", "1s:8,1s:8,1s:0", HttpEngines.DEFAULT);
+      assertThat(ramped.vuCount()).isEqualTo(8);
+      assertThat(ramped.loadDuration()).isEqualTo(Duration.ofSeconds(3));
+      run(ramped, GetItem.class);
+      long rampedRequests = target.requests();
+      run(config(target.url(), 8, Duration.ofSeconds(3)), GetItem.class);
+      long fixedRequests = target.requests() - rampedRequests;
+      // 0 -> 8 VUs over 1 s, 8 for 1 s, 8 -> 0 over 1 s: two thirds of the VU-seconds of 8 VUs for 3 s.
+      double share = (double) rampedRequests / fixedRequests;
+      System.out.printf("stages: ramped %d, fixed %d requests, share %.2f%n", rampedRequests, fixedRequests, share);
+      assertThat(share).as("ramped %d vs fixed %d requests", rampedRequests, fixedRequests).isBetween(0.5, 0.8);
+      assertThat(new LocalDirectoryStore(dir.resolve("ramped")).readRun("run-1").stream()
+          .filter(r -> r.kind().equals(IntervalRecord.KIND_HTTP)).mapToLong(IntervalRecord::count).sum()).isEqualTo(rampedRequests);
     }
   }
 
