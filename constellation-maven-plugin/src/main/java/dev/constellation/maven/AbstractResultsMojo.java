@@ -27,7 +27,10 @@ abstract class AbstractResultsMojo extends AbstractMojo {
   @Parameter(property = "constellation.thresholds")
   List<String> thresholds;
 
-  /** A run id, run folder or {@code summary.json} to compare with; the report shows the change per request name. */
+  /**
+   * A run id, run folder or {@code summary.json} to compare with, or {@code previous} for the newest
+   * other run in the output directory; the report shows the change per request name.
+   */
   @Parameter(property = "constellation.baseline")
   String baseline;
 
@@ -53,7 +56,7 @@ abstract class AbstractResultsMojo extends AbstractMojo {
   List<ThresholdResult> writeReport(Path runDir, RunFacts facts, RunResults results, Thresholds parsed)
       throws IOException, MojoExecutionException {
     List<ThresholdResult> outcomes = parsed.evaluate(results);
-    Path base = baselinePath();
+    Path base = baselinePath(runDir.getFileName().toString());
     if (base == null) {
       ReportWriter.write(runDir, facts, results, outcomes);
     } else {
@@ -75,9 +78,20 @@ abstract class AbstractResultsMojo extends AbstractMojo {
     }
   }
 
-  private Path baselinePath() throws MojoExecutionException {
+  private Path baselinePath(String currentRunId) throws MojoExecutionException {
     if (baseline == null || baseline.isBlank()) {
       return null;
+    }
+    if ("previous".equals(baseline.trim())) {
+      try (java.util.stream.Stream<Path> runs = Files.isDirectory(outputDirectory.toPath()) ? Files.list(outputDirectory.toPath())
+          : java.util.stream.Stream.empty()) {
+        return runs.filter(r -> !r.getFileName().toString().equals(currentRunId) && Files.exists(r.resolve(ReportWriter.SUMMARY_JSON)))
+            .max(java.util.Comparator.comparing(r -> r.getFileName().toString()))
+            .orElseThrow(() -> new MojoExecutionException("<baseline> (-Dconstellation.baseline) is \"previous\", but " + outputDirectory
+                + " holds no other run with a summary.json; run once without a baseline first"));
+      } catch (IOException e) {
+        throw new MojoExecutionException("cannot list runs in " + outputDirectory + ": " + e.getMessage(), e);
+      }
     }
     Path given = Path.of(baseline.trim());
     Path candidate = Files.exists(given) ? given : outputDirectory.toPath().resolve(baseline.trim());

@@ -179,28 +179,38 @@ final class HtmlReport {
     facts.regions().values().forEach(f -> extras.addAll(f.extra().keySet()));
     p.raw("<section id=\"regions\"><h2>Regions</h2><table><thead><tr>");
     statsHead(p, "Region");
-    p.raw("<th>Agents</th><th>VUs</th>");
-    for (String e : extras) {
-      p.raw("<th>").text(e).raw("</th>");
-    }
-    p.raw("</tr></thead><tbody>\n");
+    p.raw("<th>Agents</th><th>VUs</th></tr></thead><tbody>\n");
     Stats empty = RunResults.merge(List.of()).totals();
     for (String r : regions) {
       RunFacts.RegionFacts f = facts.regions().get(r);
       p.raw("<tr><td class=\"name\">").text(r).raw("</td>");
       statsCells(p, results.regions().getOrDefault(r, empty));
       p.raw("<td>").text(f == null ? "-" : Integer.toString(f.agents())).raw("</td><td>")
-          .text(f == null ? "-" : Integer.toString(f.vus())).raw("</td>");
-      for (String e : extras) {
-        Object v = f == null ? null : f.extra().get(e);
-        String shown = v == null ? "-" : v instanceof Map<?, ?> m
-            ? m.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", "))
-            : String.valueOf(v);
-        p.raw("<td>").text(shown).raw("</td>");
-      }
-      p.raw("</tr>\n");
+          .text(f == null ? "-" : Integer.toString(f.vus())).raw("</td></tr>\n");
     }
-    p.raw("</tbody></table></section>\n");
+    p.raw("</tbody></table>\n");
+    if (!extras.isEmpty()) {
+      // what the agents reported about themselves: start skew, wake-up lateness, the generator's health
+      p.raw("<h3>Agents</h3><table><thead><tr><th class=\"name\">Region</th>");
+      for (String e : extras) {
+        p.raw("<th>").text(e).raw("</th>");
+      }
+      p.raw("</tr></thead><tbody>\n");
+      for (String r : regions) {
+        RunFacts.RegionFacts f = facts.regions().get(r);
+        p.raw("<tr><td class=\"name\">").text(r).raw("</td>");
+        for (String e : extras) {
+          Object v = f == null ? null : f.extra().get(e);
+          String shown = v == null ? "-" : v instanceof Map<?, ?> m
+              ? m.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", "))
+              : String.valueOf(v);
+          p.raw("<td>").text(shown).raw("</td>");
+        }
+        p.raw("</tr>\n");
+      }
+      p.raw("</tbody></table>\n");
+    }
+    p.raw("</section>\n");
   }
 
   private static void chartsSection(Page p, RunResults results) throws IOException {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * optionally a port that resets every connection and one that never answers.
  *
  * <p>Options: --http-port P --delay-ms D --status S --count-file F --lifetime SECONDS
- * --reset-port P --silent-port P
+ * --reset-port P --silent-port P --stall-every-ms E --stall-ms S (the HTTP server holds every
+ * request that arrives in the first S ms of each E ms until that stall ends)
  */
 public final class TargetServer {
 
@@ -40,12 +41,21 @@ public final class TargetServer {
       System.setProperty("sun.net.httpserver.nodelay", "true");
       long delay = Long.parseLong(o.getOrDefault("delay-ms", "0"));
       int status = Integer.parseInt(o.getOrDefault("status", "200"));
+      long stallEvery = Long.parseLong(o.getOrDefault("stall-every-ms", "0"));
+      long stallMs = Long.parseLong(o.getOrDefault("stall-ms", "0"));
+      long t0 = System.currentTimeMillis();
       HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(o.get("http-port"))), 1000);
       http.setExecutor(Executors.newCachedThreadPool());
       http.createContext("/", exchange -> {
         try (exchange) {
           exchange.getRequestBody().readAllBytes();
           requests.incrementAndGet();
+          if (stallEvery > 0) {
+            long phase = (System.currentTimeMillis() - t0) % stallEvery;
+            if (phase < stallMs) {
+              Thread.sleep(stallMs - phase);
+            }
+          }
           if (delay > 0) {
             Thread.sleep(delay);
           }
