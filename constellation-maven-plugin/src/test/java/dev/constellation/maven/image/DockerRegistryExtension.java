@@ -38,7 +38,13 @@ final class DockerRegistryExtension implements BeforeAllCallback, AfterAllCallba
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     if (!Files.isExecutable(BINARY)) {
-      fail(BINARY + " is missing; run: apt-get install -y docker-registry");
+      // On a developer's machine without the tool the test is skipped and says how to get it;
+      // CI (CI=true, where .ci/run installs it) fails instead, so it cannot pass by skipping.
+      String missing = BINARY + " is missing; run: apt-get install -y docker-registry";
+      if (!"true".equals(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assumptions.abort(missing);
+      }
+      fail(missing);
     }
     workDir = Files.createTempDirectory("constellation-registry");
     port = freePort();

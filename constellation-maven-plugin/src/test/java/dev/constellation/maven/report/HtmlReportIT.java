@@ -30,7 +30,13 @@ class HtmlReportIT {
   @BeforeAll
   static void writeReport() throws IOException {
     if (!Files.isExecutable(CHROMIUM)) {
-      fail(CHROMIUM + " is missing; the HTML report test needs headless Chromium: apt-get install -y chromium");
+      // On a developer's machine without the tool the test is skipped and says how to get it;
+      // CI (CI=true, where .ci/run installs it) fails instead, so it cannot pass by skipping.
+      String missing = CHROMIUM + " is missing; the HTML report test needs headless Chromium: apt-get install -y chromium";
+      if (!"true".equals(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assumptions.abort(missing);
+      }
+      fail(missing);
     }
     SampleRun run = new SampleRun(90, 17);
     RunResults results = run.results();

@@ -31,6 +31,7 @@ public final class Dynalite implements AutoCloseable {
 
   /** Starts dynalite on a free port and waits until it accepts connections. */
   public static Dynalite start() throws IOException, InterruptedException {
+    npmInstallIfMissing(nodeModules(), "dynalite");
     Path cli = nodeModules().resolve("dynalite").resolve("cli.js");
     if (!Files.isRegularFile(cli)) {
       throw new IllegalStateException("dynalite is not installed at " + cli
@@ -89,6 +90,28 @@ public final class Dynalite implements AutoCloseable {
   }
 
   /** The node_modules folder holding the test services (see the helper rules). */
+  /**
+   * Installs the pinned test services ({@code npm ci} in .ci/node) the first time a test needs
+   * them, so {@code mvn verify} works on a fresh machine that has Node.js and npm.
+   */
+  private static synchronized void npmInstallIfMissing(Path nodeModules, String pkg) {
+    if (Files.isDirectory(nodeModules.resolve(pkg)) || !Files.isRegularFile(nodeModules.resolveSibling("package.json"))) {
+      return;
+    }
+    try {
+      Path log = Files.createTempFile("npm-ci", ".log");
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+          .directory(nodeModules.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!npm.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        npm.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no npm here: the check that follows names what is missing and how to install it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   static Path nodeModules() {
     String prop = System.getProperty("constellation.nodeModules");
     if (prop != null && !prop.isBlank()) {

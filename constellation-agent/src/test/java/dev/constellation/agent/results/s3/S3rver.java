@@ -121,11 +121,34 @@ final class S3rver implements AutoCloseable {
 
   private static Path script() {
     Path nodeModules = nodeModules();
+    npmInstallIfMissing(nodeModules, "s3rver");
     Path script = nodeModules.resolve("s3rver").resolve("bin").resolve("s3rver.js");
     if (!Files.isRegularFile(script)) {
       throw new IllegalStateException("s3rver is not installed in " + nodeModules + "; run: npm install --prefix .ci/node");
     }
     return script;
+  }
+
+  /**
+   * Installs the pinned test services ({@code npm ci} in .ci/node) the first time a test needs
+   * them, so {@code mvn verify} works on a fresh machine that has Node.js and npm.
+   */
+  private static synchronized void npmInstallIfMissing(Path nodeModules, String pkg) {
+    if (Files.isDirectory(nodeModules.resolve(pkg)) || !Files.isRegularFile(nodeModules.resolveSibling("package.json"))) {
+      return;
+    }
+    try {
+      Path log = Files.createTempFile("npm-ci", ".log");
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+          .directory(nodeModules.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!npm.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        npm.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no npm here: the check that follows names what is missing and how to install it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Path nodeModules() {
