@@ -2,10 +2,10 @@ package dev.constellation.bench;
 
 import dev.constellation.agent.http.HttpEngine;
 import dev.constellation.agent.http.InstrumentedHttp;
+import dev.constellation.agent.http.RequestTarget;
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
 import dev.constellation.api.Response;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,14 +42,16 @@ public class RecordingBenchmarks {
   private MetricRecorder recorder;
   private InstrumentedHttp http;
   private long micros;
+  Recording recording;
+  HttpEngine noIo;
 
   @Setup
   public void setUp() {
-    Recording recording = new Recording("bench", "local", "local-0", 500);
+    recording = new Recording("bench", "local", "local-0", 500);
     recorder = recording.http("get loop", "GET /");
-    HttpEngine noIo = new HttpEngine() {
+    noIo = new HttpEngine() {
       @Override
-      public RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout) {
+      public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout) {
         return OK;
       }
 
@@ -86,10 +88,21 @@ public class RecordingBenchmarks {
     return http.get("/items/" + micros);
   }
 
-  /** The same, two threads. */
+  /** The same, two threads, each with its own client (as VUs have), both recording into the same recorder. */
   @Benchmark
   @Threads(2)
-  public Response instrumentedGetContended() {
-    return http.get("/items/42");
+  public Response instrumentedGetContended(PerVu vu) {
+    return vu.http.get("/items/42");
+  }
+
+  /** One virtual user's client over the benchmark's shared recording. */
+  @State(Scope.Thread)
+  public static class PerVu {
+    InstrumentedHttp http;
+
+    @Setup
+    public void setUp(RecordingBenchmarks shared) {
+      http = new InstrumentedHttp(shared.noIo, shared.recording, "get loop", "http://127.0.0.1:8080", Duration.ofSeconds(60));
+    }
   }
 }

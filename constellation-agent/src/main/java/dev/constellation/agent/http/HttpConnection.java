@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -80,11 +79,11 @@ final class HttpConnection {
     }
   }
 
-  HttpEngine.RawResponse exchange(String method, URI uri, String hostHeader, List<String> headers, byte[] body, long deadline)
+  HttpEngine.RawResponse exchange(String method, String pathAndQuery, String hostHeader, List<String> headers, byte[] body, long deadline)
       throws IOException {
     this.deadline = deadline;
     try {
-      HttpEngine.RawResponse r = exchangeOnce(method, uri, hostHeader, headers, body, deadline);
+      HttpEngine.RawResponse r = exchangeOnce(method, pathAndQuery, hostHeader, headers, body, deadline);
       if (!DEADLINE.compareAndSet(this, deadline, IDLE)) {
         reusable = false;
       }
@@ -100,12 +99,12 @@ final class HttpConnection {
     }
   }
 
-  private HttpEngine.RawResponse exchangeOnce(String method, URI uri, String hostHeader, List<String> headers, byte[] body,
+  private HttpEngine.RawResponse exchangeOnce(String method, String pathAndQuery, String hostHeader, List<String> headers, byte[] body,
       long deadline) throws IOException {
     reusable = false;
     started = false;
     writeFailed = false;
-    encode(method, uri, hostHeader, headers, body);
+    encode(method, pathAndQuery, hostHeader, headers, body);
     try {
       if (body != null && body.length > DIRECT_BODY_WRITE) {
         out.write(req, 0, reqLen);
@@ -385,21 +384,11 @@ final class HttpConnection {
     }
   }
 
-  private void encode(String method, URI uri, String hostHeader, List<String> headers, byte[] body) {
+  private void encode(String method, String pathAndQuery, String hostHeader, List<String> headers, byte[] body) {
     reqLen = 0;
     ascii(method);
     append(' ');
-    String path = uri.getRawPath();
-    if (path == null || path.isEmpty()) {
-      append('/');
-    } else {
-      pathChars(path);
-    }
-    String query = uri.getRawQuery();
-    if (query != null) {
-      append('?');
-      pathChars(query);
-    }
+    pathChars(pathAndQuery);
     ascii(" HTTP/1.1\r\n");
     boolean host = false;
     boolean agent = false;
@@ -455,7 +444,17 @@ final class HttpConnection {
   }
 
   private void pathChars(String s) {
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    ensure(n);
+    int i = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 128 || c <= ' ') {
+        break;
+      }
+      req[reqLen++] = (byte) c;
+    }
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 128 && c > ' ') {
         append(c);

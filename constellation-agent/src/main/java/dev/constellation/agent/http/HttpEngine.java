@@ -13,6 +13,21 @@ public interface HttpEngine extends AutoCloseable {
    * Sends one request and reads the whole response body.
    *
    * @param method the HTTP method
+   * @param target where the request goes
+   * @param headers alternating header names and values
+   * @param body the body, or null for none
+   * @param timeout the whole request's time limit
+   * @return the response
+   * @throws IOException when no response arrives
+   * @throws InterruptedException when the calling VU is interrupted
+   */
+  RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
+      throws IOException, InterruptedException;
+
+  /**
+   * Sends one request to an absolute URI; see {@link #send(String, RequestTarget, List, byte[], Duration)}.
+   *
+   * @param method the HTTP method
    * @param uri the absolute URI
    * @param headers alternating header names and values
    * @param body the body, or null for none
@@ -21,8 +36,10 @@ public interface HttpEngine extends AutoCloseable {
    * @throws IOException when no response arrives
    * @throws InterruptedException when the calling VU is interrupted
    */
-  RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
-      throws IOException, InterruptedException;
+  default RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
+      throws IOException, InterruptedException {
+    return send(method, RequestTarget.of(uri), headers, body, timeout);
+  }
 
   @Override
   void close();

@@ -7,7 +7,6 @@ import dev.constellation.api.HttpFailure;
 import dev.constellation.api.Request;
 import dev.constellation.api.Response;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +25,7 @@ public final class InstrumentedHttp implements Http {
   private final Recording recording;
   private final String script;
   private final String baseUrl;
+  private final RequestTarget base;
   private final Duration timeout;
   private long intendedStart;
   private final Target[] targets = new Target[TARGETS];
@@ -44,6 +44,7 @@ public final class InstrumentedHttp implements Http {
     this.recording = recording;
     this.script = script;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.base = this.baseUrl.isEmpty() ? null : RequestTarget.of(this.baseUrl);
     this.timeout = timeout;
   }
 
@@ -85,7 +86,7 @@ public final class InstrumentedHttp implements Http {
 
   private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName) {
     Target target = target(method, pathOrUrl, explicitName);
-    URI uri = target.uri;
+    RequestTarget to = target.to;
     String name = target.name;
     MetricRecorder recorder = target.recorder;
     recording.requestStarting();
@@ -97,7 +98,7 @@ public final class InstrumentedHttp implements Http {
     }
     HttpEngine.RawResponse raw;
     try {
-      raw = engine.send(method, uri, headers, body, timeout);
+      raw = engine.send(method, to, headers, body, timeout);
     } catch (IOException | RuntimeException e) {
       String type = ErrorTypes.classify(e);
       long now = System.nanoTime();
@@ -127,9 +128,9 @@ public final class InstrumentedHttp implements Http {
     if (t != null && t.pathOrUrl.equals(pathOrUrl) && t.method.equals(method) && java.util.Objects.equals(t.explicitName, explicitName)) {
       return t;
     }
-    URI uri = resolve(pathOrUrl);
-    String name = explicitName != null ? explicitName : RequestNames.defaultName(method, uri.getRawPath());
-    t = new Target(method, pathOrUrl, explicitName, uri, name, recording.http(script, name));
+    RequestTarget to = resolve(pathOrUrl);
+    String name = explicitName != null ? explicitName : RequestNames.defaultName(method, to.pathAndQuery(), to.pathEnd());
+    t = new Target(method, pathOrUrl, explicitName, to, name, recording.http(script, name));
     targets[slot] = t;
     return t;
   }
@@ -139,29 +140,29 @@ public final class InstrumentedHttp implements Http {
     final String method;
     final String pathOrUrl;
     final String explicitName;
-    final URI uri;
+    final RequestTarget to;
     final String name;
     final MetricRecorder recorder;
 
-    Target(String method, String pathOrUrl, String explicitName, URI uri, String name, MetricRecorder recorder) {
+    Target(String method, String pathOrUrl, String explicitName, RequestTarget to, String name, MetricRecorder recorder) {
       this.method = method;
       this.pathOrUrl = pathOrUrl;
       this.explicitName = explicitName;
-      this.uri = uri;
+      this.to = to;
       this.name = name;
       this.recorder = recorder;
     }
   }
 
-  private URI resolve(String pathOrUrl) {
+  private RequestTarget resolve(String pathOrUrl) {
     if (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")) {
-      return URI.create(pathOrUrl);
+      return RequestTarget.of(pathOrUrl);
     }
-    if (baseUrl.isEmpty()) {
+    if (base == null) {
       throw new IllegalArgumentException("request path \"" + pathOrUrl + "\" is relative but no base URL is set; set <baseUrl> "
           + "(-Dconstellation.baseUrl=http://host:port) or use an absolute URL");
     }
-    return URI.create(baseUrl + (pathOrUrl.startsWith("/") ? pathOrUrl : "/" + pathOrUrl));
+    return base.resolve(pathOrUrl);
   }
 
   /** A response as scripts see it. */

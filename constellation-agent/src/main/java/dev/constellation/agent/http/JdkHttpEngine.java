@@ -2,7 +2,6 @@ package dev.constellation.agent.http;
 
 import dev.constellation.agent.Threads;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,9 +40,9 @@ public final class JdkHttpEngine implements HttpEngine {
   }
 
   @Override
-  public RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
+  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
+    HttpRequest.Builder rb = HttpRequest.newBuilder(target.uri())
         .timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i + 1 < headers.size(); i += 2) {

@@ -13,36 +13,51 @@ public final class RequestNames {
    * @return for example {@code "GET /items/{id}"}
    */
   public static String defaultName(String method, String path) {
-    if (path == null || path.isEmpty()) {
+    return defaultName(method, path == null ? "" : path, path == null ? 0 : path.length());
+  }
+
+  /**
+   * The default name of a request whose path is the first {@code end} characters of {@code s}.
+   *
+   * @param method the HTTP method
+   * @param s the path, possibly followed by a query
+   * @param end where the path ends in {@code s}
+   * @return for example {@code "GET /items/{id}"}
+   */
+  public static String defaultName(String method, String s, int end) {
+    if (end == 0) {
       return method + " /";
     }
-    StringBuilder out = new StringBuilder(method.length() + path.length() + 4).append(method).append(' ');
+    StringBuilder out = new StringBuilder(method.length() + end + 4).append(method).append(' ');
     int i = 0;
-    int n = path.length();
-    while (i < n) {
-      int slash = path.indexOf('/', i);
-      if (slash == i) {
+    while (i < end) {
+      char c = s.charAt(i);
+      if (c == '/') {
         out.append('/');
         i++;
         continue;
       }
-      int end = slash < 0 ? n : slash;
-      String segment = path.substring(i, end);
-      out.append(isId(segment) ? "{id}" : segment);
-      i = end;
+      int slash = s.indexOf('/', i);
+      int segEnd = slash < 0 || slash > end ? end : slash;
+      if (isId(s, i, segEnd)) {
+        out.append("{id}");
+      } else {
+        out.append(s, i, segEnd);
+      }
+      i = segEnd;
     }
     return out.toString();
   }
 
   /** Digits only, a UUID, or 16+ hex digits; no regex: this runs on every request. */
-  private static boolean isId(String s) {
-    int n = s.length();
+  private static boolean isId(String s, int from, int to) {
+    int n = to - from;
     if (n == 0) {
       return false;
     }
     boolean digits = true;
     boolean hex = true;
-    for (int i = 0; i < n && hex; i++) {
+    for (int i = from; i < to && hex; i++) {
       char c = s.charAt(i);
       digits &= c >= '0' && c <= '9';
       hex = isHex(c);
@@ -54,7 +69,7 @@ public final class RequestNames {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+      char c = s.charAt(from + i);
       boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
       if (dash ? c != '-' : !isHex(c)) {
         return false;

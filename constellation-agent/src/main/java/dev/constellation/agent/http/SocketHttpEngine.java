@@ -76,14 +76,14 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   @Override
-  public RawResponse send(String method, URI uri, List<String> headers, byte[] body, Duration timeout)
+  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String m = method;
     byte[] b = body;
-    URI u = uri;
+    RequestTarget u = target;
     for (int redirects = 0; ; redirects++) {
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      String scheme = u.scheme();
       if (scheme.equals("https")) {
         return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       }
@@ -91,7 +91,7 @@ public final class SocketHttpEngine implements HttpEngine {
         throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
       }
       RawResponse r = exchange(m, u, headers, b, deadline);
-      URI next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
+      RequestTarget next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
       if (next == null) {
         return r;
       }
@@ -105,7 +105,7 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   /** Where a redirect points, or null when the response is not one to follow. */
-  private static URI redirectTarget(URI from, RawResponse r) {
+  private static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
     int s = r.status();
     if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
       return null;
@@ -115,20 +115,20 @@ public final class SocketHttpEngine implements HttpEngine {
       return null;
     }
     try {
-      URI to = from.resolve(location.get(0).trim());
+      URI to = from.uri().resolve(location.get(0).trim());
       String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-      return scheme.equals("http") || scheme.equals("https") ? to : null;
+      return (scheme.equals("http") || scheme.equals("https")) && to.getHost() != null ? RequestTarget.of(to) : null;
     } catch (IllegalArgumentException badLocation) {
       return null;
     }
   }
 
-  private RawResponse exchange(String method, URI uri, List<String> headers, byte[] body, long deadline)
+  private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline)
       throws IOException, InterruptedException {
     if (closed) {
       throw new IOException("the HTTP engine is closed");
     }
-    Origin origin = origin(uri);
+    Origin origin = origin(target);
     boolean retried = false;
     for (;;) {
       HttpConnection c = retried ? null : origin.idle.pollFirst();
@@ -137,7 +137,7 @@ public final class SocketHttpEngine implements HttpEngine {
         c = connect(origin, deadline);
       }
       try {
-        RawResponse r = c.exchange(method, uri, origin.hostHeader, headers, body, deadline);
+        RawResponse r = c.exchange(method, target.pathAndQuery(), origin.hostHeader, headers, body, deadline);
         if (c.reusable() && !closed) {
           origin.idle.offerFirst(c);
         } else {
@@ -147,7 +147,7 @@ public final class SocketHttpEngine implements HttpEngine {
       } catch (IOException | RuntimeException e) {
         close(c);
         if (Thread.currentThread().isInterrupted()) {
-          throw (InterruptedException) new InterruptedException("interrupted during " + method + " " + uri).initCause(e);
+          throw (InterruptedException) new InterruptedException("interrupted during " + method + " " + target).initCause(e);
         }
         boolean stale = reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
             && !(e instanceof java.net.http.HttpTimeoutException)
@@ -174,15 +174,10 @@ public final class SocketHttpEngine implements HttpEngine {
     }
   }
 
-  private Origin origin(URI uri) {
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
-      throw new IllegalArgumentException("URL " + uri + " has no host");
-    }
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
-    String key = host + ':' + port;
+  private Origin origin(RequestTarget target) {
+    String key = target.origin();
     Origin o = origins.get(key);
-    return o != null ? o : origins.computeIfAbsent(key, k -> new Origin(host, port));
+    return o != null ? o : origins.computeIfAbsent(key, k -> new Origin(target.host(), target.port() < 0 ? 80 : target.port()));
   }
 
   private HttpConnection connect(Origin origin, long deadline) throws IOException {

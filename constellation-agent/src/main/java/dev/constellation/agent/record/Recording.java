@@ -69,7 +69,10 @@ public final class Recording {
    * @return the recorder, created on first use
    */
   public MetricRecorder http(String script, String name) {
-    Map<String, MetricRecorder> byName = http.computeIfAbsent(script, s -> new ConcurrentHashMap<>());
+    Map<String, MetricRecorder> byName = http.get(script);
+    if (byName == null) {
+      byName = http.computeIfAbsent(script, s -> new ConcurrentHashMap<>());
+    }
     MetricRecorder r = byName.get(name);
     if (r != null) {
       return r;
