@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Heap per idle VU on Java 25: N VUs (default 10000) parked in VuContext.pause, used heap after GC
 # minus a 0-VU baseline. Sends no traffic (the base URL is never called). Bounded by timeout.
+# Then heap per request name: 500 names with latency and service-time histograms (NameHeap).
 #
 #   bench/heap.sh [vus, default 10000] [rounds, default 3]
 #
@@ -18,3 +19,6 @@ for round in $(seq "$ROUNDS"); do
   timeout 300 "$JAVA25/bin/java" -Xmx1g -XX:+UseG1GC -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
     dev.constellation.bench.IdleVuHeap "$VUS" 2>&1 | grep -v "^\[" | sed 's/^/  /'
 done
+echo "request names:"
+timeout 300 "$JAVA25/bin/java" -Xmx2g -XX:+UseG1GC -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
+  dev.constellation.bench.NameHeap 500 2>&1 | grep -v "^\[" | sed 's/^/  /'

@@ -102,19 +102,16 @@ public final class InstrumentedHttp implements Http {
     } catch (IOException | RuntimeException e) {
       String type = ErrorTypes.classify(e);
       long now = System.nanoTime();
-      recorder.recordFailure((now - start) / 1000, type);
-      recorder.recordService((now - sent) / 1000);
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type);
       throw new HttpFailure(type, name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       long now = System.nanoTime();
-      recorder.recordFailure((now - start) / 1000, "interrupted");
-      recorder.recordService((now - sent) / 1000);
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
       throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
     }
     long now = System.nanoTime();
-    recorder.recordResponse((now - start) / 1000, raw.status(), raw.body().length);
-    recorder.recordService((now - sent) / 1000);
+    recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
     return new RecordedResponse(name, raw);
   }
 

@@ -1,45 +1,66 @@
 package dev.constellation.agent.record;
 
 import dev.constellation.agent.results.IntervalRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Records one request name (or one script's iterations): a latency histogram, counts by status
  * and error type, bytes. Many VU threads write; one flushing thread reads an interval at a time.
- * Memory is fixed per name, whatever the request count.
+ *
+ * <p>Writes go to one of a few <em>stripes</em>, each a plain {@link Histogram} with counters
+ * behind a spin lock held for a few nanoseconds. A writer takes the stripe its thread hashes to,
+ * or the next free one; stripes are added (up to twice the processor count) only when every
+ * stripe was busy, so a name recorded by one thread at a time has one stripe, and threads on
+ * different cores stop sharing cache lines instead of queueing on them. The flusher swaps each
+ * stripe's histogram for an empty one under the same lock and adds them up: no count is lost or
+ * counted twice. Histograms grow with the largest value they have seen (a request taking 20 ms
+ * needs about 50 KB, one taking a minute about 140 KB), so memory per name stays small.
  */
 public final class MetricRecorder {
 
   private static final int MAX_STATUS = 600;
+  /** The most stripes one name gets: twice the processors, a power of two, at most 32. */
+  static final int MAX_STRIPES = Math.min(32, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
+  private static final VarHandle LOCK;
+
+  static {
+    try {
+      LOCK = MethodHandles.lookup().findVarHandle(Stripe.class, "lock", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final String script;
   private final String name;
   private final String kind;
-  private final Recorder latency = new Recorder(1, IntervalRecord.HIGHEST_TRACKABLE_MICROS, IntervalRecord.SIGNIFICANT_DIGITS);
-  private final AtomicLongArray statuses = new AtomicLongArray(MAX_STATUS);
+  private final boolean serviceTimes;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-  private final LongAdder failures = new LongAdder();
-  private final LongAdder bytes = new LongAdder();
-  private final Recorder service;
-  private Histogram spare;
-  private Histogram spareService;
+  private volatile Stripe[] stripes;
 
   MetricRecorder(String script, String name, String kind, boolean serviceTimes) {
     this.script = script;
     this.name = name;
     this.kind = kind;
-    this.service = serviceTimes ? new Recorder(1, IntervalRecord.HIGHEST_TRACKABLE_MICROS, IntervalRecord.SIGNIFICANT_DIGITS) : null;
+    this.serviceTimes = serviceTimes;
+    this.stripes = new Stripe[] {new Stripe(serviceTimes)};
   }
 
   MetricRecorder(String script, String name, String kind) {
     this(script, name, kind, false);
+  }
+
+  /** How many stripes this name has now (tests and benchmarks). */
+  int stripeCount() {
+    return stripes.length;
   }
 
   /**
@@ -49,8 +70,14 @@ public final class MetricRecorder {
    * @param micros service time in microseconds
    */
   public void recordService(long micros) {
-    if (service != null) {
-      service.recordValue(clamp(micros));
+    if (!serviceTimes) {
+      return;
+    }
+    Stripe s = acquire();
+    try {
+      s.service.recordValue(clamp(micros));
+    } finally {
+      s.release();
     }
   }
 
@@ -62,14 +89,36 @@ public final class MetricRecorder {
    * @param bodyBytes bytes received
    */
   public void recordResponse(long micros, int status, long bodyBytes) {
-    latency.recordValue(clamp(micros));
-    if (status >= 0 && status < MAX_STATUS) {
-      statuses.incrementAndGet(status);
+    recordResponse(micros, -1, status, bodyBytes);
+  }
+
+  /**
+   * Records a request that got a response, with its service time (kept only by recorders that keep
+   * service times, see {@link #recordService}).
+   *
+   * @param micros latency in microseconds
+   * @param serviceMicros service time in microseconds, or -1 for none
+   * @param status the HTTP status
+   * @param bodyBytes bytes received
+   */
+  public void recordResponse(long micros, long serviceMicros, int status, long bodyBytes) {
+    Stripe s = acquire();
+    try {
+      s.latency.recordValue(clamp(micros));
+      if (serviceMicros >= 0 && serviceTimes) {
+        s.service.recordValue(clamp(serviceMicros));
+      }
+      if (status >= 0 && status < MAX_STATUS) {
+        s.statuses[status]++;
+        s.anyStatus = true;
+      }
+      if (status >= 400) {
+        s.failures++;
+      }
+      s.bytes += bodyBytes;
+    } finally {
+      s.release();
     }
-    if (status >= 400) {
-      failures.increment();
-    }
-    bytes.add(bodyBytes);
   }
 
   /**
@@ -78,7 +127,12 @@ public final class MetricRecorder {
    * @param micros duration in microseconds
    */
   public void recordSuccess(long micros) {
-    latency.recordValue(clamp(micros));
+    Stripe s = acquire();
+    try {
+      s.latency.recordValue(clamp(micros));
+    } finally {
+      s.release();
+    }
   }
 
   /**
@@ -88,9 +142,29 @@ public final class MetricRecorder {
    * @param errorType the error type it is counted under
    */
   public void recordFailure(long micros, String errorType) {
-    latency.recordValue(clamp(micros));
-    failures.increment();
-    errors.computeIfAbsent(errorType, k -> new LongAdder()).increment();
+    recordFailure(micros, -1, errorType);
+  }
+
+  /**
+   * Records a request that failed with no response, with its service time.
+   *
+   * @param micros time until the failure, in microseconds
+   * @param serviceMicros service time in microseconds, or -1 for none
+   * @param errorType the error type it is counted under
+   */
+  public void recordFailure(long micros, long serviceMicros, String errorType) {
+    LongAdder errorCount = errors.computeIfAbsent(errorType, k -> new LongAdder());
+    Stripe s = acquire();
+    try {
+      s.latency.recordValue(clamp(micros));
+      if (serviceMicros >= 0 && serviceTimes) {
+        s.service.recordValue(clamp(serviceMicros));
+      }
+      s.failures++;
+      errorCount.increment();
+    } finally {
+      s.release();
+    }
   }
 
   /**
@@ -99,16 +173,28 @@ public final class MetricRecorder {
    * @param lagMicros how long after it was due it started
    */
   public void recordStart(long lagMicros) {
-    latency.recordValue(clamp(lagMicros));
-    if (lagMicros > IntervalRecord.LATE_MICROS) {
-      errors.computeIfAbsent("late", k -> new LongAdder()).increment();
+    LongAdder late = lagMicros > IntervalRecord.LATE_MICROS ? errors.computeIfAbsent("late", k -> new LongAdder()) : null;
+    Stripe s = acquire();
+    try {
+      s.latency.recordValue(clamp(lagMicros));
+      if (late != null) {
+        late.increment();
+      }
+    } finally {
+      s.release();
     }
   }
 
   /** Records a scheduled iteration that could not start because every VU was busy (open model). */
   public void recordDropped() {
-    failures.increment();
-    errors.computeIfAbsent("dropped", k -> new LongAdder()).increment();
+    LongAdder dropped = errors.computeIfAbsent("dropped", k -> new LongAdder());
+    Stripe s = acquire();
+    try {
+      s.failures++;
+      dropped.increment();
+    } finally {
+      s.release();
+    }
   }
 
   private static long clamp(long micros) {
@@ -118,31 +204,111 @@ public final class MetricRecorder {
     return Math.min(micros, IntervalRecord.HIGHEST_TRACKABLE_MICROS);
   }
 
-  /** Adds what was recorded since the last call to {@code out}. Flushing thread only. */
-  void drainInto(List<IntervalRecord> out, String runId, String region, String agentId, long startMs, long lengthMs) {
-    IntervalRecord main = drain(runId, region, agentId, startMs, lengthMs);
-    if (main != null) {
-      out.add(main);
-    }
-    if (service != null) {
-      Histogram h = service.getIntervalHistogram(spareService);
-      if (h.getTotalCount() > 0) {
-        out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, IntervalRecord.KIND_SERVICE,
-            startMs, lengthMs, h.getTotalCount(), 0, Map.of(), Map.of(), 0, IntervalRecord.encode(h)));
+  /** A free stripe, locked: the thread's own one if free, else the next free one, else a new one. */
+  Stripe acquire() {
+    int h = System.identityHashCode(Thread.currentThread()) * 0x9E3779B9;
+    h ^= h >>> 16;
+    Stripe[] ss = stripes;
+    for (int round = 0; ; round++) {
+      int n = ss.length;
+      for (int i = 0; i < n; i++) {
+        Stripe s = ss[(h + i) & (n - 1)];
+        if (s.tryLock()) {
+          return s;
+        }
       }
-      spareService = h;
+      if (n < MAX_STRIPES) {
+        ss = grow(ss);
+      } else {
+        if (round < 100) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+        ss = stripes;
+      }
     }
   }
 
-  private IntervalRecord drain(String runId, String region, String agentId, long startMs, long lengthMs) {
-    Histogram h = latency.getIntervalHistogram(spare);
-    long count = h.getTotalCount();
-    Map<String, Long> status = new TreeMap<>();
-    for (int s = 0; s < MAX_STATUS; s++) {
-      if (statuses.get(s) != 0) {
-        long c = statuses.getAndSet(s, 0);
-        if (c != 0) {
-          status.put(Integer.toString(s), c);
+  private synchronized Stripe[] grow(Stripe[] seen) {
+    Stripe[] now = stripes;
+    if (now != seen) {
+      return now;
+    }
+    Stripe[] more = Arrays.copyOf(now, now.length * 2);
+    for (int i = now.length; i < more.length; i++) {
+      more[i] = new Stripe(serviceTimes);
+    }
+    stripes = more;
+    return more;
+  }
+
+  /**
+   * Adds what was recorded since the last call to {@code out}. Flushing thread only.
+   *
+   * @param scratch the flusher's histograms, shared by every recorder it drains
+   */
+  void drainInto(List<IntervalRecord> out, String runId, String region, String agentId, long startMs, long lengthMs, Scratch scratch) {
+    Stripe[] ss = stripes;
+    long[] status = null;
+    long failed = 0;
+    long received = 0;
+    Histogram latency = scratch.sum;
+    Histogram service = scratch.sumService;
+    latency.reset();
+    service.reset();
+    for (Stripe s : ss) {
+      Histogram l = scratch.spare;
+      Histogram sv = serviceTimes ? scratch.spareService : null;
+      s.lockForDrain();
+      try {
+        Histogram took = s.latency;
+        s.latency = l;
+        l = took;
+        if (serviceTimes) {
+          took = s.service;
+          s.service = sv;
+          sv = took;
+        }
+        if (s.anyStatus) {
+          if (status == null) {
+            status = new long[MAX_STATUS];
+          }
+          long[] st = s.statuses;
+          for (int i = 0; i < MAX_STATUS; i++) {
+            if (st[i] != 0) {
+              status[i] += st[i];
+              st[i] = 0;
+            }
+          }
+          s.anyStatus = false;
+        }
+        failed += s.failures;
+        s.failures = 0;
+        received += s.bytes;
+        s.bytes = 0;
+      } finally {
+        s.release();
+      }
+      // What was taken is the flusher's alone now: add it up, empty it, and keep it for the next swap.
+      if (l.getTotalCount() > 0) {
+        latency.add(l);
+        l.reset();
+      }
+      scratch.spare = l;
+      if (sv != null) {
+        if (sv.getTotalCount() > 0) {
+          service.add(sv);
+          sv.reset();
+        }
+        scratch.spareService = sv;
+      }
+    }
+    Map<String, Long> statusCounts = new TreeMap<>();
+    if (status != null) {
+      for (int i = 0; i < MAX_STATUS; i++) {
+        if (status[i] != 0) {
+          statusCounts.put(Integer.toString(i), status[i]);
         }
       }
     }
@@ -153,15 +319,69 @@ public final class MetricRecorder {
         errs.put(type, c);
       }
     });
-    long failed = failures.sumThenReset();
-    long received = bytes.sumThenReset();
-    if (count == 0 && status.isEmpty() && errs.isEmpty() && failed == 0) {
-      spare = h;
-      return null;
+    long count = latency.getTotalCount();
+    if (count != 0 || !statusCounts.isEmpty() || !errs.isEmpty() || failed != 0) {
+      out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, kind,
+          startMs, lengthMs, count, failed, statusCounts, errs, received, IntervalRecord.encode(latency)));
     }
-    IntervalRecord r = new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, kind,
-        startMs, lengthMs, count, failed, status, errs, received, IntervalRecord.encode(h));
-    spare = h;
-    return r;
+    if (serviceTimes && service.getTotalCount() > 0) {
+      out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, IntervalRecord.KIND_SERVICE,
+          startMs, lengthMs, service.getTotalCount(), 0, Map.of(), Map.of(), 0, IntervalRecord.encode(service)));
+    }
+  }
+
+  /**
+   * The flusher's histograms: two empty ones to swap into stripes, and two sums. Swapping moves
+   * histograms between names rather than keeping a spare per name, so each name holds one
+   * histogram per stripe (and per service time), and only these four carry the encoder's buffers.
+   */
+  static final class Scratch {
+    Histogram spare = newHistogram();
+    Histogram spareService = newHistogram();
+    final Histogram sum = newHistogram();
+    final Histogram sumService = newHistogram();
+  }
+
+  /** A histogram in microseconds that grows with the largest value recorded (at most {@link IntervalRecord#HIGHEST_TRACKABLE_MICROS}). */
+  private static Histogram newHistogram() {
+    Histogram h = new Histogram(IntervalRecord.SIGNIFICANT_DIGITS);
+    h.setAutoResize(true);
+    return h;
+  }
+
+  /** One stripe: a histogram and counters behind a spin lock; padded so two stripes' locks do not share a cache line. */
+  static final class Stripe {
+    long p1, p2, p3, p4, p5, p6, p7;
+    volatile int lock;
+    Histogram latency = newHistogram();
+    Histogram service;
+    final long[] statuses = new long[MAX_STATUS];
+    boolean anyStatus;
+    long failures;
+    long bytes;
+    long q1, q2, q3, q4, q5, q6, q7;
+
+    Stripe(boolean serviceTimes) {
+      service = serviceTimes ? newHistogram() : null;
+    }
+
+    boolean tryLock() {
+      return lock == 0 && LOCK.compareAndSet(this, 0, 1);
+    }
+
+    /** The flusher waits: writers hold a stripe for nanoseconds, and never while blocking. */
+    void lockForDrain() {
+      for (int spins = 0; !tryLock(); spins++) {
+        if (spins < 100) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+    }
+
+    void release() {
+      LOCK.setRelease(this, 0);
+    }
   }
 }

@@ -26,6 +26,8 @@ public final class Recording {
   private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
+  /** The drain's histograms, guarded by this recording's lock. */
+  private final MetricRecorder.Scratch scratch = new MetricRecorder.Scratch();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicBoolean warned = new AtomicBoolean();
   private volatile boolean started;
@@ -142,14 +144,14 @@ public final class Recording {
     List<IntervalRecord> out = new ArrayList<>();
     for (Map<String, MetricRecorder> byName : http.values()) {
       for (MetricRecorder r : byName.values()) {
-        r.drainInto(out, runId, region, agentId, startMs, lengthMs);
+        r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
       }
     }
     for (MetricRecorder r : iterations.values()) {
-      r.drainInto(out, runId, region, agentId, startMs, lengthMs);
+      r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
     }
     for (MetricRecorder r : schedules.values()) {
-      r.drainInto(out, runId, region, agentId, startMs, lengthMs);
+      r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
     }
     return out;
   }
