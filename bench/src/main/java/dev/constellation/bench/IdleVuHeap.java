@@ -73,7 +73,7 @@ public final class IdleVuHeap {
     return new long[] {used, parkedMs};
   }
 
-  private static long usedAfterGc() throws InterruptedException {
+  static long usedAfterGc() throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 4; i++) {
       System.gc();

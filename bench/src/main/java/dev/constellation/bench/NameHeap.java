@@ -2,7 +2,6 @@ package dev.constellation.bench;
 
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +16,7 @@ public final class NameHeap {
 
   public static void main(String[] args) throws Exception {
     int names = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-    long baseline = usedAfterGc();
+    long baseline = IdleVuHeap.usedAfterGc();
     Recording recording = new Recording("bench", "local", "local-0", names + 1, true);
     List<MetricRecorder> keep = new ArrayList<>();
     for (int n = 0; n < names; n++) {
@@ -34,20 +33,10 @@ public final class NameHeap {
       r.recordService(19_000);
     }
     recording.drain(1000, 1000);
-    long used = usedAfterGc();
+    long used = IdleVuHeap.usedAfterGc();
     System.out.printf("used heap after GC: baseline %.1f MB, with %d request names %.1f MB%n", baseline / 1e6, names, used / 1e6);
     System.out.printf("heap per request name (latency and service-time histograms, counters): %.0f bytes (%.1f KB)%n",
         (used - baseline) / (double) names, (used - baseline) / 1024.0 / names);
     System.out.println(keep.size() + " recorders kept");
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(200);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }
