@@ -44,7 +44,7 @@ public final class InstrumentedHttp implements Http {
     this.recording = recording;
     this.script = script;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.base = this.baseUrl.isEmpty() ? null : RequestTarget.of(this.baseUrl);
+    this.base = this.baseUrl.isEmpty() ? null : RequestTarget.base(this.baseUrl);
     this.timeout = timeout;
   }
 

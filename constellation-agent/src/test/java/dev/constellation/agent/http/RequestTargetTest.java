@@ -72,4 +72,14 @@ class RequestTargetTest {
     RequestTarget root = RequestTarget.of("http://h:1").resolve("?q=1");
     assertThat(RequestNames.defaultName("GET", root.pathAndQuery(), root.pathEnd())).isEqualTo("GET /");
   }
+
+  @Test
+  void aBaseUrlIsParsedOnceForAllItsUsers() {
+    RequestTarget a = RequestTarget.base("http://h:1/api");
+    assertThat(RequestTarget.base("http://h:1/api")).isSameAs(a);
+    RequestTarget other = RequestTarget.base("http://h:2/api");
+    assertThat(other).isNotSameAs(a);
+    assertThat(other.port()).isEqualTo(2);
+    assertThat(RequestTarget.base("http://h:1/api").resolve("/x").toString()).isEqualTo("http://h:1/api/x");
+  }
 }
