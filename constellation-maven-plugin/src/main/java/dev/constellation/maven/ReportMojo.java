@@ -84,7 +84,12 @@ public class ReportMojo extends AbstractResultsMojo {
       }
       RunResults results = RunResults.merge(records, facts.durationMs());
       Files.createDirectories(runDir);
-      failOnThresholds(writeReport(runDir, facts, results, parsed), runDir);
+      List<dev.constellation.maven.report.ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
+      if (facts.interrupted()) {
+        throw new MojoFailureException("run " + id + " was interrupted: its report covers " + facts.durationMs() / 1000 + " s of the planned "
+            + facts.plannedDurationMs() / 1000 + " s, and an interrupted run does not pass; report: " + runDir.resolve("index.html"));
+      }
+      failOnThresholds(outcomes, runDir);
     } catch (IOException e) {
       throw new MojoExecutionException("the report of run " + id + " could not be written to " + runDir + ": " + e.getMessage(), e);
     }
