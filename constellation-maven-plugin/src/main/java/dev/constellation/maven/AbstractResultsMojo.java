@@ -1,8 +1,9 @@
 package dev.constellation.maven;
 
-import dev.constellation.maven.report.ConsoleSummary;
 import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
+import dev.constellation.maven.run.ReportStep;
+import dev.constellation.maven.run.RunLog;
 import dev.constellation.maven.report.RunResults;
 import dev.constellation.maven.report.ThresholdResult;
 import dev.constellation.maven.report.Thresholds;
@@ -55,18 +56,17 @@ abstract class AbstractResultsMojo extends AbstractMojo {
   /** Evaluates the thresholds, writes every report file and prints the summary table. */
   List<ThresholdResult> writeReport(Path runDir, RunFacts facts, RunResults results, Thresholds parsed)
       throws IOException, MojoExecutionException {
-    List<ThresholdResult> outcomes = parsed.evaluate(results);
-    Path base = baselinePath(runDir.getFileName().toString());
-    if (base == null) {
-      ReportWriter.write(runDir, facts, results, outcomes);
-    } else {
-      ReportWriter.write(runDir, facts, results, outcomes, base);
-    }
-    for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
-      getLog().info(line);
-    }
-    getLog().info("report: " + runDir.resolve(ReportWriter.INDEX_HTML));
-    return outcomes;
+    return ReportStep.write(runDir, facts, results, parsed, baselinePath(runDir.getFileName().toString()), new RunLog() {
+      @Override
+      public void info(String line) {
+        getLog().info(line);
+      }
+
+      @Override
+      public void warn(String line) {
+        getLog().warn(line);
+      }
+    });
   }
 
   /** Fails the build (the test ran, its criteria did not hold) when a threshold failed. */
@@ -78,7 +78,8 @@ abstract class AbstractResultsMojo extends AbstractMojo {
     }
   }
 
-  private Path baselinePath(String currentRunId) throws MojoExecutionException {
+  /** The baseline as a path (null when none), {@code previous} resolved to the newest other run with a summary. */
+  Path baselinePath(String currentRunId) throws MojoExecutionException {
     if (baseline == null || baseline.isBlank()) {
       return null;
     }

@@ -8,6 +8,7 @@ import dev.constellation.agent.results.timestream.TimestreamResultsStore;
 import dev.constellation.maven.report.RunFacts;
 import dev.constellation.maven.report.RunResults;
 import dev.constellation.maven.report.Thresholds;
+import dev.constellation.maven.run.RunService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +76,20 @@ public class ReportMojo extends AbstractResultsMojo {
     try {
       Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
       RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile) : factsFrom(id, records);
+      if (facts.status() == RunFacts.Status.RUNNING) {
+        // the plugin died before writing the end (killed): the figures cover what the records cover
+        getLog().warn("run " + id + " never finished (its run.json still says running); the report covers what it recorded "
+            + "and is marked interrupted");
+        facts = facts.ended(RunFacts.Status.RUNNING, RunService.coveredMillis(records), facts.regions());
+      }
       RunResults results = RunResults.merge(records, facts.durationMs());
       Files.createDirectories(runDir);
-      failOnThresholds(writeReport(runDir, facts, results, parsed), runDir);
+      List<dev.constellation.maven.report.ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
+      if (facts.interrupted()) {
+        throw new MojoFailureException("run " + id + " was interrupted: its report covers " + facts.durationMs() / 1000 + " s of the planned "
+            + facts.plannedDurationMs() / 1000 + " s, and an interrupted run does not pass; report: " + runDir.resolve("index.html"));
+      }
+      failOnThresholds(outcomes, runDir);
     } catch (IOException e) {
       throw new MojoExecutionException("the report of run " + id + " could not be written to " + runDir + ": " + e.getMessage(), e);
     }

@@ -1,44 +1,18 @@
 package dev.constellation.maven;
 
 import dev.constellation.agent.http.HttpEngines;
-import dev.constellation.agent.AgentConfig;
-import dev.constellation.agent.AgentMain;
-import dev.constellation.agent.Durations;
-import dev.constellation.agent.Setting;
-import dev.constellation.agent.results.IntervalRecord;
-import dev.constellation.agent.results.LocalDirectoryStore;
-import dev.constellation.maven.local.AgentResults;
-import dev.constellation.maven.local.LocalRun;
-import dev.constellation.maven.local.LocalRunOutcome;
-import dev.constellation.maven.local.LocalRunSpec;
-import dev.constellation.maven.plan.AwsRegions;
-import dev.constellation.maven.plan.RegionVus;
-import dev.constellation.maven.plan.SeedConfig;
-import dev.constellation.orchestrator.OrchestratorException;
-import dev.constellation.orchestrator.RunSetup;
-import dev.constellation.orchestrator.http.HttpOrchestratorClient;
-import dev.constellation.orchestrator.http.LocalOrchestratorServer;
-import dev.constellation.maven.report.ConsoleSummary;
-import dev.constellation.maven.report.RunFacts;
-import dev.constellation.maven.report.RunResults;
-import dev.constellation.maven.report.ThresholdResult;
-import dev.constellation.maven.report.Thresholds;
+import dev.constellation.maven.run.PlanException;
+import dev.constellation.maven.run.RunException;
+import dev.constellation.maven.run.RunLog;
+import dev.constellation.maven.run.RunPlan;
+import dev.constellation.maven.run.RunPlanner;
+import dev.constellation.maven.run.RunService;
 import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Properties;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -47,50 +21,49 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
- * Runs the project's {@code @VirtualUser} scripts as a load test on this machine: one agent JVM
- * per region with the project's test classpath, live progress in the console, then
- * {@code summary.json}, {@code junit.xml} and the report under
- * {@code target/constellation/<runId>/}. A failed threshold fails the build after the results
- * are written.
+ * Runs the project's {@code @VirtualUser} scripts as a load test: one agent per region, live
+ * progress in the console, then {@code summary.json}, {@code junit.xml} and the report under
+ * {@code target/constellation/<runId>/}. A failed threshold, or an interrupted run (Ctrl-C: the
+ * report of the partial run is still written), fails the build.
+ *
+ * <p>Settings come from the pom, the original tool's JSON file ({@code <config>}) and
+ * {@code -Dconstellation.*} properties; the command line wins over the file, the file over the pom
+ * (see {@link RunPlanner}). This class only maps them; {@link RunService} runs the test.
  */
 @Mojo(name = "run", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresDependencyResolution = ResolutionScope.TEST,
     threadSafe = true)
 public class RunMojo extends AbstractResultsMojo {
 
+  /** Where agents run: {@code local} (agent JVMs on this machine) or {@code aws} (not available yet). */
+  @Parameter(property = "constellation.target", defaultValue = RunPlanner.DEFAULT_TARGET)
+  String target;
+
   /** How long virtual users start new iterations, such as {@code 30s}, {@code 5m} or {@code PT1M}. */
-  @Parameter(property = "constellation.duration", defaultValue = "30s")
+  @Parameter(property = "constellation.duration", defaultValue = RunPlanner.DEFAULT_DURATION)
   String duration;
 
   /**
    * Virtual users to run. Closed model (no {@code <rate>}): each loops its iteration back to back.
    * Open model: the most iterations that run at once; an iteration due while all are busy is dropped and counted.
    */
-  @Parameter(property = "constellation.vus", defaultValue = "10")
-  int vus;
+  @Parameter(property = "constellation.vus", defaultValue = RunPlanner.DEFAULT_VUS)
+  String vus;
 
   /**
-   * The open model: iterations started per second, per region, whatever the target's speed:
-   * {@code 50}, or stages ramping linearly from 0 such as {@code 10s:50,1m:50,10s:0} (then the
-   * stages set the duration). Latency counts from when each iteration was due, so a stalling
-   * target shows in the percentiles. Empty: the closed model.
+   * The open model: iterations started per second, per region: {@code 50}, or stages ramping
+   * linearly from 0 such as {@code 10s:50,1m:50,10s:0} (then the stages set the duration). Empty: the closed model.
    */
   @Parameter(property = "constellation.rate")
   String rate;
 
-  /**
-   * The closed model with a changing VU count: stages ramping linearly from 0, such as
-   * {@code 30s:50,2m:50,30s:0} (the stages then set the duration and the VUs, per region).
-   * A retiring VU finishes its iteration first.
-   */
+  /** The closed model with a changing VU count: stages ramping linearly from 0, such as {@code 30s:50,2m:50,30s:0}. */
   @Parameter(property = "constellation.stages")
   String stages;
 
-  /**
-   * The HTTP engine: {@code socket} (a lean HTTP/1.1 client on blocking sockets, the fastest here;
-   * https goes through the JDK client) or {@code jdk} ({@code java.net.http}).
-   */
+  /** The HTTP engine: {@code socket} (lean HTTP/1.1 on blocking sockets) or {@code jdk} ({@code java.net.http}). */
   @Parameter(property = "constellation.engine", defaultValue = HttpEngines.DEFAULT)
   String engine;
 
@@ -103,15 +76,15 @@ public class RunMojo extends AbstractResultsMojo {
   List<String> scripts;
 
   /** How long a running iteration may go on after the duration before it is interrupted and counted. */
-  @Parameter(property = "constellation.gracefulStop", defaultValue = "30s")
+  @Parameter(property = "constellation.gracefulStop", defaultValue = RunPlanner.DEFAULT_GRACEFUL_STOP)
   String gracefulStop;
 
   /** Time limit of each request; a request that takes longer fails with error type {@code timeout}. */
-  @Parameter(property = "constellation.requestTimeout", defaultValue = "60s")
+  @Parameter(property = "constellation.requestTimeout", defaultValue = RunPlanner.DEFAULT_REQUEST_TIMEOUT)
   String requestTimeout;
 
   /** Time limit of each TCP connect; a slower connect fails with error type {@code connect_timeout}. */
-  @Parameter(property = "constellation.connectTimeout", defaultValue = "10s")
+  @Parameter(property = "constellation.connectTimeout", defaultValue = RunPlanner.DEFAULT_CONNECT_TIMEOUT)
   String connectTimeout;
 
   /** Values scripts read with {@code VuContext.parameter(key)}; {@code -Dconstellation.param.<key>=<value>} adds to them. */
@@ -119,15 +92,15 @@ public class RunMojo extends AbstractResultsMojo {
   Map<String, String> parameters;
 
   /** Distinct request names kept apart; further names are recorded as one, with a warning. */
-  @Parameter(property = "constellation.maxRequestNames", defaultValue = "500")
-  int maxRequestNames;
+  @Parameter(property = "constellation.maxRequestNames", defaultValue = RunPlanner.DEFAULT_MAX_REQUEST_NAMES)
+  String maxRequestNames;
 
   /** How often live progress is printed while the test runs. */
-  @Parameter(property = "constellation.progressInterval", defaultValue = "5s")
+  @Parameter(property = "constellation.progressInterval", defaultValue = RunPlanner.DEFAULT_PROGRESS_INTERVAL)
   String progressInterval;
 
   /** How long to wait for the base URL to accept connections before starting (0s: check once and warn). */
-  @Parameter(property = "constellation.targetWait", defaultValue = "0s")
+  @Parameter(property = "constellation.targetWait", defaultValue = RunPlanner.DEFAULT_TARGET_WAIT)
   String targetWait;
 
   /** The {@code java} launcher for agent JVMs; default: the one running Maven. Point it at a Java 21+ JDK for virtual threads. */
@@ -138,11 +111,7 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.jvmArgs")
   List<String> jvmArgs;
 
-  /**
-   * Virtual users per region, such as {@code <us-east-1>20</us-east-1>}: one agent per region,
-   * all started together through the orchestrator. Locally, each region is an agent JVM on this
-   * machine labelled with its region. Empty: one region, {@code local}, with {@code <vus>} VUs.
-   */
+  /** Virtual users per region, such as {@code <us-east-1>20</us-east-1>}: one agent per region. Empty: one region, {@code local}. */
   @Parameter
   Map<String, String> remoteRegions;
 
@@ -151,17 +120,17 @@ public class RunMojo extends AbstractResultsMojo {
   String remoteRegionsList;
 
   /** Time between the last agent's registration and the synchronized start. */
-  @Parameter(property = "constellation.startBuffer", defaultValue = "3s")
+  @Parameter(property = "constellation.startBuffer", defaultValue = RunPlanner.DEFAULT_START_BUFFER)
   String startBuffer;
 
   /** How long agents have to register after the run is created; past it the run is aborted and no load is sent. */
-  @Parameter(property = "constellation.registrationDeadline", defaultValue = "60s")
+  @Parameter(property = "constellation.registrationDeadline", defaultValue = RunPlanner.DEFAULT_REGISTRATION_DEADLINE)
   String registrationDeadline;
 
   /**
    * The original tool's JSON configuration, accepted as is:
    * {@code {"DURATION": 20000, "HOME_REGION": "eu-central-1", "REMOTE_REGIONS": {"us-east-2": 20}}}
-   * (DURATION in ms). Its values win over the pom's duration, home region and regions.
+   * (DURATION in ms). Its values win over the pom's; {@code -Dconstellation.*} properties win over it.
    */
   @Parameter(property = "constellation.config")
   File config;
@@ -176,255 +145,109 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   PluginDescriptor plugin;
 
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+  MojoExecution mojoExecution;
+
   @Parameter(defaultValue = "${session.userProperties}", readonly = true)
-  java.util.Properties userProperties;
+  Properties userProperties;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
+    String skipProperty = userProperties == null ? null : userProperties.getProperty("constellation.skip");
+    if (skipProperty != null ? Boolean.parseBoolean(skipProperty.trim()) : skip) {
       getLog().info("constellation:run skipped (constellation.skip=true)");
       return;
     }
-    RunSettings settings = settings();
-    String runId = newRunId();
-    Path runDir = outputDirectory.toPath().resolve(runId);
-    Path recordsDir = runDir.resolve("records");
-    List<AgentConfig> agents = new ArrayList<>();
-    settings.regions().forEach((region, regionVus) -> agents.add(agentFor(settings, runId, region, regionVus, recordsDir)));
+    RunService.Result result;
     try {
-      for (AgentConfig agent : agents) {
-        agent.validate(Setting::pom);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new MojoExecutionException(e.getMessage());
-    }
-    AgentConfig first = agents.get(0);
-    checkTarget(first.baseUrl(), settings.targetWait());
-    int totalVus = agents.stream().mapToInt(AgentConfig::vuCount).sum();
-    long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.loadDuration()).plus(first.gracefulStop()).toMillis();
-    Instant startedAt = Instant.now();
-    getLog().info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
-        + totalVus + " VUs for " + Durations.format(first.loadDuration())
-        + (first.baseUrl().isEmpty() ? "" : " against " + first.baseUrl()) + " (local, " + agents.size() + " agent"
-        + (agents.size() == 1 ? "" : "s") + ": " + String.join(", ", settings.regions().keySet()) + ")");
-    LocalRunOutcome outcome;
-    try (LocalOrchestratorServer orchestrator = new LocalOrchestratorServer(0).start()) {
-      Files.createDirectories(runDir);
-      HttpOrchestratorClient client = new HttpOrchestratorClient(orchestrator.url(), Duration.ofSeconds(10));
-      Map<String, Integer> expected = new LinkedHashMap<>();
-      settings.regions().keySet().forEach(r -> expected.put(r, 1));
-      client.reset(new RunSetup(runId, expected, settings.startBuffer().toMillis(), settings.registrationDeadline().toMillis()));
-      List<AgentConfig> coordinated = agents.stream().map(a -> a.withOrchestrator(orchestrator.url().toString(),
-          settings.registrationDeadline().plus(settings.startBuffer()).plusSeconds(30))).toList();
-      LocalRunSpec spec = new LocalRunSpec(runDir, recordsDir, project.getBasedir().toPath(), javaExecutable(),
-          jvmArgs == null ? List.of() : jvmArgs, ProjectClasspath.of(project, plugin).all(), coordinated, maxMillis, settings.progressInterval().toMillis(),
-          first.gracefulStop().plusSeconds(15).toMillis());
-      Progress progress = new Progress(startedAt, first.loadDuration().toMillis(), totalVus);
-      outcome = new LocalRun(spec, getLog()::info, getLog()::warn).run(client, runId, progress::accept);
-    } catch (IOException e) {
-      throw new MojoExecutionException("the local run could not be started or read: " + e.getMessage(), e);
-    } catch (OrchestratorException e) {
-      throw new MojoExecutionException("the local orchestrator refused the run: " + e.getMessage(), e);
+      RunPlan plan = new RunPlanner().plan(new RunPlanner.Sources(pomValues(), commandLine(), project.getBasedir().toPath()));
+      RunLog log = new RunLog() {
+        @Override
+        public void info(String line) {
+          getLog().info(line);
+        }
+
+        @Override
+        public void warn(String line) {
+          getLog().warn(line);
+        }
+      };
+      result = new RunService().run(plan, new RunService.Environment(outputDirectory.toPath(), project.getBasedir().toPath(),
+          ProjectClasspath.of(project, plugin).all(), baselinePath(""), log, true));
+    } catch (PlanException | RunException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted; the agents were stopped");
     }
-    for (LocalRunOutcome.AgentExit exit : outcome.agents()) {
-      if (exit.exitCode() == AgentMain.EXIT_BAD_INPUT) {
-        throw new MojoExecutionException(exit.fatalError() != null ? exit.fatalError()
-            : "agent " + exit.agentId() + " rejected its settings; see its output above");
-      }
+    if (result.interrupted()) {
+      throw new MojoFailureException("the run was interrupted; the report of the partial run is in " + result.runDir());
     }
-    List<LocalRunOutcome.AgentExit> aborted = outcome.agents().stream().filter(e -> e.exitCode() == AgentMain.EXIT_ABORTED).toList();
-    if (!aborted.isEmpty()) {
-      throw new MojoExecutionException("the run was aborted before it started; no load was sent.\n  " + aborted.stream()
-          .map(e -> e.agentId() + ": " + e.fatalError()).collect(java.util.stream.Collectors.joining("\n  ")));
-    }
-    List<ThresholdResult> outcomes = report(runId, startedAt, agents, recordsDir, runDir, settings.thresholds(), outcome.stragglers());
-    List<String> broken = new ArrayList<>();
-    for (LocalRunOutcome.AgentExit exit : outcome.agents()) {
-      if (exit.exitCode() != 0 && !outcome.stragglers().contains(exit.agentId())) {
-        broken.add("agent " + exit.agentId() + " exited with code " + exit.exitCode()
-            + (exit.fatalError() == null ? "" : ": " + exit.fatalError()));
-      }
-    }
-    if (!broken.isEmpty()) {
-      throw new MojoExecutionException(String.join("\n", broken) + "\nthe results it flushed are in " + runDir);
-    }
-    failOnThresholds(outcomes, runDir);
+    failOnThresholds(result.thresholds(), result.runDir());
   }
 
-  private List<ThresholdResult> report(String runId, Instant startedAt, List<AgentConfig> agents, Path recordsDir, Path runDir,
-      Thresholds parsed, List<String> stragglers) throws MojoExecutionException {
-    try {
-      List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(runId);
-      Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
-      for (AgentConfig agent : agents) {
-        Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agent.agentId()));
-        extra.put("stragglers", stragglers.contains(agent.agentId()) ? 1 : 0);
-        regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vuCount(), extra));
+  /** The values the pom's {@code <configuration>} really sets (Maven fills the rest from -D properties and defaults). */
+  private Map<String, Object> pomValues() {
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("target", target);
+    all.put("duration", duration);
+    all.put("vus", vus);
+    all.put("rate", rate);
+    all.put("stages", stages);
+    all.put("engine", engine);
+    all.put("baseUrl", baseUrl);
+    all.put("scripts", scripts);
+    all.put("gracefulStop", gracefulStop);
+    all.put("requestTimeout", requestTimeout);
+    all.put("connectTimeout", connectTimeout);
+    all.put("parameters", parameters);
+    all.put("maxRequestNames", maxRequestNames);
+    all.put("progressInterval", progressInterval);
+    all.put("targetWait", targetWait);
+    all.put("jvm", jvm);
+    all.put("jvmArgs", jvmArgs);
+    all.put("remoteRegions", remoteRegions);
+    all.put("remoteRegionsList", remoteRegionsList);
+    all.put("startBuffer", startBuffer);
+    all.put("registrationDeadline", registrationDeadline);
+    all.put("config", config == null ? null : config.getPath());
+    all.put("homeRegion", homeRegion);
+    all.put("thresholds", thresholds);
+    Xpp3Dom configured = mojoExecution == null ? null : mojoExecution.getConfiguration();
+    Map<String, Object> pom = new LinkedHashMap<>();
+    all.forEach((name, value) -> {
+      if (value != null && configuredInPom(configured, name)) {
+        pom.put(name, value);
       }
-      AgentConfig first = agents.get(0);
-      RunFacts facts = new RunFacts(runId, startedAt, first.loadDuration().toMillis(), first.baseUrl(), regions);
-      RunResults results = RunResults.merge(records, first.loadDuration().toMillis());
-      facts.write(runDir.resolve(RunFacts.FILE_NAME));
-      List<ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
-      if (agents.size() > 1) {
-        regions.forEach((region, f) -> getLog().info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
-      }
-      regions.forEach((region, f) -> {
-        if (f.extra().get("generator") instanceof Map<?, ?> g && g.get("saturatedSeconds") instanceof Long n && n > 0) {
-          getLog().warn("the agent of " + region + " was saturated for " + n + " s (CPU up to " + g.get("maxCpuPercent")
-              + "%, scheduling lag up to " + g.get("maxSchedulingLagMs") + " ms): the numbers may measure the load generator, "
-              + "not the target. Use fewer VUs per agent or more regions/agents");
-        }
-      });
-      return outcomes;
-    } catch (IOException e) {
-      throw new MojoExecutionException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);
-    }
+    });
+    return pom;
   }
 
-  /** Everything from the pom and -D properties, parsed; problems name the pom element and the property. */
-  RunSettings settings() throws MojoExecutionException {
-    List<String> problems = new ArrayList<>();
-    Duration d = duration(Setting.DURATION.pom(), duration, problems);
-    Duration grace = duration(Setting.GRACE.pom(), gracefulStop, problems);
-    Duration request = duration(Setting.REQUEST_TIMEOUT.pom(), requestTimeout, problems);
-    Duration connect = duration(Setting.CONNECT_TIMEOUT.pom(), connectTimeout, problems);
-    Duration progress = duration("<progressInterval> (-Dconstellation.progressInterval)", progressInterval, problems);
-    Duration wait = duration("<targetWait> (-Dconstellation.targetWait)", targetWait, problems);
-    Duration buffer = duration("<startBuffer> (-Dconstellation.startBuffer)", startBuffer, problems);
-    Duration deadline = duration("<registrationDeadline> (-Dconstellation.registrationDeadline)", registrationDeadline, problems);
-    SeedConfig seed = null;
-    if (config != null) {
-      try {
-        seed = SeedConfig.read(config.toPath());
-        d = seed.duration();
-      } catch (IllegalArgumentException e) {
-        problems.add(e.getMessage());
-      }
+  /**
+   * Whether the pom sets a parameter. In the execution's configuration a parameter the pom does
+   * not set carries its property expression ({@code ${constellation.duration}}) or nothing.
+   */
+  static boolean configuredInPom(Xpp3Dom configuration, String name) {
+    Xpp3Dom child = configuration == null ? null : configuration.getChild(name);
+    if (child == null) {
+      return false;
     }
-    if (seed == null && homeRegion != null && !AwsRegions.isKnown(homeRegion.trim())) {
-      problems.add("<homeRegion> (-Dconstellation.homeRegion) is \"" + homeRegion + "\", which is not an AWS region; known regions: "
-          + AwsRegions.list());
+    if (child.getChildCount() > 0) {
+      return true;
     }
-    Map<String, Integer> regions = new LinkedHashMap<>();
-    try {
-      regions.putAll(RegionVus.resolve(remoteRegions, remoteRegionsList, seed == null ? null : seed.remoteRegions()));
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-    if (regions.isEmpty()) {
-      regions.put("local", vus);
-    }
-    Thresholds parsed = parseThresholds(problems);
-    if (!problems.isEmpty()) {
-      throw new MojoExecutionException(String.join("\n", problems));
-    }
-    Map<String, String> params = new LinkedHashMap<>(parameters == null ? Map.of() : parameters);
+    String text = child.getValue();
+    return text != null && !text.isBlank() && !text.trim().matches("\\$\\{constellation\\.[A-Za-z.]+}");
+  }
+
+  private Map<String, String> commandLine() {
+    Map<String, String> out = new LinkedHashMap<>();
     if (userProperties != null) {
       for (String key : userProperties.stringPropertyNames()) {
-        if (key.startsWith("constellation.param.")) {
-          params.put(key.substring("constellation.param.".length()), userProperties.getProperty(key));
+        if (key.startsWith(RunPlanner.PREFIX)) {
+          out.put(key, userProperties.getProperty(key));
         }
       }
     }
-    return new RunSettings(d, grace, request, connect, progress, wait, buffer, deadline, parsed, params, regions);
-  }
-
-  /** Parsed settings of the whole run. */
-  record RunSettings(Duration duration, Duration gracefulStop, Duration requestTimeout, Duration connectTimeout,
-      Duration progressInterval, Duration targetWait, Duration startBuffer, Duration registrationDeadline, Thresholds thresholds,
-      Map<String, String> parameters, Map<String, Integer> regions) {}
-
-  private static Duration duration(String label, String text, List<String> problems) {
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      problems.add(label + " \"" + text + "\" " + e.getMessage());
-      return null;
-    }
-  }
-
-  private AgentConfig agentFor(RunSettings s, String runId, String region, int regionVus, Path recordsDir) {
-    return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
-        scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
-        s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim());
-  }
-
-  private void checkTarget(String url, Duration wait) {
-    if (url.isEmpty()) {
-      return;
-    }
-    URI u = URI.create(url);
-    int port = u.getPort() > 0 ? u.getPort() : ("https".equals(u.getScheme()) ? 443 : 80);
-    long until = System.currentTimeMillis() + wait.toMillis();
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(u.getHost(), port), 2000);
-        return;
-      } catch (IOException e) {
-        if (System.currentTimeMillis() >= until) {
-          getLog().warn("the base URL " + url + " does not accept connections (" + e.getMessage() + "); the run goes on and counts "
-              + "the failures. Start the target first, or set <targetWait> to wait for it");
-          return;
-        }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-  }
-
-  private Path javaExecutable() throws MojoExecutionException {
-    if (jvm != null && !jvm.isBlank()) {
-      Path p = Path.of(jvm.trim());
-      if (Files.isDirectory(p)) {
-        p = p.resolve("bin").resolve("java");
-      }
-      if (!Files.isExecutable(p)) {
-        throw new MojoExecutionException("<jvm> (-Dconstellation.jvm) is \"" + jvm + "\", which is not an executable java launcher; "
-            + "give the path of bin/java of a JDK or JRE 17+, or its home directory");
-      }
-      return p;
-    }
-    return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
-
-  private static String newRunId() {
-    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
-        + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-  }
-
-  /** Live progress: merges the records that arrived since the last line and prints one line. */
-  private final class Progress {
-    private final Instant startedAt;
-    private final long durationMs;
-    private final int vus;
-    private long loadStartedAt = Long.MAX_VALUE;
-
-    Progress(Instant startedAt, long durationMs, int vus) {
-      this.startedAt = startedAt;
-      this.durationMs = durationMs;
-      this.vus = vus;
-    }
-
-    void accept(List<IntervalRecord> fresh) {
-      if (fresh.isEmpty()) {
-        return;
-      }
-      long from = fresh.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
-      long to = fresh.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(from);
-      // the first interval of every agent starts at the common start: elapsed counts from there
-      loadStartedAt = Math.min(loadStartedAt, from);
-      long elapsed = System.currentTimeMillis() - Math.max(loadStartedAt, startedAt.toEpochMilli());
-      RunResults window = RunResults.merge(fresh, Math.max(to - from, 1));
-      getLog().info(ConsoleSummary.progressLine(elapsed, durationMs, vus, window));
-    }
+    return out;
   }
 }

@@ -72,9 +72,23 @@ final class AgentProcess {
     return process.exitValue();
   }
 
+  /**
+   * Asks the agent to stop: SIGTERM, on which it stops its VUs, flushes what it recorded and exits.
+   * Through the process handle, so its output streams stay open for its last lines
+   * ({@link Process#destroy()} would close them).
+   */
+  void requestStop() {
+    process.toHandle().destroy();
+  }
+
+  /** The agent's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Asks the agent to stop (SIGTERM: it flushes and exits); kills it if it does not within the time. */
   int stop(long millis) throws InterruptedException {
-    process.destroy();
+    requestStop();
     int code = waitFor(millis);
     if (code == Integer.MIN_VALUE) {
       process.destroyForcibly();

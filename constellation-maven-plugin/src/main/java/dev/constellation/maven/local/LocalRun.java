@@ -28,6 +28,8 @@ public final class LocalRun {
   private final LocalRunSpec spec;
   private final Consumer<String> info;
   private final Consumer<String> warn;
+  private final List<AgentProcess> agents = new ArrayList<>();
+  private volatile boolean stopping;
 
   /**
    * Prepares a local run.
@@ -60,15 +62,6 @@ public final class LocalRun {
     Path argFile = spec.runDir().resolve("agent-classpath.txt");
     Files.writeString(argFile, "-cp\n\"" + String.join(java.io.File.pathSeparator, spec.classpath().stream()
         .map(p -> p.toAbsolutePath().toString().replace("\\", "\\\\")).toList()) + "\"\n", StandardCharsets.UTF_8);
-    List<AgentProcess> agents = new ArrayList<>();
-    Thread killer = new Thread(() -> agents.forEach(a -> {
-      try {
-        a.stop(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }), "constellation-stop-agents");
-    Runtime.getRuntime().addShutdownHook(killer);
     try {
       for (AgentConfig agent : spec.agents()) {
         List<String> cmd = new ArrayList<>();
@@ -77,7 +70,12 @@ public final class LocalRun {
         cmd.add("@" + argFile.toAbsolutePath());
         cmd.add(AgentMain.class.getName());
         cmd.addAll(agent.toArgs());
-        agents.add(AgentProcess.start(agent.agentId(), cmd, spec.workDir(), info, warn));
+        synchronized (agents) {
+          if (stopping) {
+            break;
+          }
+          agents.add(AgentProcess.start(agent.agentId(), cmd, spec.workDir(), info, warn));
+        }
       }
       LocalDirectoryStore.Tail tail = new LocalDirectoryStore(spec.recordsDir()).tail();
       long limit = System.currentTimeMillis() + spec.maxDurationMillis() + SLACK_MILLIS;
@@ -85,7 +83,7 @@ public final class LocalRun {
       long nextStatus = 0;
       long firstEndAt = -1;
       List<String> stragglers = new ArrayList<>();
-      while (agents.stream().anyMatch(AgentProcess::alive)) {
+      while (!stopping && agents.stream().anyMatch(AgentProcess::alive)) {
         long now = System.currentTimeMillis();
         if (now > limit) {
           warn.accept("agents still running " + (SLACK_MILLIS / 1000) + " s past duration + graceful stop; stopping them");
@@ -128,16 +126,44 @@ public final class LocalRun {
       }
       return new LocalRunOutcome(exits, stragglers);
     } catch (InterruptedException e) {
-      for (AgentProcess a : agents) {
-        a.stop(10_000);
-      }
+      stop(10_000);
       throw e;
-    } finally {
+    }
+  }
+
+  /**
+   * Stops every agent of the run, from any thread (a shutdown hook on Ctrl-C): each gets SIGTERM,
+   * stops its VUs and flushes what it recorded; one still alive after the wait is killed. No
+   * further agent is started, and {@link #run} returns with the agents' exits.
+   *
+   * @param millis how long to wait for each agent's own exit before killing it
+   */
+  public void stop(long millis) {
+    List<AgentProcess> started;
+    synchronized (agents) {
+      stopping = true;
+      started = List.copyOf(agents);
+    }
+    started.forEach(AgentProcess::requestStop);
+    for (AgentProcess a : started) {
       try {
-        Runtime.getRuntime().removeShutdownHook(killer);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already stopping the agents
+        a.stop(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
+    }
+  }
+
+  /** Whether {@link #stop} was called. */
+  public boolean stopped() {
+    return stopping;
+  }
+
+  /** Process ids of the agents started so far. */
+  public List<Long> agentPids() {
+    synchronized (agents) {
+      return agents.stream().map(AgentProcess::pid).toList();
     }
   }
 

@@ -33,6 +33,9 @@ public final class ConsoleSummary {
     if (!facts.target().isEmpty()) {
       b.append(", target ").append(ascii(facts.target()));
     }
+    if (facts.interrupted()) {
+      b.append('\n').append("INTERRUPTED: ").append(HtmlReport.interruptedText(facts));
+    }
     b.append('\n').append('\n');
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"Request", "Requests", "Failed", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"});

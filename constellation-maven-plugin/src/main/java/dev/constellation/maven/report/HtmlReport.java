@@ -80,16 +80,23 @@ final class HtmlReport {
   private static void header(Page p, RunFacts facts, RunResults results, List<ThresholdResult> thresholds) throws IOException {
     long failed = thresholds.stream().filter(t -> !t.passed()).count();
     p.raw("<header>\n<h1>Load test ").text(facts.runId());
-    if (thresholds.isEmpty()) {
+    if (facts.interrupted()) {
+      p.raw("<span class=\"verdict fail\">INTERRUPTED</span>");
+    } else if (thresholds.isEmpty()) {
       p.raw("<span class=\"verdict none\">no thresholds</span>");
     } else if (failed == 0) {
       p.raw("<span class=\"verdict pass\">PASSED</span>");
     } else {
       p.raw("<span class=\"verdict fail\">FAILED: ").text(failed + " of " + thresholds.size() + " thresholds").raw("</span>");
     }
-    p.raw("</h1>\n<div class=\"facts\">");
+    p.raw("</h1>\n");
+    if (facts.interrupted()) {
+      p.raw("<div class=\"banner interrupted\" role=\"alert\"><b>INTERRUPTED</b> ").text(interruptedText(facts)).raw("</div>\n");
+    }
+    p.raw("<div class=\"facts\">");
     fact(p, "Started", STARTED.format(facts.startedAt()));
-    fact(p, "Duration", Format.duration(facts.durationMs()));
+    fact(p, "Duration", Format.duration(facts.durationMs())
+        + (facts.plannedDurationMs() != facts.durationMs() ? " of " + Format.duration(facts.plannedDurationMs()) + " planned" : ""));
     if (!facts.target().isEmpty()) {
       fact(p, "Target", facts.target());
     }
@@ -99,6 +106,15 @@ final class HtmlReport {
     fact(p, "VUs", Integer.toString(facts.totalVus()));
     fact(p, "Agents", Integer.toString(facts.totalAgents()));
     p.raw("</div>\n</header>\n");
+  }
+
+  /** The sentence the page and the console show for a run that did not run its course. */
+  static String interruptedText(RunFacts facts) {
+    return (facts.status() == RunFacts.Status.RUNNING
+        ? "the run never finished (its build was killed before it could write the end): "
+        : "the run was stopped before its end: ")
+        + "the figures cover " + Format.duration(facts.durationMs()) + " of the planned "
+        + Format.duration(facts.plannedDurationMs()) + " and the run does not pass.";
   }
 
   private static void fact(Page p, String k, String v) throws IOException {

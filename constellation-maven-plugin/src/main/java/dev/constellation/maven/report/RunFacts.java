@@ -21,14 +21,38 @@ import java.util.TreeMap;
  * what, and how many agents and virtual users each region had. Stored as {@code run.json} beside
  * the records so a report can be rebuilt later.
  *
+ * <p>{@code constellation:run} writes the file twice: when the run starts (status
+ * {@code running}, the planned duration) and when it ends (status {@code completed} or
+ * {@code interrupted}, the actual duration). A file still saying {@code running} belongs to a run
+ * whose plugin died before it could finish; a report of it is marked interrupted too.
+ *
  * @param runId the run
- * @param startedAt when the load started (the agents' common start time)
- * @param durationMs the planned (or actual) duration of the load, ms
+ * @param startedAt when the run started
+ * @param durationMs the duration the figures cover, ms: the planned load duration of a completed
+ *     run, the time from the first to the last record of an interrupted one
  * @param target the base URL under test
  * @param regions facts per region, by region name
+ * @param plannedDurationMs the load duration the plan asked for, ms
+ * @param status whether the run is still running, completed or was interrupted
  * @since 0.1.0
  */
-public record RunFacts(String runId, Instant startedAt, long durationMs, String target, Map<String, RegionFacts> regions) {
+public record RunFacts(String runId, Instant startedAt, long durationMs, String target, Map<String, RegionFacts> regions,
+    long plannedDurationMs, Status status) {
+
+  /** How a run ended, as stored in {@code run.json} under {@code "status"}. */
+  public enum Status {
+    /** The run started and has not ended yet, or its plugin died before writing the end. */
+    RUNNING,
+    /** The run ran its planned course. */
+    COMPLETED,
+    /** The run was stopped early (Ctrl-C or a kill of the build); its figures cover a partial run. */
+    INTERRUPTED;
+
+    /** The name in {@code run.json} and {@code summary.json}. */
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** The file name facts are stored under in a run directory. */
   public static final String FILE_NAME = "run.json";
@@ -40,6 +64,29 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
     Objects.requireNonNull(startedAt, "startedAt");
     target = target == null ? "" : target;
     regions = Collections.unmodifiableMap(new TreeMap<>(regions));
+    status = status == null ? Status.COMPLETED : status;
+  }
+
+  /** Facts of a completed run whose planned duration is the duration the figures cover. */
+  public RunFacts(String runId, Instant startedAt, long durationMs, String target, Map<String, RegionFacts> regions) {
+    this(runId, startedAt, durationMs, target, regions, durationMs, Status.COMPLETED);
+  }
+
+  /** Whether the figures cover only part of the planned run: interrupted, or never finished. */
+  public boolean interrupted() {
+    return status != Status.COMPLETED;
+  }
+
+  /**
+   * The same facts at the end of the run.
+   *
+   * @param newStatus how it ended
+   * @param actualDurationMs the duration the figures cover, ms
+   * @param newRegions the regions' facts as the agents reported them
+   * @return the new facts
+   */
+  public RunFacts ended(Status newStatus, long actualDurationMs, Map<String, RegionFacts> newRegions) {
+    return new RunFacts(runId, startedAt, actualDurationMs, target, newRegions, plannedDurationMs, newStatus);
   }
 
   /**
@@ -95,6 +142,8 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
     o.put("startedAt", startedAt.toString());
     o.put("durationMs", durationMs);
     o.put("target", target);
+    o.put("plannedDurationMs", plannedDurationMs);
+    o.put("status", status.json());
     ObjectNode rs = o.putObject("regions");
     regions.forEach((name, f) -> {
       ObjectNode r = rs.putObject(name);
@@ -131,7 +180,15 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
         Map<String, Object> extra = r.has("extra") ? JSON.convertValue(r.get("extra"), LinkedHashMap.class) : Map.of();
         regions.put(e.getKey(), new RegionFacts(r.path("agents").asInt(), r.path("vus").asInt(), extra));
       }
-      return new RunFacts(runId, startedAt, durationMs, o.path("target").asText(""), regions);
+      long planned = o.path("plannedDurationMs").asLong(durationMs);
+      String statusText = o.path("status").asText(Status.COMPLETED.json());
+      Status status;
+      try {
+        status = Status.valueOf(statusText.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(file + ": status is \"" + statusText + "\"; expected running, completed or interrupted", e);
+      }
+      return new RunFacts(runId, startedAt, durationMs, o.path("target").asText(""), regions, planned, status);
     } catch (DateTimeParseException e) {
       throw new IOException(file + ": startedAt is not an ISO-8601 instant: " + e.getParsedString(), e);
     }

@@ -20,7 +20,11 @@ final class SummaryJson {
     o.put("startedAt", facts.startedAt().toString());
     o.put("durationMs", facts.durationMs());
     o.put("target", facts.target());
-    o.put("passed", thresholds.stream().allMatch(ThresholdResult::passed));
+    o.put("plannedDurationMs", facts.plannedDurationMs());
+    // an interrupted run never passes: its figures cover only part of the planned load
+    o.put("interrupted", facts.interrupted());
+    o.put("status", facts.status().json());
+    o.put("passed", !facts.interrupted() && thresholds.stream().allMatch(ThresholdResult::passed));
     ObjectNode totals = stats(results.totals());
     if (results.serviceTotals().latencyCount() > 0) {
       totals.set("serviceTimeMs", latency(results.serviceTotals()));

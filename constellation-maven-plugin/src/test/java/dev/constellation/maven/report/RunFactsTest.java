@@ -45,4 +45,27 @@ class RunFactsTest {
     Files.writeString(dir.resolve("run.json"), "{\"runId\":\"x\"}");
     assertThatThrownBy(() -> RunFacts.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("\"startedAt\"");
   }
+
+  @Test
+  void statusAndPlannedDurationAreKeptAndAnOlderFileReadsAsCompleted() throws IOException {
+    RunFacts running = new RunFacts("r3", Instant.EPOCH, 60_000, "http://127.0.0.1:1", Map.of("local", RunFacts.RegionFacts.of(1, 5)),
+        60_000, RunFacts.Status.RUNNING);
+    running.write(dir);
+    assertThat(Files.readString(dir.resolve("run.json"))).contains("\"status\" : \"running\"").contains("\"plannedDurationMs\" : 60000");
+    assertThat(RunFacts.read(dir)).isEqualTo(running);
+    assertThat(RunFacts.read(dir).interrupted()).isTrue();
+    RunFacts ended = running.ended(RunFacts.Status.INTERRUPTED, 15_000, running.regions());
+    ended.write(dir);
+    RunFacts back = RunFacts.read(dir);
+    assertThat(back.status()).isEqualTo(RunFacts.Status.INTERRUPTED);
+    assertThat(back.durationMs()).isEqualTo(15_000);
+    assertThat(back.plannedDurationMs()).isEqualTo(60_000);
+    assertThat(back.totalVus()).isEqualTo(5);
+    assertThat(back.target()).isEqualTo("http://127.0.0.1:1");
+    Files.writeString(dir.resolve("run.json"), "{\"runId\":\"old\",\"startedAt\":\"1970-01-01T00:00:00Z\",\"durationMs\":3000}");
+    RunFacts old = RunFacts.read(dir);
+    assertThat(old.status()).isEqualTo(RunFacts.Status.COMPLETED);
+    assertThat(old.plannedDurationMs()).isEqualTo(3000);
+    assertThat(old.interrupted()).isFalse();
+  }
 }

@@ -1,0 +1,124 @@
+package dev.constellation.maven.run;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.maven.report.Thresholds;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A load test as it will run: every setting from the pom, the command line and the original
+ * tool's JSON file, resolved and checked. Built by {@link RunPlanner}, executed by a
+ * {@link Runner}; nothing here knows Maven.
+ *
+ * @param target where agents run
+ * @param homeRegion where the orchestrator and results live on AWS
+ * @param regions virtual users per region, in the order given; one agent per region (a local
+ *     one-region run is the region {@code local}). With an arrival rate this is the VU cap.
+ * @param workload how load is shaped over time
+ * @param baseUrl what relative request paths resolve against; empty when scripts use absolute URLs
+ * @param engine the HTTP engine ({@code socket} or {@code jdk})
+ * @param scripts the {@code @VirtualUser} classes to run; empty runs all
+ * @param parameters values scripts read with {@code VuContext.parameter(key)}
+ * @param thresholds pass/fail criteria, parsed
+ * @param timings time limits and intervals of the run
+ * @param maxRequestNames distinct request names kept apart
+ * @param javaExecutable the {@code java} launcher for local agent JVMs
+ * @param jvmArgs extra JVM options for local agent JVMs
+ * @param overrides one line per setting whose value from one source overrode another's, to print at the start
+ */
+public record RunPlan(
+    Target target,
+    String homeRegion,
+    Map<String, Integer> regions,
+    Workload workload,
+    String baseUrl,
+    String engine,
+    List<String> scripts,
+    Map<String, String> parameters,
+    Thresholds thresholds,
+    Timings timings,
+    int maxRequestNames,
+    Path javaExecutable,
+    List<String> jvmArgs,
+    List<String> overrides) {
+
+  public RunPlan {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(timings, "timings");
+    Objects.requireNonNull(thresholds, "thresholds");
+    regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
+    scripts = List.copyOf(scripts);
+    parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    jvmArgs = List.copyOf(jvmArgs);
+    overrides = List.copyOf(overrides);
+    if (regions.isEmpty()) {
+      throw new IllegalArgumentException("a run needs at least one region");
+    }
+  }
+
+  /**
+   * How load is shaped: the closed model (a fixed number of VUs looping for a duration), the
+   * closed model with VU stages, or the open model (an arrival rate, with the region's VUs as the cap).
+   *
+   * @param duration how long VUs start new iterations (stages, when given, set it instead)
+   * @param rate the open model's iterations per second per region, or its stages; empty for the closed model
+   * @param stages the closed model's VU stages; empty for a fixed VU count
+   */
+  public record Workload(Duration duration, String rate, String stages) {
+    public Workload {
+      rate = rate == null ? "" : rate.trim();
+      stages = stages == null ? "" : stages.trim();
+    }
+
+    /** Which model: {@code open} (an arrival rate), {@code stages} (ramping VUs) or {@code closed}. */
+    public String model() {
+      return !rate.isEmpty() ? "open" : !stages.isEmpty() ? "stages" : "closed";
+    }
+  }
+
+  /**
+   * Time limits and intervals.
+   *
+   * @param gracefulStop how long a running iteration may go on after the duration
+   * @param requestTimeout time limit of one request
+   * @param connectTimeout time limit of one TCP connect
+   * @param progressInterval how often live progress is printed
+   * @param targetWait how long to wait for the base URL to accept connections (0: check once)
+   * @param startBuffer time between the last registration and the common start
+   * @param registrationDeadline how long agents have to register
+   */
+  public record Timings(Duration gracefulStop, Duration requestTimeout, Duration connectTimeout, Duration progressInterval,
+      Duration targetWait, Duration startBuffer, Duration registrationDeadline) {}
+
+  /**
+   * The agents' settings, one per region, as the agent's command line takes them.
+   *
+   * @param runId the run
+   * @param resultsDir where agents write records (a local directory; ignored by agents that write elsewhere)
+   * @return one configuration per region, not yet joined to an orchestrator
+   */
+  public List<AgentConfig> agents(String runId, Path resultsDir) {
+    List<AgentConfig> out = new ArrayList<>();
+    regions.forEach((region, vus) -> out.add(new AgentConfig(runId, region, 0, 1, vus, workload.duration(),
+        timings.gracefulStop(), baseUrl, scripts, resultsDir, parameters, timings.requestTimeout(), timings.connectTimeout(),
+        Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine)));
+    return out;
+  }
+
+  /** How long load is generated: the duration, or the sum of the stages. */
+  public Duration loadDuration() {
+    return agents("plan", Path.of(".")).get(0).loadDuration();
+  }
+
+  /** Virtual users over all regions (with stages: the highest stage of each region). */
+  public int totalVus() {
+    return agents("plan", Path.of(".")).stream().mapToInt(AgentConfig::vuCount).sum();
+  }
+}

@@ -1,0 +1,234 @@
+package dev.constellation.maven.run;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.AgentMain;
+import dev.constellation.agent.Durations;
+import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.agent.results.LocalDirectoryStore;
+import dev.constellation.maven.local.AgentResults;
+import dev.constellation.maven.report.ReportWriter;
+import dev.constellation.maven.report.RunFacts;
+import dev.constellation.maven.report.RunResults;
+import dev.constellation.maven.report.ThresholdResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * One load test from plan to report, the same for every {@link Target}: prints the overridden
+ * settings, writes the run's facts ({@code run.json}) before anything starts, lets the target's
+ * {@link Runner} run the agents under a Ctrl-C {@link Interruption}, then reads the records and
+ * writes the report, marked interrupted when the run was stopped early.
+ */
+public final class RunService {
+
+  /** How long the Ctrl-C hook holds the JVM for the agents' stop and the partial report. */
+  static final Duration INTERRUPT_WAIT = Duration.ofSeconds(150);
+
+  private final Map<Target, Runner> runners;
+
+  /** The service with the runners available today: {@link LocalRunner}. */
+  public RunService() {
+    this(Map.of(Target.LOCAL, new LocalRunner()));
+  }
+
+  /**
+   * The service with given runners.
+   *
+   * @param runners the runner of each target that can be run
+   */
+  public RunService(Map<Target, Runner> runners) {
+    this.runners = Map.copyOf(runners);
+  }
+
+  /**
+   * Where and with what a run happens, besides its plan.
+   *
+   * @param outputDirectory the folder of runs; the run gets {@code <outputDirectory>/<runId>}
+   * @param workDir the agents' working directory (the project directory)
+   * @param classpath the project's test classpath plus the agent's jars
+   * @param baseline an earlier run to compare with in the report, or null
+   * @param log where lines go
+   * @param installHook whether to install the Ctrl-C shutdown hook (tests that interrupt by hand pass false)
+   */
+  public record Environment(Path outputDirectory, Path workDir, List<Path> classpath, Path baseline, RunLog log,
+      boolean installHook) {}
+
+  /**
+   * How a run ended.
+   *
+   * @param runId the run
+   * @param runDir its directory
+   * @param thresholds the evaluated thresholds
+   * @param interrupted whether it was stopped early (then it does not pass, whatever the thresholds say)
+   */
+  public record Result(String runId, Path runDir, List<ThresholdResult> thresholds, boolean interrupted) {
+    /** Whether every threshold held and the run ran its course. */
+    public boolean passed() {
+      return !interrupted && thresholds.stream().allMatch(ThresholdResult::passed);
+    }
+  }
+
+  /**
+   * Runs a plan and writes its report.
+   *
+   * @param plan what to run
+   * @param env where and with what
+   * @return the result; an interrupted run returns (after its report) with {@code interrupted}
+   * @throws PlanException when the plan's target cannot be run here; nothing was started
+   * @throws RunException when the run could not be carried out or an agent failed (the message says where the results are)
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  public Result run(RunPlan plan, Environment env) throws PlanException, RunException, InterruptedException {
+    return run(plan, env, null);
+  }
+
+  /**
+   * Runs a plan with a given interruption (tests trigger it by hand).
+   *
+   * @param plan what to run
+   * @param env where and with what
+   * @param given the interruption to use, or null to install the shutdown hook per {@code env}
+   * @return the result
+   * @throws PlanException when the plan's target cannot be run here; nothing was started
+   * @throws RunException when the run could not be carried out or an agent failed
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  Result run(RunPlan plan, Environment env, Interruption given) throws PlanException, RunException, InterruptedException {
+    Runner runner = runners.get(plan.target());
+    if (runner == null) {
+      throw new PlanException(List.of(plan.target() == Target.AWS
+          ? "<target> (-Dconstellation.target) is aws, but runs on AWS are not available yet: they land with issue 12 (agents as "
+            + "ECS Fargate tasks started by the orchestrator Lambda). Run with <target>local</target> (the default) meanwhile"
+          : "<target> (-Dconstellation.target) is " + plan.target().key() + ", which has no runner here; use local"));
+    }
+    RunLog log = env.log();
+    plan.overrides().forEach(log::info);
+    String runId = newRunId();
+    Path runDir = env.outputDirectory().resolve(runId);
+    Path recordsDir = runDir.resolve("records");
+    List<AgentConfig> agents = plan.agents(runId, recordsDir);
+    Instant startedAt = Instant.now();
+    long plannedMs = plan.loadDuration().toMillis();
+    Map<String, RunFacts.RegionFacts> planned = new LinkedHashMap<>();
+    agents.forEach(a -> planned.put(a.region(), RunFacts.RegionFacts.of(1, a.vuCount())));
+    RunFacts facts = new RunFacts(runId, startedAt, plannedMs, plan.baseUrl(), planned, plannedMs, RunFacts.Status.RUNNING);
+    try {
+      facts.write(runDir);
+    } catch (IOException e) {
+      throw new RunException("the run directory " + runDir + " could not be written: " + e.getMessage(), e);
+    }
+    AgentConfig first = agents.get(0);
+    log.info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
+        + plan.totalVus() + " VUs for " + Durations.format(plan.loadDuration())
+        + (plan.baseUrl().isEmpty() ? "" : " against " + plan.baseUrl()) + " (" + plan.target().key() + ", " + agents.size() + " agent"
+        + (agents.size() == 1 ? "" : "s") + ": " + String.join(", ", plan.regions().keySet()) + ")");
+    Interruption interruption = given != null ? given
+        : env.installHook() ? Interruption.install(log, INTERRUPT_WAIT) : Interruption.manual(log, INTERRUPT_WAIT);
+    try {
+      RunOutcome outcome;
+      try {
+        outcome = runner.run(plan, new RunContext(runId, runDir, recordsDir, env.workDir(), env.classpath(), log, interruption));
+      } catch (IOException e) {
+        throw new RunException("the " + plan.target().key() + " run could not be started or read: " + e.getMessage(), e);
+      }
+      boolean interrupted = outcome.interrupted() || interruption.interrupted();
+      if (!interrupted) {
+        refuseFailedStart(outcome);
+      }
+      List<ThresholdResult> thresholds = report(plan, env, facts, outcome, interrupted, recordsDir, runDir);
+      if (interrupted) {
+        log.warn("the run was interrupted; the report of the partial run, marked interrupted, is " + runDir.resolve(ReportWriter.INDEX_HTML));
+        return new Result(runId, runDir, thresholds, true);
+      }
+      List<String> broken = new ArrayList<>();
+      for (RunOutcome.AgentExit exit : outcome.agents()) {
+        if (exit.exitCode() != 0 && !outcome.stragglers().contains(exit.agentId())) {
+          broken.add("agent " + exit.agentId() + " exited with code " + exit.exitCode()
+              + (exit.fatalError() == null ? "" : ": " + exit.fatalError()));
+        }
+      }
+      if (!broken.isEmpty()) {
+        throw new RunException(String.join("\n", broken) + "\nthe results it flushed are in " + runDir);
+      }
+      return new Result(runId, runDir, thresholds, false);
+    } finally {
+      interruption.close();
+    }
+  }
+
+  /** Bad settings or an aborted start: nothing was sent, so there is nothing to report. */
+  private static void refuseFailedStart(RunOutcome outcome) throws RunException {
+    for (RunOutcome.AgentExit exit : outcome.agents()) {
+      if (exit.exitCode() == AgentMain.EXIT_BAD_INPUT) {
+        throw new RunException(exit.fatalError() != null ? exit.fatalError()
+            : "agent " + exit.agentId() + " rejected its settings; see its output above");
+      }
+    }
+    List<RunOutcome.AgentExit> aborted = outcome.agents().stream().filter(e -> e.exitCode() == AgentMain.EXIT_ABORTED).toList();
+    if (!aborted.isEmpty()) {
+      throw new RunException("the run was aborted before it started; no load was sent.\n  " + aborted.stream()
+          .map(e -> e.agentId() + ": " + e.fatalError()).collect(Collectors.joining("\n  ")));
+    }
+  }
+
+  private static List<ThresholdResult> report(RunPlan plan, Environment env, RunFacts started, RunOutcome outcome, boolean interrupted,
+      Path recordsDir, Path runDir) throws RunException {
+    RunLog log = env.log();
+    try {
+      List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(started.runId());
+      Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
+      for (Map.Entry<String, RunFacts.RegionFacts> e : started.regions().entrySet()) {
+        String agentId = e.getKey() + "-0";
+        Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agentId));
+        extra.put("stragglers", outcome.stragglers().contains(agentId) ? 1 : 0);
+        regions.put(e.getKey(), new RunFacts.RegionFacts(e.getValue().agents(), e.getValue().vus(), extra));
+      }
+      long durationMs = interrupted ? coveredMillis(records) : started.plannedDurationMs();
+      RunFacts facts = started.ended(interrupted ? RunFacts.Status.INTERRUPTED : RunFacts.Status.COMPLETED, durationMs, regions);
+      RunResults results = RunResults.merge(records, durationMs);
+      facts.write(runDir);
+      List<ThresholdResult> outcomes = ReportStep.write(runDir, facts, results, plan.thresholds(), env.baseline(), log);
+      if (regions.size() > 1) {
+        regions.forEach((region, f) -> log.info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
+      }
+      regions.forEach((region, f) -> {
+        if (f.extra().get("generator") instanceof Map<?, ?> g && g.get("saturatedSeconds") instanceof Long n && n > 0) {
+          log.warn("the agent of " + region + " was saturated for " + n + " s (CPU up to " + g.get("maxCpuPercent")
+              + "%, scheduling lag up to " + g.get("maxSchedulingLagMs") + " ms): the numbers may measure the load generator, "
+              + "not the target. Use fewer VUs per agent or more regions/agents");
+        }
+      });
+      return outcomes;
+    } catch (IOException e) {
+      throw new RunException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The time the records of a partial run cover: from the first interval's start to the last one's end.
+   *
+   * @param records the run's records
+   * @return milliseconds, 0 when there are none
+   */
+  public static long coveredMillis(List<IntervalRecord> records) {
+    long from = records.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
+    long to = records.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(from);
+    return Math.max(0, to - from);
+  }
+
+  private static String newRunId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
+        + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.constellation.maven.run;
+
+import java.io.IOException;
+
+/**
+ * Runs the agents of a planned load test somewhere and returns when they have ended: locally
+ * ({@link LocalRunner}) or, later, on AWS. Reporting is not its job: {@link RunService} reads the
+ * records the agents left and writes the report the same way for every runner.
+ */
+public interface Runner {
+
+  /**
+   * Starts the agents, relays their progress, and waits until every agent has ended or the run
+   * is interrupted (then the agents are stopped and have flushed before this returns).
+   *
+   * @param plan what to run
+   * @param context the run's id, directories, classpath, log and interruption
+   * @return how the agents ended
+   * @throws RunException when the run cannot be started or the orchestrator refuses it
+   * @throws IOException when agents cannot be started or records cannot be read
+   * @throws InterruptedException when the calling thread is interrupted (the agents are stopped first)
+   */
+  RunOutcome run(RunPlan plan, RunContext context) throws RunException, IOException, InterruptedException;
+}
