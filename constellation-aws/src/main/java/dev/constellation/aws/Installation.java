@@ -69,13 +69,19 @@ public record Installation(String name, String homeRegion) {
 
   /**
    * Whether tags mark a resource of this installation: {@code constellation:managed=true} and this
-   * installation name. A resource without the installation tag is not ours, even if managed.
+   * installation name. For the default installation a managed resource without an installation tag
+   * counts too: earlier versions tagged only {@code constellation:managed=true} (the image goal's ECR
+   * repository); init adopts such a resource as it is.
    *
    * @param tags the resource's tags (may be empty)
    * @return true when teardown may delete it and init may adopt it
    */
   public boolean owns(Map<String, String> tags) {
-    return tags != null && "true".equals(tags.get(TAG_MANAGED)) && name.equals(tags.get(TAG_INSTALLATION));
+    if (tags == null || !"true".equals(tags.get(TAG_MANAGED))) {
+      return false;
+    }
+    String owner = tags.get(TAG_INSTALLATION);
+    return owner == null ? DEFAULT_NAME.equals(name) : name.equals(owner);
   }
 
   /**
@@ -85,7 +91,7 @@ public record Installation(String name, String homeRegion) {
    * @return whether the resource belongs to this installation and home region
    */
   public boolean ownsGlobal(Map<String, String> tags) {
-    return owns(tags) && homeRegion.equals(tags.get(TAG_HOME));
+    return owns(tags) && homeRegion.equals(tags.get(TAG_HOME)) && name.equals(tags.get(TAG_INSTALLATION));
   }
 
   /** The three roles. */
