@@ -1,0 +1,119 @@
+package dev.constellation.awsfake;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fault injection. Every fault is one example of a kind a test can vary: a modelled error for the
+ * next N calls of any operation, a region without a default VPC, a region not opted in, a quota
+ * value, the Lambda concurrency left in a region.
+ */
+public final class Faults {
+
+  private record Failure(int status, String code, String message) {}
+
+  private final Object lock;
+  private final Map<String, Deque<Failure>> failures = new HashMap<>();
+  private final Set<String> noDefaultVpc = new HashSet<>();
+  private final Set<String> optedOut = new HashSet<>();
+  private final Map<String, Double> quotas = new HashMap<>();
+  private final Map<String, Integer> lambdaConcurrency = new HashMap<>();
+
+  Faults(Object lock) {
+    this.lock = lock;
+  }
+
+  /**
+   * The next {@code times} calls of {@code service}/{@code operation} (any region) fail with the
+   * modelled error {@code errorCode}, rendered in the service's protocol (awsJson {@code __type},
+   * awsQuery/ec2Query {@code <Code>}, Lambda {@code X-Amzn-ErrorType}) with HTTP status
+   * {@code httpStatus}. Nothing changes state on a failed call. Calls queue up per operation.
+   *
+   * <p>Examples: {@code failNext("lambda", "CreateFunction", 3, 400, "InvalidParameterValueException",
+   * "The role defined for the function cannot be assumed by Lambda.")} (IAM propagation),
+   * {@code failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded")}.
+   */
+  public Faults failNext(String service, String operation, int times, int httpStatus,
+                         String errorCode, String message) {
+    if (times < 1 || httpStatus < 400 || httpStatus > 599) {
+      throw new IllegalArgumentException("times must be >= 1 and httpStatus 4xx/5xx; got times="
+          + times + ", httpStatus=" + httpStatus);
+    }
+    synchronized (lock) {
+      Deque<Failure> q = failures.computeIfAbsent(service + "/" + operation, k -> new ArrayDeque<>());
+      for (int i = 0; i < times; i++) {
+        q.add(new Failure(httpStatus, errorCode, message));
+      }
+    }
+    return this;
+  }
+
+  /** In {@code region}, {@code DescribeVpcs} finds no default VPC (and no default subnets). */
+  public Faults noDefaultVpc(String region) {
+    synchronized (lock) {
+      noDefaultVpc.add(region);
+    }
+    return this;
+  }
+
+  /**
+   * {@code region} is an opt-in region the account has not enabled: {@code DescribeRegions}
+   * lists it only with {@code AllRegions=true}, with {@code OptInStatus=not-opted-in}; regional
+   * calls there fail with {@code UnrecognizedClientException}/{@code AuthFailure} (HTTP 403),
+   * as AWS answers for a disabled region.
+   */
+  public Faults optedOut(String region) {
+    synchronized (lock) {
+      optedOut.add(region);
+    }
+    return this;
+  }
+
+  /**
+   * The value {@code GetServiceQuota} reports in {@code region}. Defaults: {@code fargate}
+   * {@code L-3032A538} (On-Demand vCPUs) 6.0 and {@code L-36FBB829} (Spot vCPUs) 6.0,
+   * {@code lambda} {@code L-B99A9384} (concurrent executions) 1000.0.
+   */
+  public Faults quota(String region, String serviceCode, String quotaCode, double value) {
+    synchronized (lock) {
+      quotas.put(region + "/" + serviceCode + "/" + quotaCode, value);
+    }
+    return this;
+  }
+
+  /** {@code GetAccountSettings} in {@code region} reports this UnreservedConcurrentExecutions (default 1000). */
+  public Faults lambdaConcurrency(String region, int unreserved) {
+    synchronized (lock) {
+      lambdaConcurrency.put(region, unreserved);
+    }
+    return this;
+  }
+
+  // --- read by the services, under the lock ---
+
+  AwsError nextFailure(String service, String operation) {
+    Deque<Failure> q = failures.get(service + "/" + operation);
+    Failure f = q == null ? null : q.poll();
+    return f == null ? null : new AwsError(f.status(), f.code(), f.message());
+  }
+
+  boolean hasNoDefaultVpc(String region) {
+    return noDefaultVpc.contains(region);
+  }
+
+  boolean isOptedOut(String region) {
+    return optedOut.contains(region);
+  }
+
+  Double quota(String region, String serviceCode, String quotaCode) {
+    return quotas.get(region + "/" + serviceCode + "/" + quotaCode);
+  }
+
+  int lambdaConcurrency(String region) {
+    return lambdaConcurrency.getOrDefault(region, 1000);
+  }
+}
