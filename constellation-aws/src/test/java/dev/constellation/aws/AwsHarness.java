@@ -122,7 +122,7 @@ final class AwsHarness implements AutoCloseable {
   /** The fake's resources that are Constellation's to manage (the ECS service-linked role is AWS's). */
   List<FakeResource> constellationResources() {
     return fake.resources().stream()
-        .filter(r -> !(r.type().equals("iam/role") && r.arn().contains("/aws-service-role/")))
+        .filter(r -> !r.arn().contains(":role/aws-service-role/"))
         .toList();
   }
 

@@ -48,7 +48,7 @@ class AwsInitIT {
 
     assertThat(first.changed()).isTrue();
     List<FakeResource> created = aws.constellationResources();
-    assertThat(created).extracting(FakeResource::type, FakeResource::region, FakeResource::name)
+    assertThat(created).extracting(r -> r.service() + "/" + r.type(), FakeResource::region, FakeResource::name)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("iam/role", "global", "constellation-us-east-1-execution"),
             org.assertj.core.groups.Tuple.tuple("iam/role", "global", "constellation-us-east-1-task"),
@@ -120,17 +120,17 @@ class AwsInitIT {
     aws.fake.faults().failNext("lambda", "CreateFunction", 50, 400, "InvalidParameterValueException",
         "The role defined for the function cannot be assumed by Lambda.");
 
-    long start = System.nanoTime();
     assertThatThrownBy(() -> aws.init(SETTINGS))
         .isInstanceOf(DeployException.class)
-        .hasMessageContaining("arn:aws:iam::123456789012:role/constellation/constellation-us-east-1-orchestrator")
-        .hasMessageContaining("cannot be assumed by Lambda");
-    long ms = (System.nanoTime() - start) / 1_000_000;
+        .hasMessageContaining("[us-east-1] Lambda constellation-orchestrator: IAM role "
+            + "arn:aws:iam::123456789012:role/constellation/constellation-us-east-1-orchestrator still cannot be assumed by Lambda after ")
+        .hasMessageContaining("tries in 2 s");
 
-    // budget 2 s (AwsHarness.fastInit); the whole init with its other steps stays well under 15 s
-    assertThat(ms).isLessThan(15_000);
+    // it gave up because its 2 s budget (AwsHarness.fastInit) ran out, not because the fault stopped:
+    // each try uploads the ~10 MB jar, so the number of tries depends on the machine, but stays far below 50
     int tries = aws.fake.journal().calls("lambda", "CreateFunction").size();
     assertThat(tries).isBetween(2, 49);
+    assertThat(aws.fake.resources("lambda")).isEmpty();
   }
 
   @Test
@@ -151,12 +151,13 @@ class AwsInitIT {
 
   @Test
   void regionNotEnabledIsNamedBeforeAnythingIsCreated() {
-    aws.fake.faults().optedOut("eu-west-1");
+    aws.fake.faults().optedOut("af-south-1");
 
-    assertThatThrownBy(() -> aws.init(SETTINGS))
+    assertThatThrownBy(() -> aws.init(DeploySettings.of(INST, List.of("us-east-2", "af-south-1")).withResultsStore("s3")))
         .isInstanceOf(DeployException.class)
-        .hasMessageContaining("[eu-west-1] region: eu-west-1 is not enabled for this account")
-        .hasMessageContaining("aws account enable-region --region-name eu-west-1");
+        .hasMessageContaining("Preflight found 1 problem; nothing was created")
+        .hasMessageContaining("[af-south-1] region: af-south-1 is not enabled for this account")
+        .hasMessageContaining("aws account enable-region --region-name af-south-1");
     assertThat(aws.fake.journal().mutating()).isEmpty();
   }
 
