@@ -37,6 +37,16 @@ import java.util.function.Function;
  * @param stages the closed model's VU count over time, {@code duration:VUs} ramped linearly from
  *     0 ({@code "30s:50,2m:50,30s:0"}); empty for a fixed {@code vus}
  * @param engine the HTTP engine, one of {@link HttpEngines#NAMES}
+ * @param resultsStore where records go: {@code local} ({@code resultsDir}), {@code s3} or
+ *     {@code timestream} (in {@code resultsRegion}); see {@link #RESULTS_STORES}
+ * @param resultsBucket the S3 bucket, for {@code s3}; empty otherwise
+ * @param resultsRegion the home region of the bucket or Timestream table; empty for {@code local}
+ * @param timestreamDatabase the Timestream database, for {@code timestream}
+ * @param timestreamTable the Timestream table, for {@code timestream}
+ * @param fallbackDir where a remote store's records that could not be stored are written at the
+ *     end ({@code unstored-<agentId>.jsonl}); default {@code <java.io.tmpdir>/constellation}
+ * @param pollInterval how often the agent asks the orchestrator whether the run started; default
+ *     1 s for a Lambda orchestrator, 200 ms for a local one
  */
 public record AgentConfig(
     String runId,
@@ -58,11 +68,88 @@ public record AgentConfig(
     Duration startTimeout,
     String rate,
     String stages,
-    String engine) {
+    String engine,
+    String resultsStore,
+    String resultsBucket,
+    String resultsRegion,
+    String timestreamDatabase,
+    String timestreamTable,
+    Path fallbackDir,
+    Duration pollInterval) {
+
+  /** The results stores an agent can write: {@code local}, {@code s3}, {@code timestream}. */
+  public static final List<String> RESULTS_STORES = List.of("local", "s3", "timestream");
+
+  /** The default Timestream database, as {@code constellation:init} creates it. */
+  public static final String DEFAULT_TIMESTREAM_DATABASE = "constellation";
+
+  /** The default Timestream table, as {@code constellation:init} creates it. */
+  public static final String DEFAULT_TIMESTREAM_TABLE = "intervals";
+
+  /** The poll interval towards a local (HTTP) orchestrator. */
+  public static final Duration LOCAL_POLL_INTERVAL = Duration.ofMillis(200);
+
+  /** The poll interval towards the Lambda orchestrator: one Invoke per agent per second keeps a run of 500 agents at 500 requests/s. */
+  public static final Duration LAMBDA_POLL_INTERVAL = Duration.ofSeconds(1);
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
     parameters = Map.copyOf(parameters);
+    resultsStore = resultsStore == null ? "local" : resultsStore;
+    resultsBucket = resultsBucket == null ? "" : resultsBucket;
+    resultsRegion = resultsRegion == null ? "" : resultsRegion;
+    timestreamDatabase = timestreamDatabase == null ? DEFAULT_TIMESTREAM_DATABASE : timestreamDatabase;
+    timestreamTable = timestreamTable == null ? DEFAULT_TIMESTREAM_TABLE : timestreamTable;
+    fallbackDir = fallbackDir == null ? defaultFallbackDir() : fallbackDir;
+    pollInterval = pollInterval == null ? defaultPollInterval(orchestrator) : pollInterval;
+  }
+
+  /**
+   * A configuration writing to the local directory, with the default poll interval: what local runs use.
+   *
+   * @param runId the run
+   * @param region the region
+   * @param agentIndex the index in the region
+   * @param agentCount agents in the region
+   * @param vus virtual users
+   * @param duration load duration
+   * @param gracefulStop graceful stop
+   * @param baseUrl base URL, may be empty
+   * @param scripts script classes, empty for all
+   * @param resultsDir records directory
+   * @param parameters script parameters
+   * @param requestTimeout request time limit
+   * @param connectTimeout connect time limit
+   * @param flushInterval flush interval
+   * @param maxRequestNames request names kept apart
+   * @param orchestrator orchestrator address, may be empty
+   * @param startTimeout how long to wait for the start
+   * @param rate open-model rate, may be empty
+   * @param stages closed-model stages, may be empty
+   * @param engine HTTP engine
+   */
+  public AgentConfig(String runId, String region, int agentIndex, int agentCount, int vus, Duration duration,
+      Duration gracefulStop, String baseUrl, List<String> scripts, Path resultsDir, Map<String, String> parameters,
+      Duration requestTimeout, Duration connectTimeout, Duration flushInterval, int maxRequestNames, String orchestrator,
+      Duration startTimeout, String rate, String stages, String engine) {
+    this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters,
+        requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        "local", "", "", null, null, null, null);
+  }
+
+  /** The default fallback directory: {@code constellation} in {@code java.io.tmpdir} ({@code /tmp/constellation} in the image). */
+  public static Path defaultFallbackDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "constellation");
+  }
+
+  /**
+   * The default poll interval for an orchestrator address.
+   *
+   * @param orchestrator the address, may be empty
+   * @return {@link #LAMBDA_POLL_INTERVAL} for {@code lambda:...}, else {@link #LOCAL_POLL_INTERVAL}
+   */
+  public static Duration defaultPollInterval(String orchestrator) {
+    return orchestrator != null && orchestrator.startsWith("lambda:") ? LAMBDA_POLL_INTERVAL : LOCAL_POLL_INTERVAL;
   }
 
   /**
@@ -74,8 +161,24 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine,
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval);
   }
+
+  /**
+   * The longest this agent may live: waiting for the start, the load, the graceful stop, and
+   * {@link #STORE_AND_REPORT_ALLOWANCE} to store its last records and report its end. An agent
+   * that is still running after it stops itself (see {@code AgentMain}), so no task is left running
+   * and billed when something hangs.
+   *
+   * @return the lifetime
+   */
+  public Duration maxLifetime() {
+    return startTimeout.plus(loadDuration()).plus(gracefulStop).plus(STORE_AND_REPORT_ALLOWANCE);
+  }
+
+  /** What {@link #maxLifetime()} allows beyond the start timeout, load and graceful stop: 90 s. */
+  public static final Duration STORE_AND_REPORT_ALLOWANCE = Duration.ofSeconds(90);
 
   /**
    * How long load is generated: the duration, or the sum of the rate stages.
@@ -176,9 +279,50 @@ public record AgentConfig(
       problems.add(label.apply(Setting.ENGINE) + " is \"" + engine + "\"; use one of " + HttpEngines.NAMES + " (default "
           + HttpEngines.DEFAULT + ")");
     }
+    problems.addAll(storeProblems(label));
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      problems.add(label.apply(Setting.POLL_INTERVAL) + " must be a positive duration such as 1s");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
+  }
+
+  private List<String> storeProblems(Function<Setting, String> label) {
+    List<String> problems = new ArrayList<>();
+    if (!RESULTS_STORES.contains(resultsStore)) {
+      problems.add(label.apply(Setting.RESULTS_STORE) + " is \"" + resultsStore + "\"; use one of " + String.join(", ", RESULTS_STORES)
+          + " (local: " + label.apply(Setting.RESULTS_DIR) + " on this machine; s3 or timestream: in the home region)");
+      return problems;
+    }
+    if (resultsStore.equals("local")) {
+      return problems;
+    }
+    if (resultsRegion.isEmpty()) {
+      problems.add(label.apply(Setting.RESULTS_REGION) + " is missing; " + label.apply(Setting.RESULTS_STORE) + " " + resultsStore
+          + " needs the home region of the results, e.g. us-east-1");
+    } else if (!resultsRegion.matches("[a-z]{2}(-[a-z]+)+-[0-9]")) {
+      problems.add(label.apply(Setting.RESULTS_REGION) + " is \"" + resultsRegion + "\"; give an AWS region such as us-east-1");
+    }
+    if (resultsStore.equals("s3")) {
+      if (resultsBucket.isEmpty()) {
+        problems.add(label.apply(Setting.RESULTS_BUCKET) + " is missing; " + label.apply(Setting.RESULTS_STORE)
+            + " s3 needs the bucket constellation:init created (constellation-<account>-<home region>)");
+      } else if (!resultsBucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        // S3 bucket naming rules: 3-63 characters, lower-case letters, digits, dots and hyphens
+        problems.add(label.apply(Setting.RESULTS_BUCKET) + " is \"" + resultsBucket + "\"; an S3 bucket name has 3 to 63 lower-case"
+            + " letters, digits, '.' or '-', and starts and ends with a letter or digit");
+      }
+    } else {
+      // Timestream names: 3-256 characters, letters, digits, '_', '-', '.'
+      for (Map.Entry<Setting, String> t : Map.of(Setting.TIMESTREAM_DATABASE, timestreamDatabase, Setting.TIMESTREAM_TABLE,
+          timestreamTable).entrySet()) {
+        if (!t.getValue().matches("[A-Za-z0-9_.-]{3,256}")) {
+          problems.add(label.apply(t.getKey()) + " is \"" + t.getValue() + "\"; use 3 to 256 letters, digits, '_', '-' or '.'");
+        }
+      }
+    }
+    return problems;
   }
 
   /**
@@ -209,13 +353,26 @@ public record AgentConfig(
   }
 
   /**
-   * Parses the agent's command line: {@code --name value} pairs, {@code --param key=value} repeated.
+   * Parses the agent's command line: {@code --name value} pairs, {@code --param key=value} repeated;
+   * a setting whose flag is absent is read from its environment variable ({@link Setting#env()}).
    *
    * @param args the arguments
    * @return the configuration, not yet validated
-   * @throws IllegalArgumentException naming the flag and the problem
+   * @throws IllegalArgumentException naming the flag (or variable) and the problem
    */
   public static AgentConfig parse(String[] args) {
+    return parse(args, System::getenv);
+  }
+
+  /**
+   * Parses the command line, falling back to an environment for absent flags.
+   *
+   * @param args the arguments
+   * @param env the environment, e.g. {@code System::getenv}; returns null for unset variables
+   * @return the configuration, not yet validated
+   * @throws IllegalArgumentException naming the flag (or variable) and the problem
+   */
+  public static AgentConfig parse(String[] args, Function<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> params = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -243,7 +400,20 @@ public record AgentConfig(
         values.put(key, value);
       }
     }
-    Function<Setting, String> get = s -> values.get(s.key());
+    Map<Setting, String> source = new java.util.EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      if (values.containsKey(s.key())) {
+        source.put(s, s.flag());
+      } else {
+        String fromEnv = env.apply(s.env());
+        if (fromEnv != null && !fromEnv.isBlank()) {
+          values.put(s.key(), fromEnv.trim());
+          source.put(s, s.env());
+        }
+      }
+    }
+    Lookup get = new Lookup(values, source);
+    String orchestrator = values.getOrDefault(Setting.ORCHESTRATOR.key(), "");
     return new AgentConfig(
         require(get, Setting.RUN_ID),
         values.getOrDefault(Setting.REGION.key(), "local"),
@@ -260,11 +430,49 @@ public record AgentConfig(
         duration(get, Setting.CONNECT_TIMEOUT, Duration.ofSeconds(10)),
         duration(get, Setting.FLUSH_INTERVAL, Duration.ofSeconds(1)),
         intValue(get, Setting.MAX_REQUEST_NAMES, 500),
-        values.getOrDefault(Setting.ORCHESTRATOR.key(), ""),
+        orchestrator,
         duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
         values.getOrDefault(Setting.RATE.key(), ""),
         values.getOrDefault(Setting.STAGES.key(), ""),
-        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT));
+        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT),
+        values.getOrDefault(Setting.RESULTS_STORE.key(), "local").toLowerCase(java.util.Locale.ROOT),
+        values.getOrDefault(Setting.RESULTS_BUCKET.key(), ""),
+        values.getOrDefault(Setting.RESULTS_REGION.key(), ""),
+        values.getOrDefault(Setting.TIMESTREAM_DATABASE.key(), DEFAULT_TIMESTREAM_DATABASE),
+        values.getOrDefault(Setting.TIMESTREAM_TABLE.key(), DEFAULT_TIMESTREAM_TABLE),
+        values.containsKey(Setting.FALLBACK_DIR.key()) ? Path.of(values.get(Setting.FALLBACK_DIR.key())) : defaultFallbackDir(),
+        duration(get, Setting.POLL_INTERVAL, defaultPollInterval(orchestrator)));
+  }
+
+  /**
+   * Where each given setting came from, for messages: its flag or its environment variable.
+   *
+   * @param args the command line
+   * @param env the environment
+   * @return setting → {@code --flag} or {@code CONSTELLATION_...}, only for settings that were given
+   */
+  public static Map<Setting, String> sources(String[] args, Function<String, String> env) {
+    Map<Setting, String> out = new java.util.EnumMap<>(Setting.class);
+    java.util.Set<String> flags = new java.util.HashSet<>(java.util.Arrays.asList(args));
+    for (Setting s : Setting.values()) {
+      if (flags.contains(s.flag())) {
+        out.put(s, s.flag());
+      } else if (env.apply(s.env()) != null && !env.apply(s.env()).isBlank()) {
+        out.put(s, s.env());
+      }
+    }
+    return out;
+  }
+
+  /** Values by key and where each came from. */
+  private record Lookup(Map<String, String> values, Map<Setting, String> source) {
+    String get(Setting s) {
+      return values.get(s.key());
+    }
+
+    String name(Setting s) {
+      return source.getOrDefault(s, s.flag());
+    }
   }
 
   /**
@@ -304,6 +512,22 @@ public record AgentConfig(
       a.add(Setting.SCRIPTS.flag());
       a.add(String.join(",", scripts));
     }
+    if (!resultsStore.equals("local")) {
+      a.addAll(List.of(Setting.RESULTS_STORE.flag(), resultsStore, Setting.TIMESTREAM_DATABASE.flag(), timestreamDatabase,
+          Setting.TIMESTREAM_TABLE.flag(), timestreamTable));
+    }
+    if (!resultsBucket.isEmpty()) {
+      a.addAll(List.of(Setting.RESULTS_BUCKET.flag(), resultsBucket));
+    }
+    if (!resultsRegion.isEmpty()) {
+      a.addAll(List.of(Setting.RESULTS_REGION.flag(), resultsRegion));
+    }
+    if (!fallbackDir.equals(defaultFallbackDir())) {
+      a.addAll(List.of(Setting.FALLBACK_DIR.flag(), fallbackDir.toString()));
+    }
+    if (!pollInterval.equals(defaultPollInterval(orchestrator))) {
+      a.addAll(List.of(Setting.POLL_INTERVAL.flag(), pollInterval.toMillis() + "ms"));
+    }
     parameters.forEach((k, v) -> {
       a.add("--param");
       a.add(k + "=" + v);
@@ -322,35 +546,35 @@ public record AgentConfig(
     return out;
   }
 
-  private static String require(Function<Setting, String> get, Setting s) {
-    String v = get.apply(s);
+  private static String require(Lookup get, Setting s) {
+    String v = get.get(s);
     if (v == null) {
-      throw new IllegalArgumentException(s.flag() + " is required");
+      throw new IllegalArgumentException(s.flag() + " is required; give it on the command line or as " + s.env());
     }
     return v;
   }
 
-  private static int intValue(Function<Setting, String> get, Setting s, int dflt) {
-    String v = get.apply(s);
+  private static int intValue(Lookup get, Setting s, int dflt) {
+    String v = get.get(s);
     if (v == null) {
       return dflt;
     }
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(s.flag() + " is \"" + v + "\"; give a whole number");
+      throw new IllegalArgumentException(get.name(s) + " is \"" + v + "\"; give a whole number");
     }
   }
 
-  private static Duration duration(Function<Setting, String> get, Setting s, Duration dflt) {
-    String v = get.apply(s);
+  private static Duration duration(Lookup get, Setting s, Duration dflt) {
+    String v = get.get(s);
     if (v == null) {
       return dflt;
     }
     try {
       return Durations.parse(v);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(s.flag() + " \"" + v + "\" " + e.getMessage());
+      throw new IllegalArgumentException(get.name(s) + " \"" + v + "\" " + e.getMessage());
     }
   }
 }

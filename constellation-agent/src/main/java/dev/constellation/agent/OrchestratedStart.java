@@ -7,16 +7,23 @@ import dev.constellation.orchestrator.http.HttpOrchestratorClient;
 import dev.constellation.orchestrator.lambda.LambdaOrchestratorClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The start gate of an agent in a coordinated run: register, wait for the orchestrator's start, sleep until it. */
+/**
+ * The start gate of an agent in a coordinated run: register, wait for the orchestrator's start,
+ * sleep until it. Every answer also measures this agent's clock offset to the orchestrator.
+ */
 final class OrchestratedStart implements StartGate {
 
-  private final OrchestratorClient client;
+  private final ClockProbe client;
   private final AgentConfig config;
   private volatile StartBarrier.Start start;
+  private volatile Thread waiter;
+  private volatile boolean cancelled;
 
   OrchestratedStart(OrchestratorClient client, AgentConfig config) {
-    this.client = client;
+    this.client = new ClockProbe(client);
     this.config = config;
   }
 
@@ -31,13 +38,33 @@ final class OrchestratedStart implements StartGate {
 
   @Override
   public long awaitStart() throws InterruptedException {
+    waiter = Thread.currentThread();
     try {
-      start = new StartBarrier(client, StartBarrier.DEFAULT_POLL_INTERVAL, config.startTimeout())
+      if (cancelled) {
+        throw new InterruptedException("stopped before the start");
+      }
+      start = new StartBarrier(client, config.pollInterval(), config.startTimeout())
           .await(config.runId(), config.region(), config.agentId());
       return start.startAt();
     } catch (OrchestratorException e) {
-      throw new AbortedException(e.getMessage());
+      throw new AbortedException(e.code() + ": " + e.getMessage());
+    } finally {
+      waiter = null;
     }
+  }
+
+  /** Stops a wait for the start (SIGTERM before the start): the waiting thread gets an InterruptedException. */
+  void cancel() {
+    cancelled = true;
+    Thread t = waiter;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /** Whether the start came (load may have been sent). */
+  boolean started() {
+    return start != null;
   }
 
   /** How late this agent woke up after the start time, in microseconds; 0 before the start. */
@@ -46,14 +73,50 @@ final class OrchestratedStart implements StartGate {
     return s == null ? 0 : s.lateness().toNanos() / 1000;
   }
 
-  /** Reports the agent's end, retrying briefly: the run waits for it. */
-  void reportEnd(AgentResult r) throws InterruptedException {
-    java.util.Map<String, Long> summary = new java.util.LinkedHashMap<>();
+  /** One line about the clock offset, or null when no answer carried a server time. */
+  String clockLine() {
+    ClockProbe.Offset o = client.offset();
+    return o == null ? null : "clock offset to the orchestrator " + (o.offsetMs() >= 0 ? "+" : "") + o.offsetMs()
+        + " ms (local - serverTime - round trip/2; positive: this clock is ahead; round trip " + o.roundTripMs() + " ms)";
+  }
+
+  /** The clock offset estimate, or null when no answer carried a server time. */
+  ClockProbe.Offset clockOffset() {
+    return client.offset();
+  }
+
+  /**
+   * The agent's counters and facts for {@code test-end}: whole numbers ≥ 0 as the wire requires
+   * (docs/orchestrator.md), so a signed clock offset travels as {@code clockAheadMs} or
+   * {@code clockBehindMs}.
+   *
+   * @param r what the agent did
+   * @return counter name → value, in a fixed order
+   */
+  Map<String, Long> summary(AgentResult r) {
+    Map<String, Long> summary = new LinkedHashMap<>();
     summary.put("requests", r.requests());
     summary.put("failures", r.failures());
     summary.put("iterations", r.iterations());
     summary.put("iterationFailures", r.iterationFailures());
     summary.put("interrupted", r.interrupted());
+    summary.put("startSkewMs", Math.max(0, r.firstRequestAt() < 0 ? 0 : r.firstRequestAt() - r.startAt()));
+    summary.put("wakeLatenessMicros", Math.max(0, wakeLatenessMicros()));
+    summary.put("maxCpuPercent", Math.max(0, r.maxCpuPercent()));
+    summary.put("maxSchedulingLagMs", Math.max(0, r.maxSchedulingLagMs()));
+    summary.put("saturatedSeconds", Math.max(0, r.saturatedSeconds()));
+    ClockProbe.Offset o = clockOffset();
+    if (o != null) {
+      summary.put("clockAheadMs", Math.max(0, o.offsetMs()));
+      summary.put("clockBehindMs", Math.max(0, -o.offsetMs()));
+      summary.put("clockRoundTripMs", Math.max(0, o.roundTripMs()));
+    }
+    return summary;
+  }
+
+  /** Reports the agent's end, retrying briefly: the run waits for it. */
+  void reportEnd(AgentResult r) throws InterruptedException {
+    Map<String, Long> summary = summary(r);
     OrchestratorException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {

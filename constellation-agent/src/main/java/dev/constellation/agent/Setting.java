@@ -21,7 +21,17 @@ public enum Setting {
   START_TIMEOUT("startTimeout"),
   RATE("rate"),
   STAGES("stages"),
-  ENGINE("engine");
+  ENGINE("engine"),
+  RESULTS_STORE("resultsStore"),
+  RESULTS_BUCKET("resultsBucket"),
+  RESULTS_REGION("resultsRegion"),
+  TIMESTREAM_DATABASE("timestreamDatabase"),
+  TIMESTREAM_TABLE("timestreamTable"),
+  FALLBACK_DIR("fallbackDir"),
+  POLL_INTERVAL("pollInterval");
+
+  /** Prefix of the environment variable that gives a setting when its flag is absent. */
+  public static final String ENV_PREFIX = "CONSTELLATION_";
 
   private final String key;
 
@@ -37,6 +47,20 @@ public enum Setting {
   /** How the agent's command line names it. */
   public String flag() {
     return "--" + key;
+  }
+
+  /**
+   * The environment variable the agent reads when the flag is absent: {@code CONSTELLATION_} and the
+   * key in upper snake case, e.g. {@code CONSTELLATION_AGENT_INDEX}. Containers of one ECS task
+   * definition share its command, so per-task values come as environment overrides.
+   */
+  public String env() {
+    return ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /** The flag and its environment variable, as agent messages name a setting: {@code --vus (CONSTELLATION_VUS)}. */
+  public String flagOrEnv() {
+    return flag() + " (" + env() + ")";
   }
 
   /** How the Maven plugin's users name it. */

@@ -44,4 +44,77 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r", "--duration", "soon"}))
         .hasMessageContaining("--duration \"soon\" is not a duration");
   }
+
+  @Test
+  void takesEachSettingFromTheEnvironmentWhenItsFlagIsAbsentAndTheFlagWhenBothAreGiven() {
+    Map<String, String> env = Map.of("CONSTELLATION_AGENT_INDEX", "3", "CONSTELLATION_AGENT_COUNT", "4", "CONSTELLATION_VUS", "7",
+        "CONSTELLATION_RESULTS_STORE", "s3", "CONSTELLATION_RESULTS_BUCKET", "constellation-123456789012-eu-west-1",
+        "CONSTELLATION_RESULTS_REGION", "eu-west-1", "CONSTELLATION_POLL_INTERVAL", "2s", "CONSTELLATION_REGION", "us-east-2");
+    AgentConfig c = AgentConfig.parse(new String[] {"--runId", "r1", "--duration", "10s", "--vus", "9"}, env::get);
+    assertThat(c.agentIndex()).isEqualTo(3);
+    assertThat(c.agentCount()).isEqualTo(4);
+    assertThat(c.vus()).as("the flag wins over the environment").isEqualTo(9);
+    assertThat(c.agentId()).isEqualTo("us-east-2-3");
+    assertThat(c.resultsStore()).isEqualTo("s3");
+    assertThat(c.resultsBucket()).isEqualTo("constellation-123456789012-eu-west-1");
+    assertThat(c.resultsRegion()).isEqualTo("eu-west-1");
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
+    c.validate(Setting::flagOrEnv);
+    assertThat(AgentConfig.sources(new String[] {"--runId", "r1", "--vus", "9"}, env::get))
+        .containsEntry(Setting.VUS, "--vus").containsEntry(Setting.AGENT_INDEX, "CONSTELLATION_AGENT_INDEX")
+        .doesNotContainKey(Setting.ENGINE);
+    assertThat(Setting.AGENT_INDEX.env()).isEqualTo("CONSTELLATION_AGENT_INDEX");
+    assertThat(Setting.GRACE.env()).isEqualTo("CONSTELLATION_GRACEFUL_STOP");
+    assertThat(Setting.RUN_ID.env()).isEqualTo("CONSTELLATION_RUN_ID");
+  }
+
+  @Test
+  void namesTheEnvironmentVariableWhenItsValueIsBad() {
+    Map<String, String> env = Map.of("CONSTELLATION_AGENT_INDEX", "three");
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r1", "--duration", "1s"}, env::get))
+        .hasMessage("CONSTELLATION_AGENT_INDEX is \"three\"; give a whole number");
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--duration", "1s"}, k -> null))
+        .hasMessage("--runId is required; give it on the command line or as CONSTELLATION_RUN_ID");
+  }
+
+  @Test
+  void refusesAnUnknownStoreAndARemoteStoreWithoutItsBucketOrRegion() {
+    AgentConfig unknown = AgentConfig.parse(new String[] {"--runId", "r1", "--duration", "1s"},
+        Map.of("CONSTELLATION_RESULTS_STORE", "dynamo")::get);
+    assertThatThrownBy(() -> unknown.validate(Setting::flagOrEnv)).hasMessage("--resultsStore (CONSTELLATION_RESULTS_STORE) is"
+        + " \"dynamo\"; use one of local, s3, timestream (local: --resultsDir (CONSTELLATION_RESULTS_DIR) on this machine;"
+        + " s3 or timestream: in the home region)");
+    AgentConfig s3 = AgentConfig.parse(new String[] {"--runId", "r1", "--duration", "1s", "--resultsStore", "s3"}, k -> null);
+    assertThatThrownBy(() -> s3.validate(Setting::flagOrEnv))
+        .hasMessageContaining("--resultsRegion (CONSTELLATION_RESULTS_REGION) is missing; --resultsStore (CONSTELLATION_RESULTS_STORE)"
+            + " s3 needs the home region of the results, e.g. us-east-1")
+        .hasMessageContaining("--resultsBucket (CONSTELLATION_RESULTS_BUCKET) is missing; --resultsStore"
+            + " (CONSTELLATION_RESULTS_STORE) s3 needs the bucket constellation:init created");
+    AgentConfig badName = AgentConfig.parse(new String[] {"--runId", "r1", "--duration", "1s", "--resultsStore", "s3",
+        "--resultsBucket", "My_Bucket", "--resultsRegion", "eu-west-1"}, k -> null);
+    assertThatThrownBy(() -> badName.validate(Setting::flag)).hasMessageStartingWith("--resultsBucket is \"My_Bucket\"; an S3 bucket name");
+  }
+
+  @Test
+  void pollsALambdaOrchestratorOncePerSecondAndALocalOneEvery200Ms() {
+    assertThat(AgentConfig.parse(new String[] {"--runId", "r", "--duration", "1s", "--orchestrator",
+        "lambda:us-east-1:constellation-orchestrator:live"}, k -> null).pollInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(AgentConfig.parse(new String[] {"--runId", "r", "--duration", "1s", "--orchestrator", "http://127.0.0.1:1/"},
+        k -> null).pollInterval()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void boundsItsLifetimeByTheStartTimeoutTheLoadTheGracefulStopAndTheStoreAllowance() {
+    AgentConfig c = AgentConfig.parse(new String[] {"--runId", "r", "--duration", "2m", "--gracefulStop", "10s",
+        "--startTimeout", "6m"}, k -> null);
+    assertThat(c.maxLifetime()).isEqualTo(Duration.ofMinutes(8).plusSeconds(10).plusSeconds(90));
+  }
+
+  @Test
+  void readsBackTheCloudSettingsItWrites() {
+    AgentConfig c = AgentConfig.parse(new String[] {"--runId", "r", "--duration", "1s", "--resultsStore", "timestream",
+        "--resultsRegion", "eu-west-1", "--timestreamDatabase", "db1", "--timestreamTable", "t1", "--fallbackDir", "/var/tmp/x",
+        "--pollInterval", "750ms", "--resultsBucket", "b-1"}, k -> null);
+    assertThat(AgentConfig.parse(c.toArgs().toArray(String[]::new), k -> null)).isEqualTo(c);
+  }
 }

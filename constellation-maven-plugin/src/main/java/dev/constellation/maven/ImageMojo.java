@@ -62,7 +62,7 @@ public class ImageMojo extends AbstractMojo {
   @Parameter(property = "constellation.image.platform", defaultValue = ImageSpec.DEFAULT_PLATFORM)
   String platform;
 
-  /** JVM options in the entrypoint. */
+  /** JVM options in the entrypoint; when unset, -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError. */
   @Parameter(property = "constellation.image.jvmFlags")
   List<String> jvmFlags;
 
@@ -86,17 +86,19 @@ public class ImageMojo extends AbstractMojo {
           + "(-Dconstellation.image.ecrRegions=us-east-1,...); " + (targets == 0 ? "none was given" : targets + " were given"));
     }
     ProjectClasspath cp = ProjectClasspath.of(project, plugin);
-    ImageSpec spec = ImageSpec.builder()
+    ImageSpec.Builder specBuilder = ImageSpec.builder()
         .baseImage(base)
         .dependencyJars(cp.dependencyJars())
         .constellationJars(cp.constellationJars())
         .classesDirectory(cp.classes())
         .testClassesDirectory(cp.testClasses())
-        .jvmFlags(jvmFlags == null ? List.of() : jvmFlags)
         .labels(Map.of("constellation.project", project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion()))
         .platform(platform)
-        .allowInsecureRegistries(allowInsecureRegistries)
-        .build();
+        .allowInsecureRegistries(allowInsecureRegistries);
+    if (jvmFlags != null && !jvmFlags.isEmpty()) {
+      specBuilder.jvmFlags(jvmFlags);
+    }
+    ImageSpec spec = specBuilder.build();
     Path cache = cacheDirectory.toPath();
     AgentImageBuilder builder = new AgentImageBuilder(cache.resolve("base"), cache.resolve("application"), getLog()::info);
     Map<String, Object> record = new LinkedHashMap<>();

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * @param classesDirectory the project's main classes folder
  * @param testClassesDirectory the project's test classes folder (where the scripts are)
  * @param mainClass the class the entrypoint runs
- * @param jvmFlags flags placed between {@code java} and {@code -cp}
+ * @param jvmFlags flags placed between {@code java} and {@code -cp}; {@link #DEFAULT_JVM_FLAGS}
+ *     unless the builder was given flags
  * @param labels image labels, sorted by key
  * @param platform {@code os/architecture}, for example {@code linux/amd64}
  * @param allowInsecureRegistries whether plain-HTTP registries may be used (loopback test
@@ -47,6 +48,14 @@ public record ImageSpec(
 
   /** The agent's main class, the same one local mode runs. */
   public static final String DEFAULT_MAIN_CLASS = "dev.constellation.agent.AgentMain";
+
+  /**
+   * The JVM flags of an image built without {@code <jvmFlags>}: the heap may take 75 % of the
+   * task's memory (the JVM's own default is 25 % of the container limit), and the JVM exits on an
+   * {@code OutOfMemoryError} instead of running on half-broken, so the task stops with a non-zero
+   * exit code the plugin reports. Any {@code <jvmFlags>} replace these.
+   */
+  public static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
 
   /** The default platform, the one Fargate runs unless told otherwise. */
   public static final String DEFAULT_PLATFORM = "linux/amd64";
@@ -82,7 +91,18 @@ public record ImageSpec(
     Objects.requireNonNull(platform, "platform");
   }
 
-  /** A builder with the defaults: Corretto 21 base, the agent main class, linux/amd64. */
+  /**
+   * The ECS task definition's {@code runtimePlatform} this image runs on: Fargate starts the task
+   * only on the platform the image was built for (else the task stops with "exec format error").
+   *
+   * @return the runtime platform
+   * @throws ImageException naming {@code <platform>} when it is not one Fargate offers
+   */
+  public RuntimePlatform runtimePlatform() throws ImageException {
+    return RuntimePlatform.of(platform);
+  }
+
+  /** A builder with the defaults: Corretto 21 base, the agent main class, {@link #DEFAULT_JVM_FLAGS}, linux/amd64. */
   public static Builder builder() {
     return new Builder();
   }
@@ -95,7 +115,7 @@ public record ImageSpec(
     private Path classesDirectory;
     private Path testClassesDirectory;
     private String mainClass = DEFAULT_MAIN_CLASS;
-    private final List<String> jvmFlags = new ArrayList<>();
+    private List<String> jvmFlags;
     private final Map<String, String> labels = new TreeMap<>();
     private String platform = DEFAULT_PLATFORM;
     private boolean allowInsecureRegistries;
@@ -138,8 +158,11 @@ public record ImageSpec(
       return this;
     }
 
-    /** Adds JVM flags. */
+    /** Adds JVM flags; the first call replaces {@link #DEFAULT_JVM_FLAGS} (an empty list gives no flags at all). */
     public Builder jvmFlags(List<String> flags) {
+      if (jvmFlags == null) {
+        jvmFlags = new ArrayList<>();
+      }
       jvmFlags.addAll(flags);
       return this;
     }
@@ -171,7 +194,7 @@ public record ImageSpec(
           classesDirectory,
           testClassesDirectory,
           mainClass,
-          jvmFlags,
+          jvmFlags == null ? DEFAULT_JVM_FLAGS : jvmFlags,
           labels,
           platform,
           allowInsecureRegistries);

@@ -31,6 +31,11 @@ final class AgentProcess {
       Consumer<String> warn) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+    // A local agent gets every setting on its command line; stray CONSTELLATION_* variables of the
+    // user's shell must not fill the settings the command line leaves at their defaults.
+    for (dev.constellation.agent.Setting s : dev.constellation.agent.Setting.values()) {
+      pb.environment().remove(s.env());
+    }
     return new AgentProcess(label, pb.start(), info, warn);
   }
 

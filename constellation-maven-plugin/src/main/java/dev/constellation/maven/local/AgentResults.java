@@ -1,14 +1,22 @@
 package dev.constellation.maven.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.constellation.agent.AgentMain;
+import dev.constellation.agent.results.s3.S3ResultsStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Reads the account an agent leaves beside its records: start skew, wake-up lateness, counts. */
+/**
+ * Reads the account an agent leaves of its run: start skew, wake-up lateness, clock offset to the
+ * orchestrator, its generator's health. The same facts come from three places: the local
+ * {@code <agentId>.result.json} beside the records, the {@code result.json} object beside an
+ * agent's S3 records, and (from any store) the counters of its {@code test-end} summary.
+ */
 public final class AgentResults {
 
   private AgentResults() {}
@@ -18,26 +26,89 @@ public final class AgentResults {
    *
    * @param recordsDir the run's records directory
    * @param agentId the agent
-   * @return {@code startSkewMs}, {@code wakeLatenessMs}, {@code interruptedIterations} and the load
-   *     generator's own health ({@code generator}: CPU, scheduling lag, saturated seconds), or empty
-   *     when the agent left no file
+   * @return {@code startSkewMs}, {@code wakeLatenessMs}, {@code interruptedIterations},
+   *     {@code clockOffsetMs} (when the agent had an orchestrator) and the load generator's own
+   *     health ({@code generator}: CPU, scheduling lag, saturated seconds), or empty when the
+   *     agent left no file
    * @throws IOException when the file exists but cannot be read
    */
   public static Map<String, Object> read(Path recordsDir, String agentId) throws IOException {
     Path file = recordsDir.resolve(agentId + AgentMain.RESULT_SUFFIX);
-    Map<String, Object> out = new LinkedHashMap<>();
     if (!Files.exists(file)) {
-      return out;
+      return new LinkedHashMap<>();
     }
-    var node = new ObjectMapper().readTree(file.toFile());
+    return fromJson(Files.readString(file));
+  }
+
+  /**
+   * The facts of every agent of a run that left a {@code result.json} in S3.
+   *
+   * @param store the run's S3 store
+   * @param runId the run
+   * @return {@code <region>/<agentId>} → facts (as {@link #fromJson(String)}), sorted
+   * @throws IOException when the objects cannot be listed or read
+   */
+  public static Map<String, Map<String, Object>> read(S3ResultsStore store, String runId) throws IOException {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    for (Map.Entry<String, String> e : store.readAgentResults(runId).entrySet()) {
+      try {
+        out.put(e.getKey(), fromJson(e.getValue()));
+      } catch (IOException bad) {
+        throw new IOException("s3://" + store.bucket() + "/runs/" + runId + "/" + e.getKey() + "/result.json: " + bad.getMessage(), bad);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The facts in one agent's result JSON (the local file's or the S3 object's content).
+   *
+   * @param json the content
+   * @return the facts, see {@link #read(Path, String)}
+   * @throws IOException when it is not JSON
+   */
+  public static Map<String, Object> fromJson(String json) throws IOException {
+    JsonNode node = new ObjectMapper().readTree(json);
+    if (node == null || !node.isObject()) {
+      throw new IOException("not a JSON object");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
     out.put("startSkewMs", node.path("startSkewMs").asLong());
     out.put("wakeLatenessMs", node.path("wakeLatenessMicros").asLong() / 1000.0);
     out.put("interruptedIterations", node.path("interrupted").asLong());
-    Map<String, Object> generator = new LinkedHashMap<>();
-    generator.put("maxCpuPercent", node.path("maxCpuPercent").asLong());
-    generator.put("maxSchedulingLagMs", node.path("maxSchedulingLagMs").asLong());
-    generator.put("saturatedSeconds", node.path("saturatedSeconds").asLong());
-    out.put("generator", generator);
+    if (node.has("clockOffsetMs")) {
+      out.put("clockOffsetMs", node.path("clockOffsetMs").asLong());
+    }
+    out.put("generator", generator(node.path("maxCpuPercent").asLong(), node.path("maxSchedulingLagMs").asLong(),
+        node.path("saturatedSeconds").asLong()));
     return out;
+  }
+
+  /**
+   * The same facts from an agent's {@code test-end} summary counters (whole numbers ≥ 0; the clock
+   * offset travels as {@code clockAheadMs} / {@code clockBehindMs}).
+   *
+   * @param summary the counters one agent reported
+   * @return the facts, see {@link #read(Path, String)}
+   */
+  public static Map<String, Object> fromSummary(Map<String, Long> summary) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("startSkewMs", summary.getOrDefault("startSkewMs", 0L));
+    out.put("wakeLatenessMs", summary.getOrDefault("wakeLatenessMicros", 0L) / 1000.0);
+    out.put("interruptedIterations", summary.getOrDefault("interrupted", 0L));
+    if (summary.containsKey("clockAheadMs") || summary.containsKey("clockBehindMs")) {
+      out.put("clockOffsetMs", summary.getOrDefault("clockAheadMs", 0L) - summary.getOrDefault("clockBehindMs", 0L));
+    }
+    out.put("generator", generator(summary.getOrDefault("maxCpuPercent", 0L), summary.getOrDefault("maxSchedulingLagMs", 0L),
+        summary.getOrDefault("saturatedSeconds", 0L)));
+    return out;
+  }
+
+  private static Map<String, Object> generator(long cpu, long lag, long saturated) {
+    Map<String, Object> generator = new LinkedHashMap<>();
+    generator.put("maxCpuPercent", cpu);
+    generator.put("maxSchedulingLagMs", lag);
+    generator.put("saturatedSeconds", saturated);
+    return generator;
   }
 }

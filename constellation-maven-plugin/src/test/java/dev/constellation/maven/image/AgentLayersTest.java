@@ -1,6 +1,7 @@
 package dev.constellation.maven.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
@@ -62,6 +63,28 @@ class AgentLayersTest {
         "java", "-XX:MaxRAMPercentage=75", "-cp",
         "/app/test-classes:/app/classes:/app/constellation/*:/app/libs/*",
         "dev.constellation.agent.AgentMain");
+  }
+
+  @Test
+  void withoutFlagsTheEntrypointSizesTheHeapToTheTaskAndExitsOnOutOfMemoryAndGivenFlagsReplaceThat() throws Exception {
+    assertThat(AgentLayers.entrypoint(spec().build())).containsExactly(
+        "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-cp",
+        "/app/test-classes:/app/classes:/app/constellation/*:/app/libs/*",
+        "dev.constellation.agent.AgentMain");
+    assertThat(AgentLayers.entrypoint(spec().jvmFlags(List.of("-Xmx512m")).build()))
+        .containsSubsequence("java", "-Xmx512m", "-cp").doesNotContain("-XX:MaxRAMPercentage=75");
+    assertThat(AgentLayers.entrypoint(spec().jvmFlags(List.of()).build()).subList(0, 2)).containsExactly("java", "-cp");
+  }
+
+  @Test
+  void theTaskDefinitionsRuntimePlatformFollowsTheImagePlatform() throws Exception {
+    assertThat(spec().build().runtimePlatform()).isEqualTo(new RuntimePlatform("X86_64", "LINUX"));
+    assertThat(spec().platform("linux/arm64").build().runtimePlatform()).isEqualTo(new RuntimePlatform("ARM64", "LINUX"));
+    assertThat(RuntimePlatform.of("linux/arm64/v8")).isEqualTo(new RuntimePlatform("ARM64", "LINUX"));
+    assertThatThrownBy(() -> RuntimePlatform.of("windows/amd64"))
+        .hasMessage("<platform> (-Dconstellation.image.platform) = windows/amd64: Fargate runs Linux agent images on x86-64 or"
+            + " 64-bit ARM only. Use linux/amd64 (the default) or linux/arm64 (Graviton)");
+    assertThatThrownBy(() -> RuntimePlatform.of("linux/arm/v7")).hasMessageContaining("= linux/arm/v7: Fargate runs");
   }
 
   @Test

@@ -49,11 +49,39 @@ public final class LambdaOrchestratorClient extends JsonOrchestratorClient {
    * @return the client
    */
   public static LambdaOrchestratorClient create(String region, String functionName, String qualifier) {
-    LambdaClient lambda = LambdaClient.builder()
+    return create(region, functionName, qualifier, System::getenv);
+  }
+
+  /**
+   * Environment variable naming a Lambda stand-in for tests ({@code http://127.0.0.1:<port>}),
+   * used as the client's endpoint override. Unset in production, where nothing changes.
+   */
+  public static final String ENDPOINT_ENV = "CONSTELLATION_LAMBDA_ENDPOINT";
+
+  /**
+   * A client with the default credentials, honouring {@value #ENDPOINT_ENV} in the environment.
+   *
+   * @param region the function's (home) region
+   * @param functionName the function name or ARN
+   * @param qualifier the alias or version, or {@code null} for {@code $LATEST}
+   * @param env the environment; {@code System::getenv} in production
+   * @return the client
+   */
+  public static LambdaOrchestratorClient create(String region, String functionName, String qualifier,
+      java.util.function.Function<String, String> env) {
+    var builder = LambdaClient.builder()
         .region(Region.of(region))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
-    return new LambdaOrchestratorClient(lambda, functionName, qualifier);
+        .httpClient(UrlConnectionHttpClient.create());
+    String endpoint = env.apply(ENDPOINT_ENV);
+    if (endpoint != null && !endpoint.isBlank()) {
+      builder.endpointOverride(java.net.URI.create(endpoint.trim()));
+    }
+    return new LambdaOrchestratorClient(builder.build(), functionName, qualifier);
+  }
+
+  /** The endpoint override in use, if any (tests). */
+  java.util.Optional<java.net.URI> endpointOverride() {
+    return lambda.serviceClientConfiguration().endpointOverride();
   }
 
   @Override

@@ -78,6 +78,19 @@ public final class S3ResultsStore implements ResultsSource, AutoCloseable {
   }
 
   /**
+   * Environment variable naming an S3 stand-in for tests ({@code http://127.0.0.1:<port>}). When
+   * set, the client uses it with path-style requests, unchunked bodies and checksums only where
+   * required, as s3rver needs (AWS-NOTES §4.2). Unset in production, where nothing changes.
+   */
+  public static final String ENDPOINT_ENV = "CONSTELLATION_S3_ENDPOINT";
+
+  /** Name of the object beside an agent's records that holds the agent's own account of the run. */
+  public static final String RESULT_OBJECT = "result.json";
+
+  /** Name of the object an agent writes before it sends load: who it is (task ARN) and that it can write. */
+  public static final String AGENT_OBJECT = "agent.json";
+
+  /**
    * A store with a client for real AWS: default credentials, the given region.
    *
    * @param homeRegion the bucket's region, e.g. {@code eu-west-1}
@@ -85,11 +98,106 @@ public final class S3ResultsStore implements ResultsSource, AutoCloseable {
    * @return the store; {@link #close()} closes its client
    */
   public static S3ResultsStore create(String homeRegion, String bucket) {
-    S3Client client = S3Client.builder()
+    return create(homeRegion, bucket, System::getenv);
+  }
+
+  /**
+   * A store with a client for the given region, honouring {@value #ENDPOINT_ENV} in the environment.
+   *
+   * @param homeRegion the bucket's region
+   * @param bucket the bucket
+   * @param env the environment; {@code System::getenv} in production
+   * @return the store; {@link #close()} closes its client
+   */
+  public static S3ResultsStore create(String homeRegion, String bucket, java.util.function.Function<String, String> env) {
+    return new S3ResultsStore(clientBuilder(homeRegion, env).build(), bucket, true, 8, 1000);
+  }
+
+  static software.amazon.awssdk.services.s3.S3ClientBuilder clientBuilder(String homeRegion,
+      java.util.function.Function<String, String> env) {
+    software.amazon.awssdk.services.s3.S3ClientBuilder b = S3Client.builder()
         .region(Region.of(homeRegion))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
-    return new S3ResultsStore(client, bucket, true, 8, 1000);
+        .httpClient(UrlConnectionHttpClient.create());
+    String endpoint = env.apply(ENDPOINT_ENV);
+    if (endpoint != null && !endpoint.isBlank()) {
+      b.endpointOverride(java.net.URI.create(endpoint.trim()))
+          .forcePathStyle(true)
+          .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().chunkedEncodingEnabled(false).build())
+          .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
+    }
+    return b;
+  }
+
+  /**
+   * Writes one small JSON object beside an agent's records, e.g. {@value #RESULT_OBJECT}; a retry
+   * writes the same key.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param name the object name, without {@code /}
+   * @param json the content
+   * @throws IOException naming the bucket and key when the write fails (the message carries the
+   *     S3 error code, e.g. {@code NoSuchBucket} or {@code AccessDenied})
+   */
+  public void putAgentObject(String runId, String region, String agentId, String name, String json) throws IOException {
+    String key = agentPrefix(runId, region, agentId) + requireSegment(name, "name");
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"),
+          RequestBody.fromString(json, StandardCharsets.UTF_8));
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      throw new StoreException(code == null ? "HTTP " + e.statusCode() : code, "cannot write s3://" + bucket + "/" + key + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new StoreException("unreachable", "cannot write s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the {@value #RESULT_OBJECT} objects of a run, one per agent that finished.
+   *
+   * @param runId the run
+   * @return key {@code <region>/<agentId>} → the object's JSON text, sorted by key
+   * @throws IOException when listing or reading fails
+   */
+  public java.util.SortedMap<String, String> readAgentResults(String runId) throws IOException {
+    String prefix = ROOT + requireSegment(runId, "runId") + "/";
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    try {
+      String token = null;
+      do {
+        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(bucket).prefix(prefix).maxKeys(listPageSize).continuationToken(token).build());
+        for (S3Object o : page.contents()) {
+          if (o.key().endsWith("/" + RESULT_OBJECT)) {
+            String agentPath = o.key().substring(prefix.length(), o.key().length() - RESULT_OBJECT.length() - 1);
+            out.put(agentPath, s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asUtf8String());
+          }
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read the agent results under s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** A failed write of a small agent object, with the S3 error code ({@code NoSuchBucket}, {@code AccessDenied}, {@code unreachable}, ...). */
+  public static final class StoreException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final String code;
+
+    StoreException(String code, String message, Throwable cause) {
+      super(message, cause);
+      this.code = code;
+    }
+
+    /** The S3 error code, or {@code unreachable} when no answer came. */
+    public String code() {
+      return code;
+    }
   }
 
   /** The bucket. */

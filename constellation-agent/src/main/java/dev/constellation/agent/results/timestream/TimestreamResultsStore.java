@@ -83,11 +83,49 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
    * @return the store; {@link #close()} closes its clients
    */
   public static TimestreamResultsStore create(String homeRegion, String database, String table) {
-    TimestreamWriteClient w = TimestreamWriteClient.builder()
-        .region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create()).build();
-    TimestreamQueryClient q = TimestreamQueryClient.builder()
-        .region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create()).build();
-    return new TimestreamResultsStore(w, q, database, table, true, TimestreamSchema.MAX_RECORD_BYTES);
+    return create(homeRegion, database, table, System::getenv);
+  }
+
+  /**
+   * Environment variable naming a Timestream stand-in for tests ({@code http://127.0.0.1:<port>});
+   * with it the clients skip endpoint discovery (AWS-NOTES §4.4). Unset in production.
+   */
+  public static final String ENDPOINT_ENV = "CONSTELLATION_TIMESTREAM_ENDPOINT";
+
+  /**
+   * Clients for the given region, honouring {@value #ENDPOINT_ENV} in the environment.
+   *
+   * @param homeRegion the region of the database
+   * @param database the database
+   * @param table the table
+   * @param env the environment; {@code System::getenv} in production
+   * @return the store; {@link #close()} closes its clients
+   */
+  public static TimestreamResultsStore create(String homeRegion, String database, String table,
+      java.util.function.Function<String, String> env) {
+    String endpoint = env.apply(ENDPOINT_ENV);
+    var wb = TimestreamWriteClient.builder().region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create());
+    var qb = TimestreamQueryClient.builder().region(Region.of(homeRegion)).httpClient(UrlConnectionHttpClient.create());
+    if (endpoint != null && !endpoint.isBlank()) {
+      wb.endpointOverride(java.net.URI.create(endpoint.trim()));
+      qb.endpointOverride(java.net.URI.create(endpoint.trim()));
+    }
+    return new TimestreamResultsStore(wb.build(), qb.build(), database, table, true, TimestreamSchema.MAX_RECORD_BYTES);
+  }
+
+  /**
+   * Checks that the table exists before load is sent ({@code DescribeTable}).
+   *
+   * @throws IOException naming the database and table, and whether they are missing or unreachable
+   */
+  public void checkTable() throws IOException {
+    try {
+      write.describeTable(b -> b.databaseName(database).tableName(table));
+    } catch (software.amazon.awssdk.services.timestreamwrite.model.ResourceNotFoundException e) {
+      throw new IOException("Timestream table " + database + "." + table + " does not exist: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot reach Timestream table " + database + "." + table + ": " + e.getMessage(), e);
+    }
   }
 
   /** The database. */
