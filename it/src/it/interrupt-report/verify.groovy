@@ -28,12 +28,16 @@ settings.text = """<settings><profiles><profile><id>it-repo</id><activation><act
 <pluginRepositories><pluginRepository><id>local.central</id><url>${repo.toURI()}</url></pluginRepository></pluginRepositories>
 </profile></profiles></settings>"""
 def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').absolutePath
-def plugin = 'dev.constellation:constellation-maven-plugin:' + new XmlSlurper().parse(new File(basedir, 'pom.xml')).build.plugins.plugin
-    .find { it.artifactId.text() == 'constellation-maven-plugin' }.version.text()
+def pluginVersion = (new File(basedir, 'pom.xml').text =~ /(?s)<artifactId>constellation-maven-plugin<\/artifactId>\s*<version>([^<]+)<\/version>/)[0][1]
+def plugin = "dev.constellation:constellation-maven-plugin:${pluginVersion}"
 def common = [mvn, '-B', '-o', '-s', settings.absolutePath, "-Dmaven.repo.local=${repo.absolutePath}".toString()]
+// A build started in the background of a non-interactive shell inherits SIGINT as ignored, and a JVM
+// leaves an ignored SIGINT ignored; perl (Debian's essential perl-base) restores the default
+// disposition and execs mvn, which execs java: the pid stays the Maven JVM's.
+def resetSigint = ['perl', '-e', '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!"']
 
 def runLog = new File(basedir, 'interrupted-run.log')
-def pb = new ProcessBuilder(common + ["${plugin}:run".toString(), "-Dconstellation.baseUrl=${baseUrl}".toString()])
+def pb = new ProcessBuilder(resetSigint + common + ["${plugin}:run".toString(), "-Dconstellation.baseUrl=${baseUrl}".toString()])
     .directory(basedir).redirectErrorStream(true).redirectOutput(runLog)
 pb.environment().put('AWS_EC2_METADATA_DISABLED', 'true')
 def started = System.currentTimeMillis()
