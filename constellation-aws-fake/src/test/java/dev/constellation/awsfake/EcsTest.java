@@ -131,6 +131,15 @@ class EcsTest {
     assertThat(described.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("MISSING"));
     assertThat(ecs.listTasks(r -> r.cluster("constellation")).taskArns()).containsExactly(arns.get(1));
 
+    fake.faults().runTaskFailures("eu-west-1", 1, "Capacity is unavailable at this time.");
+    var partial = ecs.runTask(run.toBuilder().clientToken("partial").build());
+    assertThat(partial.tasks()).hasSize(1);
+    assertThat(partial.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo("Capacity is unavailable at this time.");
+      assertThat(f.arn()).isEqualTo("arn:aws:ecs:eu-west-1:123456789012:cluster/constellation");
+    });
+    ecs.stopTask(r -> r.cluster("constellation").task(partial.tasks().get(0).taskArn()));
+
     fake.faults().failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded");
     assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("other").build()))
         .isInstanceOfSatisfying(EcsException.class, e -> {
