@@ -23,6 +23,7 @@ public final class Faults {
   private final Map<String, Double> quotas = new HashMap<>();
   private final Map<String, Integer> lambdaConcurrency = new HashMap<>();
   private long lambdaPendingMillis;
+  private long roleAssumableAfterMillis;
   private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
@@ -125,7 +126,25 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * IAM propagation: a role can be assumed by Lambda only this long after {@code CreateRole}
+   * (AWS documents that IAM changes take time to propagate). Until then {@code CreateFunction} and
+   * {@code UpdateFunctionConfiguration} naming it fail with Lambda's
+   * {@code InvalidParameterValueException} "The role defined for the function cannot be assumed by
+   * Lambda." Default 0: at once. For a failure count instead of a time, use {@link #failNext}.
+   */
+  public Faults rolesAssumableAfter(java.time.Duration duration) {
+    synchronized (lock) {
+      roleAssumableAfterMillis = duration.toMillis();
+    }
+    return this;
+  }
+
   // --- read by the services, under the lock ---
+
+  long roleAssumableAfterMillis() {
+    return roleAssumableAfterMillis;
+  }
 
   long lambdaPendingMillis() {
     return lambdaPendingMillis;
