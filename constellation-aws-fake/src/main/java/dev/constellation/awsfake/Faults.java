@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class Faults {
 
-  private record Failure(int status, String code, String message) {}
+  private record Failure(String region, int status, String code, String message) {}
 
   private final Object lock;
   private final Map<String, Deque<Failure>> failures = new HashMap<>();
@@ -42,6 +42,16 @@ public final class Faults {
    */
   public Faults failNext(String service, String operation, int times, int httpStatus,
                          String errorCode, String message) {
+    return failNextIn(null, service, operation, times, httpStatus, errorCode, message);
+  }
+
+  /**
+   * As {@link #failNext}, but only calls signed for {@code region} fail (IAM and STS calls are
+   * signed for {@code us-east-1}); calls in other regions are served normally and do not use up
+   * the failures.
+   */
+  public Faults failNextIn(String region, String service, String operation, int times,
+                           int httpStatus, String errorCode, String message) {
     if (times < 1 || httpStatus < 400 || httpStatus > 599) {
       throw new IllegalArgumentException("times must be >= 1 and httpStatus 4xx/5xx; got times="
           + times + ", httpStatus=" + httpStatus);
@@ -49,7 +59,7 @@ public final class Faults {
     synchronized (lock) {
       Deque<Failure> q = failures.computeIfAbsent(service + "/" + operation, k -> new ArrayDeque<>());
       for (int i = 0; i < times; i++) {
-        q.add(new Failure(httpStatus, errorCode, message));
+        q.add(new Failure(region, httpStatus, errorCode, message));
       }
     }
     return this;
@@ -155,10 +165,19 @@ public final class Faults {
     return q == null ? null : q.poll();
   }
 
-  AwsError nextFailure(String service, String operation) {
+  AwsError nextFailure(String service, String operation, String region) {
     Deque<Failure> q = failures.get(service + "/" + operation);
-    Failure f = q == null ? null : q.poll();
-    return f == null ? null : new AwsError(f.status(), f.code(), f.message());
+    if (q == null) {
+      return null;
+    }
+    for (java.util.Iterator<Failure> it = q.iterator(); it.hasNext(); ) {
+      Failure f = it.next();
+      if (f.region() == null || f.region().equals(region)) {
+        it.remove();
+        return new AwsError(f.status(), f.code(), f.message());
+      }
+    }
+    return null;
   }
 
   boolean hasNoDefaultVpc(String region) {
