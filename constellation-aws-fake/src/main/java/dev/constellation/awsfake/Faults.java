@@ -24,6 +24,7 @@ public final class Faults {
   private final Map<String, Integer> lambdaConcurrency = new HashMap<>();
   private long lambdaPendingMillis;
   private long roleAssumableAfterMillis;
+  private final Map<String, double[]> runTaskRates = new HashMap<>();
   private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
@@ -150,7 +151,29 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * The RunTask rate limit of {@code region}: a token bucket of {@code burst} calls refilled at
+   * {@code perSecond} calls per second; a call finding it empty fails with ECS's
+   * {@code ThrottlingException} "Rate exceeded" (HTTP 400). Default, as AWS documents for an
+   * account and region: burst 20, 20 per second.
+   */
+  public Faults runTaskRate(String region, int burst, double perSecond) {
+    if (burst < 1 || perSecond <= 0) {
+      throw new IllegalArgumentException("burst must be >= 1 and perSecond > 0; got " + burst
+          + ", " + perSecond);
+    }
+    synchronized (lock) {
+      runTaskRates.put(region, new double[] {burst, perSecond});
+    }
+    return this;
+  }
+
   // --- read by the services, under the lock ---
+
+  /** {burst, perSecond} for RunTask in the region. */
+  double[] runTaskRate(String region) {
+    return runTaskRates.getOrDefault(region, new double[] {20, 20});
+  }
 
   long roleAssumableAfterMillis() {
     return roleAssumableAfterMillis;
