@@ -131,6 +131,15 @@ class EcsTest {
     assertThat(described.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("MISSING"));
     assertThat(ecs.listTasks(r -> r.cluster("constellation")).taskArns()).containsExactly(arns.get(1));
 
+    fake.faults().runTaskFailures("eu-west-1", 1, "Capacity is unavailable at this time.");
+    var partial = ecs.runTask(run.toBuilder().clientToken("partial").build());
+    assertThat(partial.tasks()).hasSize(1);
+    assertThat(partial.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo("Capacity is unavailable at this time.");
+      assertThat(f.arn()).isEqualTo("arn:aws:ecs:eu-west-1:123456789012:cluster/constellation");
+    });
+    ecs.stopTask(r -> r.cluster("constellation").task(partial.tasks().get(0).taskArn()));
+
     fake.faults().failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded");
     assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("other").build()))
         .isInstanceOfSatisfying(EcsException.class, e -> {
@@ -150,6 +159,33 @@ class EcsTest {
     assertThat(body.path("clientToken").asText()).isEqualTo("r1-eu-west-1-0");
     assertThat(body.path("networkConfiguration")).isEqualTo(json.readTree(
         "{\"awsvpcConfiguration\":{\"subnets\":[\"subnet-1\"],\"securityGroups\":[\"sg-1\"],\"assignPublicIp\":\"ENABLED\"}}"));
+  }
+
+  @Test
+  void runTaskIsThrottledByATokenBucket() throws Exception {
+    fake.faults().runTaskRate("eu-west-1", 3, 0.5);
+    ecs.createCluster(r -> r.clusterName("c"));
+    String td = ecs.registerTaskDefinition(r -> r.family("f").networkMode(NetworkMode.AWSVPC)
+        .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512")
+        .containerDefinitions(ContainerDefinition.builder().name("a").image("i").build()))
+        .taskDefinition().taskDefinitionArn();
+    RunTaskRequest run = RunTaskRequest.builder().cluster("c").taskDefinition(td).launchType(LaunchType.FARGATE)
+        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("s"))).build();
+    int ok = 0;
+    int throttled = 0;
+    for (int i = 0; i < 6; i++) {
+      try {
+        ecs.runTask(run);
+        ok++;
+      } catch (EcsException e) {
+        assertThat(e.isThrottlingException()).isTrue();
+        throttled++;
+      }
+    }
+    assertThat(ok).as("burst 3 plus what 0.5/s refills while 6 calls run").isBetween(3, 5);
+    assertThat(throttled).isPositive();
+    Thread.sleep(2100);
+    assertThat(ecs.runTask(run).tasks()).hasSize(1);
   }
 
   @Test

@@ -209,4 +209,81 @@ class LambdaTest {
     assertThat(wrongShape.functionError()).isEqualTo("Unhandled");
     assertThat(wrongShape.payload().asUtf8String()).contains("No public method named form");
   }
+
+  @Test
+  void aPendingFunctionRefusesUpdatesAndInvokesUntilItSettles() throws Exception {
+    fake.faults().lambdaPendingFor(java.time.Duration.ofSeconds(5));
+    byte[] zip = zipOf("dev/constellation/awsfake/testfn/EchoHandler.class");
+    assertThat(lambda.createFunction(create(zip)).state()).isEqualTo(State.PENDING);
+    assertThatThrownBy(() -> lambda.updateFunctionCode(r -> r.functionName("constellation-orchestrator")
+        .zipFile(SdkBytes.fromByteArray(zip)))).isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("An update is in progress");
+    assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("constellation-orchestrator")
+        .payload(SdkBytes.fromUtf8String("{}")))).isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("Pending");
+    lambda.waiter().waitUntilFunctionActiveV2(r -> r.functionName("constellation-orchestrator"));
+    var updated = lambda.updateFunctionConfiguration(r -> r.functionName("constellation-orchestrator").timeout(9));
+    assertThat(updated.lastUpdateStatusAsString()).isEqualTo("InProgress");
+    assertThatThrownBy(() -> lambda.publishVersion(r -> r.functionName("constellation-orchestrator")))
+        .isInstanceOf(ResourceConflictException.class);
+    var settled = lambda.waiter().waitUntilFunctionUpdatedV2(r -> r.functionName("constellation-orchestrator"));
+    assertThat(settled.matched().response().orElseThrow().configuration().lastUpdateStatusAsString())
+        .isEqualTo("Successful");
+    assertThat(lambda.publishVersion(r -> r.functionName("constellation-orchestrator")).timeout()).isEqualTo(9);
+  }
+
+  @Test
+  void concurrentInvokesUseAtMostTheWarmPool() throws Exception {
+    try (FakeAws small = FakeAws.start(FakeAws.Options.defaults().lambdaMaxWarmPerFunction(2));
+         LambdaClient client = Clients.of(LambdaClient.builder(), small, "eu-west-1");
+         IamClient iam = Clients.of(IamClient.builder(), small, "us-east-1")) {
+      String arn = iam.createRole(r -> r.roleName("fn").assumeRolePolicyDocument(IamTest.TRUST)).role().arn();
+      client.createFunction(create(zipOf("dev/constellation/awsfake/testfn/EchoHandler.class")).toBuilder()
+          .role(arn).timeout(60).build());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.List<java.util.concurrent.Future<InvokeResponse>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          int n = i;
+          calls.add(pool.submit(() -> client.invoke(r -> r.functionName("constellation-orchestrator")
+              .payload(SdkBytes.fromUtf8String("{\"n\":" + n + "}")))));
+        }
+        java.util.Set<Long> pids = new java.util.HashSet<>();
+        ObjectMapper json = new ObjectMapper();
+        for (var call : calls) {
+          InvokeResponse r = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(r.functionError()).as(r.payload().asUtf8String()).isNull();
+          pids.add(json.readTree(r.payload().asUtf8String()).path("pid").asLong());
+        }
+        assertThat(pids).hasSizeBetween(1, 2);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aNewRoleBecomesAssumableOnlyAfterThePropagationDelay() throws Exception {
+    fake.faults().rolesAssumableAfter(java.time.Duration.ofSeconds(3));
+    String fresh;
+    try (IamClient iam = Clients.of(IamClient.builder(), fake, "us-east-1")) {
+      fresh = iam.createRole(r -> r.roleName("fresh").assumeRolePolicyDocument(IamTest.TRUST)).role().arn();
+    }
+    byte[] zip = zipOf("dev/constellation/awsfake/testfn/EchoHandler.class");
+    long t0 = System.nanoTime();
+    int failures = 0;
+    while (true) {
+      try {
+        lambda.createFunction(create(zip).toBuilder().role(fresh).build());
+        break;
+      } catch (InvalidParameterValueException e) {
+        assertThat(e.getMessage()).contains("cannot be assumed by Lambda");
+        failures++;
+        Thread.sleep(500);
+      }
+    }
+    assertThat(failures).isPositive();
+    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(2_000_000_000L);
+    assertThat(fake.resources("lambda")).hasSize(1);
+  }
 }
