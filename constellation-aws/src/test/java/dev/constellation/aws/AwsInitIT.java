@@ -124,12 +124,12 @@ class AwsInitIT {
         .isInstanceOf(DeployException.class)
         .hasMessageContaining("[us-east-1] Lambda constellation-orchestrator: IAM role "
             + "arn:aws:iam::123456789012:role/constellation/constellation-us-east-1-orchestrator still cannot be assumed by Lambda after ")
-        .hasMessageContaining("tries in 2 s");
+        .hasMessageContaining(" in 2 s");
 
     // it gave up because its 2 s budget (AwsHarness.fastInit) ran out, not because the fault stopped:
-    // each try uploads the ~10 MB jar, so the number of tries depends on the machine, but stays far below 50
+    // each try uploads the ~10 MB jar, so on a loaded machine one try may already use the whole budget
     int tries = aws.fake.journal().calls("lambda", "CreateFunction").size();
-    assertThat(tries).isBetween(2, 49);
+    assertThat(tries).isBetween(1, 49);
     assertThat(aws.fake.resources("lambda")).isEmpty();
   }
 
