@@ -120,13 +120,15 @@ class AwsInitIT {
     aws.fake.faults().failNext("lambda", "CreateFunction", 50, 400, "InvalidParameterValueException",
         "The role defined for the function cannot be assumed by Lambda.");
 
-    assertThatThrownBy(() -> aws.init(SETTINGS))
+    // a 3 s budget: even at 100 ms per try the 50 injected failures cannot run out first
+    Init init = new Init(aws.clients, aws.listener(), AwsHarness.withRoleBudget(false, java.time.Duration.ofSeconds(3)));
+    assertThatThrownBy(() -> init.run(SETTINGS, AwsHarness.lambdaJar()))
         .isInstanceOf(DeployException.class)
         .hasMessageContaining("[us-east-1] Lambda constellation-orchestrator: IAM role "
             + "arn:aws:iam::123456789012:role/constellation/constellation-us-east-1-orchestrator still cannot be assumed by Lambda after ")
-        .hasMessageContaining(" in 2 s");
+        .hasMessageContaining(" in 3 s");
 
-    // it gave up because its 2 s budget (AwsHarness.fastInit) ran out, not because the fault stopped:
+    // it gave up because its 3 s budget ran out, not because the fault stopped:
     // each try uploads the ~10 MB jar, so on a loaded machine one try may already use the whole budget
     int tries = aws.fake.journal().calls("lambda", "CreateFunction").size();
     assertThat(tries).isBetween(1, 49);
