@@ -506,6 +506,11 @@ final class Ecs {
     out.putArray("failures");
     List<String> arns = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      String failure = fake.faults.nextRunTaskFailure(r.name);
+      if (failure != null) {
+        ((ArrayNode) out.get("failures")).addObject().put("arn", c.arn).put("reason", failure);
+        continue;
+      }
       String id = fake.ids.hex(32);
       String arn = r.arn("task", c.name + "/" + id);
       double now = now();

@@ -22,6 +22,8 @@ public final class Faults {
   private final Set<String> optedOut = new HashSet<>();
   private final Map<String, Double> quotas = new HashMap<>();
   private final Map<String, Integer> lambdaConcurrency = new HashMap<>();
+  private long lambdaPendingMillis;
+  private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
     this.lock = lock;
@@ -93,7 +95,46 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * After {@code CreateFunction}, {@code UpdateFunctionCode} or {@code UpdateFunctionConfiguration}
+   * the function stays {@code State=Pending} (create) or {@code LastUpdateStatus=InProgress}
+   * (updates) for this long, as Lambda does while it prepares the code; meanwhile further updates,
+   * {@code PublishVersion} and {@code Invoke} of a Pending function fail with Lambda's
+   * {@code ResourceConflictException} (HTTP 409). Default 0: settled at once.
+   */
+  public Faults lambdaPendingFor(java.time.Duration duration) {
+    synchronized (lock) {
+      lambdaPendingMillis = duration.toMillis();
+    }
+    return this;
+  }
+
+  /**
+   * The next {@code times} tasks that {@code RunTask} would start in {@code region} are not
+   * started: each becomes an entry of the response's {@code failures[]} with this {@code reason}
+   * (e.g. {@code "Capacity is unavailable at this time. Please try again later or in a different
+   * availability zone"}), as ECS reports capacity problems.
+   */
+  public Faults runTaskFailures(String region, int times, String reason) {
+    synchronized (lock) {
+      Deque<String> q = runTaskFailures.computeIfAbsent(region, k -> new ArrayDeque<>());
+      for (int i = 0; i < times; i++) {
+        q.add(reason);
+      }
+    }
+    return this;
+  }
+
   // --- read by the services, under the lock ---
+
+  long lambdaPendingMillis() {
+    return lambdaPendingMillis;
+  }
+
+  String nextRunTaskFailure(String region) {
+    Deque<String> q = runTaskFailures.get(region);
+    return q == null ? null : q.poll();
+  }
 
   AwsError nextFailure(String service, String operation) {
     Deque<Failure> q = failures.get(service + "/" + operation);

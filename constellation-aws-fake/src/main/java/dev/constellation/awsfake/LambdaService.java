@@ -57,6 +57,9 @@ final class LambdaService implements AutoCloseable {
     final List<Version> versions = new ArrayList<>();
     final Map<String, ObjectNode> aliases = new LinkedHashMap<>();
     final Map<String, String> tags = new LinkedHashMap<>();
+    /** Until when $LATEST is Pending (after create) or InProgress (after an update); epoch ms. */
+    long settlesAt;
+    boolean creating;
 
     Function(String name, String arn, String region) {
       this.name = name;
@@ -159,18 +162,21 @@ final class LambdaService implements AutoCloseable {
   Resp handle(String op, Req req) {
     String region = req.region;
     return switch (op) {
-      case "CreateFunction" -> Protocol.restJson(201, create(region, Js.parse(req.body)).latest.config);
+      case "CreateFunction" -> {
+        Function f = create(region, Js.parse(req.body));
+        yield Protocol.restJson(201, view(f, f.latest));
+      }
       case "ListFunctions" -> {
         ObjectNode out = Js.obj();
         ArrayNode a = out.putArray("Functions");
-        region(region).values().forEach(f -> a.add(f.latest.config));
+        region(region).values().forEach(f -> a.add(view(f, f.latest)));
         yield Protocol.restJson(200, out);
       }
       case "GetFunction" -> {
         Function f = function(region, segments(req.path)[0]);
         Version v = version(f, qualifier(req, segments(req.path)[0]));
         ObjectNode out = Js.obj();
-        out.set("Configuration", v.config);
+        out.set("Configuration", view(f, v));
         out.putObject("Code").put("RepositoryType", "S3").put("Location",
             "https://awslambda-" + region + "-tasks.s3." + region + ".amazonaws.com/snapshots/"
                 + fake.accountId() + "/" + f.name + "-" + UUID.randomUUID());
@@ -179,13 +185,14 @@ final class LambdaService implements AutoCloseable {
       }
       case "GetFunctionConfiguration" -> {
         Function f = function(region, segments(req.path)[0]);
-        yield Protocol.restJson(200, version(f, qualifier(req, segments(req.path)[0])).config);
+        yield Protocol.restJson(200, view(f, version(f, qualifier(req, segments(req.path)[0]))));
       }
       case "UpdateFunctionCode" -> {
         Function f = function(region, segments(req.path)[0]);
         JsonNode in = Js.parse(req.body);
         byte[] zip = zip(Js.str(in, "ZipFile", "InvalidParameterValueException"));
         String revision = Js.opt(in, "RevisionId");
+        requireSettled(f);
         checkRevision(f, revision);
         ObjectNode c = f.latest.config.deepCopy();
         c.put("CodeSha256", sha256(zip)).put("CodeSize", zip.length);
@@ -194,22 +201,26 @@ final class LambdaService implements AutoCloseable {
         if (in.path("Publish").asBoolean(false)) {
           publish(f, null);
         }
-        yield Protocol.restJson(200, c);
+        unsettle(f, false);
+        yield Protocol.restJson(200, view(f, f.latest));
       }
       case "UpdateFunctionConfiguration" -> {
         Function f = function(region, segments(req.path)[0]);
         JsonNode in = Js.parse(req.body);
+        requireSettled(f);
         checkRevision(f, Js.opt(in, "RevisionId"));
         ObjectNode c = f.latest.config.deepCopy();
         applyConfig(c, in, false);
         touch(c);
         f.latest = new Version(c, f.latest.zip);
-        yield Protocol.restJson(200, c);
+        unsettle(f, false);
+        yield Protocol.restJson(200, view(f, f.latest));
       }
       case "PublishVersion" -> {
         Function f = function(region, segments(req.path)[0]);
         JsonNode in = Js.parse(req.body);
         String sha = Js.opt(in, "CodeSha256");
+        requireSettled(f);
         if (sha != null && !sha.equals(f.latest.config.path("CodeSha256").asText())) {
           throw AwsError.badRequest("InvalidParameterValueException", "CodeSha256 (" + sha
               + ") is different from current CodeSha256 in $LATEST ("
@@ -329,6 +340,42 @@ final class LambdaService implements AutoCloseable {
     };
   }
 
+  // --- settling (Faults.lambdaPendingFor) ---
+
+  private void unsettle(Function f, boolean creating) {
+    long ms = fake.faults.lambdaPendingMillis();
+    f.settlesAt = ms > 0 ? System.currentTimeMillis() + ms : 0;
+    f.creating = creating;
+  }
+
+  private static boolean settling(Function f) {
+    return System.currentTimeMillis() < f.settlesAt;
+  }
+
+  /** $LATEST's configuration as Lambda reports it now (Pending / InProgress while settling). */
+  private static ObjectNode view(Function f, Version v) {
+    if (v != f.latest || !settling(f)) {
+      return v.config;
+    }
+    ObjectNode c = v.config.deepCopy();
+    if (f.creating) {
+      c.put("State", "Pending").put("StateReason", "The function is being created.")
+          .put("StateReasonCode", "Creating").put("LastUpdateStatus", "InProgress");
+    } else {
+      c.put("LastUpdateStatus", "InProgress")
+          .put("LastUpdateStatusReason", "The function is being updated.")
+          .put("LastUpdateStatusReasonCode", "Updating");
+    }
+    return c;
+  }
+
+  private static void requireSettled(Function f) {
+    if (settling(f)) {
+      throw new AwsError(409, "ResourceConflictException", "The operation cannot be performed at"
+          + " this time. An update is in progress for resource: " + f.arn);
+    }
+  }
+
   // --- control plane ---
 
   private Function create(String region, JsonNode in) {
@@ -369,6 +416,7 @@ final class LambdaService implements AutoCloseable {
     if (in.path("Publish").asBoolean(false)) {
       publish(f, null);
     }
+    unsettle(f, true);
     return f;
   }
 
@@ -582,6 +630,10 @@ final class LambdaService implements AutoCloseable {
     synchronized (fake.lock) {
       f = function(req.region, ref);
       v = version(f, qualifier(req, ref));
+      if (v == f.latest && settling(f) && f.creating) {
+        throw new AwsError(409, "ResourceConflictException", "The operation cannot be performed at"
+            + " this time. The function is currently in the following state: Pending");
+      }
     }
     ObjectNode c = v.config;
     String type = req.header("X-Amz-Invocation-Type");
