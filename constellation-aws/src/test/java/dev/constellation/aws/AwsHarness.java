@@ -73,11 +73,13 @@ final class AwsHarness implements AutoCloseable {
       @Override
       public void step(Step step) {
         steps.add(step);
+        System.out.println(step.line()); // what a person sees from the Maven goal
       }
 
       @Override
       public void warn(String message) {
         warnings.add(message);
+        System.out.println("[WARNING] " + message);
       }
 
       @Override
