@@ -70,6 +70,8 @@ final class Ecs {
     final Map<String, List<TaskDef>> families = new LinkedHashMap<>();
     final Map<String, Task> tasks = new LinkedHashMap<>();
     final Map<String, Map.Entry<JsonNode, List<String>>> tokens = new HashMap<>();
+    double runTaskTokens = Double.NaN;
+    long runTaskRefilledNanos;
 
     Region(String name) {
       this.name = name;
@@ -462,7 +464,25 @@ final class Ecs {
     return found;
   }
 
+  /** Takes one token from the region's RunTask bucket, or fails with ThrottlingException. */
+  private void throttle(Region r) {
+    double[] rate = fake.faults.runTaskRate(r.name);
+    long now = System.nanoTime();
+    if (Double.isNaN(r.runTaskTokens)) {
+      r.runTaskTokens = rate[0];
+    } else {
+      r.runTaskTokens = Math.min(rate[0],
+          r.runTaskTokens + (now - r.runTaskRefilledNanos) / 1e9 * rate[1]);
+    }
+    r.runTaskRefilledNanos = now;
+    if (r.runTaskTokens < 1) {
+      throw AwsError.badRequest("ThrottlingException", "Rate exceeded");
+    }
+    r.runTaskTokens -= 1;
+  }
+
   private void runTask(Region r, JsonNode in, ObjectNode out) {
+    throttle(r);
     Cluster c = cluster(r, Js.opt(in, "cluster"), true);
     TaskDef td;
     try {

@@ -245,7 +245,7 @@ public final class FakeAws implements AutoCloseable {
       if (req.service.equals("lambda") && operation.equals("Invoke")) {
         AwsError fault;
         synchronized (lock) {
-          fault = faults.nextFailure(req.service, operation);
+          fault = faults.nextFailure(req.service, operation, req.region);
           checkRegion(req);
         }
         if (fault != null) {
@@ -254,7 +254,7 @@ public final class FakeAws implements AutoCloseable {
         return lambda.invoke(req);
       }
       synchronized (lock) {
-        AwsError fault = faults.nextFailure(req.service, operation);
+        AwsError fault = faults.nextFailure(req.service, operation, req.region);
         if (fault != null) {
           throw fault;
         }

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class Faults {
 
-  private record Failure(int status, String code, String message) {}
+  private record Failure(String region, int status, String code, String message) {}
 
   private final Object lock;
   private final Map<String, Deque<Failure>> failures = new HashMap<>();
@@ -23,6 +23,8 @@ public final class Faults {
   private final Map<String, Double> quotas = new HashMap<>();
   private final Map<String, Integer> lambdaConcurrency = new HashMap<>();
   private long lambdaPendingMillis;
+  private long roleAssumableAfterMillis;
+  private final Map<String, double[]> runTaskRates = new HashMap<>();
   private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
@@ -41,6 +43,16 @@ public final class Faults {
    */
   public Faults failNext(String service, String operation, int times, int httpStatus,
                          String errorCode, String message) {
+    return failNextIn(null, service, operation, times, httpStatus, errorCode, message);
+  }
+
+  /**
+   * As {@link #failNext}, but only calls signed for {@code region} fail (IAM and STS calls are
+   * signed for {@code us-east-1}); calls in other regions are served normally and do not use up
+   * the failures.
+   */
+  public Faults failNextIn(String region, String service, String operation, int times,
+                           int httpStatus, String errorCode, String message) {
     if (times < 1 || httpStatus < 400 || httpStatus > 599) {
       throw new IllegalArgumentException("times must be >= 1 and httpStatus 4xx/5xx; got times="
           + times + ", httpStatus=" + httpStatus);
@@ -48,7 +60,7 @@ public final class Faults {
     synchronized (lock) {
       Deque<Failure> q = failures.computeIfAbsent(service + "/" + operation, k -> new ArrayDeque<>());
       for (int i = 0; i < times; i++) {
-        q.add(new Failure(httpStatus, errorCode, message));
+        q.add(new Failure(region, httpStatus, errorCode, message));
       }
     }
     return this;
@@ -125,7 +137,47 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * IAM propagation: a role can be assumed by Lambda only this long after {@code CreateRole}
+   * (AWS documents that IAM changes take time to propagate). Until then {@code CreateFunction} and
+   * {@code UpdateFunctionConfiguration} naming it fail with Lambda's
+   * {@code InvalidParameterValueException} "The role defined for the function cannot be assumed by
+   * Lambda." Default 0: at once. For a failure count instead of a time, use {@link #failNext}.
+   */
+  public Faults rolesAssumableAfter(java.time.Duration duration) {
+    synchronized (lock) {
+      roleAssumableAfterMillis = duration.toMillis();
+    }
+    return this;
+  }
+
+  /**
+   * The RunTask rate limit of {@code region}: a token bucket of {@code burst} calls refilled at
+   * {@code perSecond} calls per second; a call finding it empty fails with ECS's
+   * {@code ThrottlingException} "Rate exceeded" (HTTP 400). Default, as AWS documents for an
+   * account and region: burst 20, 20 per second.
+   */
+  public Faults runTaskRate(String region, int burst, double perSecond) {
+    if (burst < 1 || perSecond <= 0) {
+      throw new IllegalArgumentException("burst must be >= 1 and perSecond > 0; got " + burst
+          + ", " + perSecond);
+    }
+    synchronized (lock) {
+      runTaskRates.put(region, new double[] {burst, perSecond});
+    }
+    return this;
+  }
+
   // --- read by the services, under the lock ---
+
+  /** {burst, perSecond} for RunTask in the region. */
+  double[] runTaskRate(String region) {
+    return runTaskRates.getOrDefault(region, new double[] {20, 20});
+  }
+
+  long roleAssumableAfterMillis() {
+    return roleAssumableAfterMillis;
+  }
 
   long lambdaPendingMillis() {
     return lambdaPendingMillis;
@@ -136,10 +188,19 @@ public final class Faults {
     return q == null ? null : q.poll();
   }
 
-  AwsError nextFailure(String service, String operation) {
+  AwsError nextFailure(String service, String operation, String region) {
     Deque<Failure> q = failures.get(service + "/" + operation);
-    Failure f = q == null ? null : q.poll();
-    return f == null ? null : new AwsError(f.status(), f.code(), f.message());
+    if (q == null) {
+      return null;
+    }
+    for (java.util.Iterator<Failure> it = q.iterator(); it.hasNext(); ) {
+      Failure f = it.next();
+      if (f.region() == null || f.region().equals(region)) {
+        it.remove();
+        return new AwsError(f.status(), f.code(), f.message());
+      }
+    }
+    return null;
   }
 
   boolean hasNoDefaultVpc(String region) {

@@ -26,6 +26,7 @@ final class Iam {
     final String id;
     final String arn;
     final Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    final long createdMillis = System.currentTimeMillis();
     String assumeRolePolicy;
     String description;
     int maxSessionDuration = 3600;

@@ -430,7 +430,8 @@ final class LambdaService implements AutoCloseable {
             + "' at 'role' failed to satisfy constraint: Member must satisfy regular expression"
             + " pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
       }
-      if (r == null || !r.assumeRolePolicy.contains("lambda.amazonaws.com")) {
+      if (r == null || !r.assumeRolePolicy.contains("lambda.amazonaws.com")
+          || System.currentTimeMillis() - r.createdMillis < fake.faults.roleAssumableAfterMillis()) {
         throw AwsError.badRequest("InvalidParameterValueException",
             "The role defined for the function cannot be assumed by Lambda.");
       }

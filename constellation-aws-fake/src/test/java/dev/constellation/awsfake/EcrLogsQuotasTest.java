@@ -100,6 +100,21 @@ class EcrLogsQuotasTest {
   }
 
   @Test
+  void aRegionalFaultHitsOnlyThatRegion() {
+    fake.faults().failNextIn("us-east-2", "logs", "CreateLogGroup", 1, 400, "LimitExceededException",
+        "Resource limit exceeded.");
+    try (CloudWatchLogsClient euWest = Clients.of(CloudWatchLogsClient.builder(), fake, "eu-west-1");
+         CloudWatchLogsClient usEast = Clients.of(CloudWatchLogsClient.builder(), fake, "us-east-2")) {
+      euWest.createLogGroup(r -> r.logGroupName("/constellation/agents"));
+      assertThatThrownBy(() -> usEast.createLogGroup(r -> r.logGroupName("/constellation/agents")))
+          .isInstanceOf(software.amazon.awssdk.services.cloudwatchlogs.model.LimitExceededException.class);
+      usEast.createLogGroup(r -> r.logGroupName("/constellation/agents"));
+    }
+    assertThat(fake.resources("logs")).extracting(FakeResource::region)
+        .containsExactlyInAnyOrder("eu-west-1", "us-east-2");
+  }
+
+  @Test
   void serviceQuotaDefaultsAndOverrides() {
     fake.faults().quota("us-east-2", "fargate", "L-3032A538", 2.0);
     try (ServiceQuotasClient sq = Clients.of(ServiceQuotasClient.builder(), fake, "eu-west-1");

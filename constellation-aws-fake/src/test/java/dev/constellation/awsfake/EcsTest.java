@@ -162,6 +162,33 @@ class EcsTest {
   }
 
   @Test
+  void runTaskIsThrottledByATokenBucket() throws Exception {
+    fake.faults().runTaskRate("eu-west-1", 3, 0.5);
+    ecs.createCluster(r -> r.clusterName("c"));
+    String td = ecs.registerTaskDefinition(r -> r.family("f").networkMode(NetworkMode.AWSVPC)
+        .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512")
+        .containerDefinitions(ContainerDefinition.builder().name("a").image("i").build()))
+        .taskDefinition().taskDefinitionArn();
+    RunTaskRequest run = RunTaskRequest.builder().cluster("c").taskDefinition(td).launchType(LaunchType.FARGATE)
+        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("s"))).build();
+    int ok = 0;
+    int throttled = 0;
+    for (int i = 0; i < 6; i++) {
+      try {
+        ecs.runTask(run);
+        ok++;
+      } catch (EcsException e) {
+        assertThat(e.isThrottlingException()).isTrue();
+        throttled++;
+      }
+    }
+    assertThat(ok).as("burst 3 plus what 0.5/s refills while 6 calls run").isBetween(3, 5);
+    assertThat(throttled).isPositive();
+    Thread.sleep(2100);
+    assertThat(ecs.runTask(run).tasks()).hasSize(1);
+  }
+
+  @Test
   void aSecurityGroupUsedByARunningTaskCannotBeDeleted() {
     String sg = fake.seed().securityGroup("eu-west-1", "constellation-agents", "agents", Map.of());
     ecs.createCluster(r -> r.clusterName("c"));

@@ -261,4 +261,29 @@ class LambdaTest {
       }
     }
   }
+
+  @Test
+  void aNewRoleBecomesAssumableOnlyAfterThePropagationDelay() throws Exception {
+    fake.faults().rolesAssumableAfter(java.time.Duration.ofSeconds(3));
+    String fresh;
+    try (IamClient iam = Clients.of(IamClient.builder(), fake, "us-east-1")) {
+      fresh = iam.createRole(r -> r.roleName("fresh").assumeRolePolicyDocument(IamTest.TRUST)).role().arn();
+    }
+    byte[] zip = zipOf("dev/constellation/awsfake/testfn/EchoHandler.class");
+    long t0 = System.nanoTime();
+    int failures = 0;
+    while (true) {
+      try {
+        lambda.createFunction(create(zip).toBuilder().role(fresh).build());
+        break;
+      } catch (InvalidParameterValueException e) {
+        assertThat(e.getMessage()).contains("cannot be assumed by Lambda");
+        failures++;
+        Thread.sleep(500);
+      }
+    }
+    assertThat(failures).isPositive();
+    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(2_000_000_000L);
+    assertThat(fake.resources("lambda")).hasSize(1);
+  }
 }
