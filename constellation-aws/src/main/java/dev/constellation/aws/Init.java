@@ -598,7 +598,7 @@ public final class Init {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new DeployException("init", new Problem(c.home(), "Lambda " + name,
-              "IAM role " + roleArn + " still cannot be assumed by Lambda after " + attempt + " tries in "
+              "IAM role " + roleArn + " still cannot be assumed by Lambda after " + attempt + (attempt == 1 ? " try" : " tries") + " in "
                   + options.roleRetryBudget().toSeconds() + " s",
               "IAM may be slow to propagate: run init again in a minute; if it persists, check the role's trust policy"
                   + " (principal lambda.amazonaws.com)"), e);

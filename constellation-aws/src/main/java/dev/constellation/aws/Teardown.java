@@ -423,19 +423,25 @@ public final class Teardown {
     DynamoDbClient dynamo = aws.dynamo(home);
     String table = inst.table();
     steps.run(home, "DynamoDB table " + table, () -> {
-      String arn;
+      software.amazon.awssdk.services.dynamodb.model.TableDescription t;
       try {
-        arn = dynamo.describeTable(b -> b.tableName(table)).table().tableArn();
+        t = dynamo.describeTable(b -> b.tableName(table)).table();
       } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException missing) {
         return Steps.Done.of(Step.Outcome.ABSENT);
       }
       Map<String, String> tags = new HashMap<>();
-      dynamo.listTagsOfResource(b -> b.resourceArn(arn)).tags().forEach(t -> tags.put(t.key(), t.value()));
+      dynamo.listTagsOfResource(b -> b.resourceArn(t.tableArn())).tags().forEach(x -> tags.put(x.key(), x.value()));
       if (!inst.owns(tags)) {
         leftAlone(home, "DynamoDB table " + table, tags);
         return Steps.Done.of(Step.Outcome.ABSENT);
       }
-      return deleteOr(() -> dynamo.deleteTable(b -> b.tableName(table)), "");
+      boolean deleting = t.tableStatus() == software.amazon.awssdk.services.dynamodb.model.TableStatus.DELETING;
+      return deleteOr(() -> {
+        if (!deleting) { // an interrupted teardown may have started it already
+          dynamo.deleteTable(b -> b.tableName(table));
+        }
+        waitUntilGone(dynamo, home, table);
+      }, deleting ? "(its deletion had already started)" : "");
     });
 
     String store = resultsStore == null ? "auto" : resultsStore.trim().toLowerCase(Locale.ROOT);
@@ -446,6 +452,23 @@ public final class Teardown {
       timestream(steps, inst, store.equals("timestream"));
     }
     roles(steps, inst, aws.iam(partition));
+  }
+
+  /** Waits until DynamoDB forgets the table (it is DELETING for a while), so a second teardown finds nothing. */
+  private void waitUntilGone(DynamoDbClient dynamo, String region, String table) {
+    long deadline = System.nanoTime() + options.dependencyBudget().toNanos();
+    while (true) {
+      try {
+        dynamo.describeTable(b -> b.tableName(table));
+      } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException gone) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DeployException("teardown", new Problem(region, "DynamoDB table " + table,
+            "still DELETING after " + options.dependencyBudget().toSeconds() + " s", "run teardown again later"), null);
+      }
+      sleep(options.pollInterval());
+    }
   }
 
   private void bucket(Steps steps, Installation inst, String bucket) {

@@ -73,11 +73,13 @@ final class AwsHarness implements AutoCloseable {
       @Override
       public void step(Step step) {
         steps.add(step);
+        System.out.println(step.line()); // what a person sees from the Maven goal
       }
 
       @Override
       public void warn(String message) {
         warnings.add(message);
+        System.out.println("[WARNING] " + message);
       }
 
       @Override
@@ -87,10 +89,17 @@ final class AwsHarness implements AutoCloseable {
     };
   }
 
-  /** Init timings for tests: role retries from 20 ms, capped at 100 ms, for at most 2 s. */
+  /**
+   * Init timings for tests: role retries from 20 ms, capped at 100 ms, for at most 60 s (each try
+   * uploads the ~10 MB jar, which takes a while on a loaded machine).
+   */
   static Init.Options fastInit(boolean dryRun) {
+    return withRoleBudget(dryRun, java.time.Duration.ofSeconds(60));
+  }
+
+  static Init.Options withRoleBudget(boolean dryRun, java.time.Duration budget) {
     return new Init.Options(dryRun, java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100),
-        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(2));
+        budget, java.time.Duration.ofSeconds(2));
   }
 
   static Teardown.Options fastTeardown(Teardown.Scope scope, boolean keepResults, boolean dryRun) {
