@@ -27,7 +27,8 @@ public final class AgentResults {
    * @param recordsDir the run's records directory
    * @param agentId the agent
    * @return {@code startSkewMs}, {@code wakeLatenessMs}, {@code interruptedIterations},
-   *     {@code clockOffsetMs} (when the agent had an orchestrator) and the load generator's own
+   *     {@code clockOffsetMs} and {@code clockRoundTripMs} (when the agent had an orchestrator: its
+ *     clock minus the orchestrator's, accurate to half the round trip) and the load generator's own
    *     health ({@code generator}: CPU, scheduling lag, saturated seconds), or empty when the
    *     agent left no file
    * @throws IOException when the file exists but cannot be read
@@ -78,6 +79,7 @@ public final class AgentResults {
     out.put("interruptedIterations", node.path("interrupted").asLong());
     if (node.has("clockOffsetMs")) {
       out.put("clockOffsetMs", node.path("clockOffsetMs").asLong());
+      out.put("clockRoundTripMs", node.path("clockRoundTripMs").asLong());
     }
     out.put("generator", generator(node.path("maxCpuPercent").asLong(), node.path("maxSchedulingLagMs").asLong(),
         node.path("saturatedSeconds").asLong()));
@@ -98,6 +100,7 @@ public final class AgentResults {
     out.put("interruptedIterations", summary.getOrDefault("interrupted", 0L));
     if (summary.containsKey("clockAheadMs") || summary.containsKey("clockBehindMs")) {
       out.put("clockOffsetMs", summary.getOrDefault("clockAheadMs", 0L) - summary.getOrDefault("clockBehindMs", 0L));
+      out.put("clockRoundTripMs", summary.getOrDefault("clockRoundTripMs", 0L));
     }
     out.put("generator", generator(summary.getOrDefault("maxCpuPercent", 0L), summary.getOrDefault("maxSchedulingLagMs", 0L),
         summary.getOrDefault("saturatedSeconds", 0L)));

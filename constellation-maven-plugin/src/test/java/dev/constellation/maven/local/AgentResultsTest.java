@@ -24,10 +24,11 @@ class AgentResultsTest {
     summary.put("saturatedSeconds", 1L);
     summary.put("clockAheadMs", 0L);
     summary.put("clockBehindMs", 42L);
+    summary.put("clockRoundTripMs", 20L);
 
     Map<String, Object> fromFile = AgentResults.fromJson(json);
     assertThat(fromFile).containsEntry("startSkewMs", 3L).containsEntry("wakeLatenessMs", 1.5)
-        .containsEntry("interruptedIterations", 2L).containsEntry("clockOffsetMs", -42L)
+        .containsEntry("interruptedIterations", 2L).containsEntry("clockOffsetMs", -42L).containsEntry("clockRoundTripMs", 20L)
         .containsEntry("generator", Map.of("maxCpuPercent", 35L, "maxSchedulingLagMs", 4L, "saturatedSeconds", 1L));
     assertThat(AgentResults.fromSummary(summary)).isEqualTo(fromFile);
   }
