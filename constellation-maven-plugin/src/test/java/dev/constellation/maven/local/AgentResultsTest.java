@@ -32,4 +32,17 @@ class AgentResultsTest {
         .containsEntry("generator", Map.of("maxCpuPercent", 35L, "maxSchedulingLagMs", 4L, "saturatedSeconds", 1L));
     assertThat(AgentResults.fromSummary(summary)).isEqualTo(fromFile);
   }
+
+  @Test
+  void aRegionShowsItsWorstAgentForEachFactAndTheSumOfInterruptedIterations() throws Exception {
+    Map<String, Object> a = AgentResults.fromJson("{\"startSkewMs\":3,\"wakeLatenessMicros\":900,\"interrupted\":1,"
+        + "\"maxCpuPercent\":80,\"maxSchedulingLagMs\":2,\"saturatedSeconds\":0,\"clockOffsetMs\":12,\"clockRoundTripMs\":30}");
+    Map<String, Object> b = AgentResults.fromJson("{\"startSkewMs\":9,\"wakeLatenessMicros\":200,\"interrupted\":2,"
+        + "\"maxCpuPercent\":40,\"maxSchedulingLagMs\":70,\"saturatedSeconds\":3,\"clockOffsetMs\":-40,\"clockRoundTripMs\":90}");
+    Map<String, Object> region = AgentResults.region(java.util.List.of(a, b));
+    assertThat(region).containsEntry("startSkewMs", 9L).containsEntry("wakeLatenessMs", 0.9)
+        .containsEntry("interruptedIterations", 3L).containsEntry("clockOffsetMs", -40L).containsEntry("clockRoundTripMs", 90L)
+        .containsEntry("generator", Map.of("maxCpuPercent", 80L, "maxSchedulingLagMs", 70L, "saturatedSeconds", 3L));
+    assertThat(AgentResults.region(java.util.List.of())).isEmpty();
+  }
 }
