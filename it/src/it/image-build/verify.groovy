@@ -50,6 +50,10 @@ try {
   List<String> entrypoint = config.config.Entrypoint
   println "entrypoint: ${entrypoint}"
   assert entrypoint.first() == 'java'
+  // No <jvmFlags> in this project: the Fargate defaults.
+  assert entrypoint[1..2] == ['-XX:MaxRAMPercentage=75', '-XX:+ExitOnOutOfMemoryError']
+  assert image.runtimePlatform.cpuArchitecture == 'X86_64'
+  assert image.runtimePlatform.operatingSystemFamily == 'LINUX'
   assert entrypoint.last() == 'dev.constellation.agent.AgentMain'
   assert entrypoint[entrypoint.indexOf('-cp') + 1] == '/app/test-classes:/app/classes:/app/constellation/*:/app/libs/*'
   assert config.config.Labels['constellation.project'] == 'dev.constellation.it:image-build:1.0'
@@ -62,6 +66,10 @@ try {
   assert files[1].any { it ==~ /app\/libs\/HdrHistogram-.*\.jar/ }
   assert files[2].any { it ==~ /app\/constellation\/constellation-agent-.*\.jar/ }
   assert files[2].any { it ==~ /app\/constellation\/constellation-api-.*\.jar/ }
+  // Only what the agent needs: none of the plugin's build-time jars, not the plugin itself.
+  List<String> buildTime = files[1].findAll { it ==~ /app\/libs\/(jib-core|guava|google-http-client|ecr|httpclient|httpclient5|apache5-client|apache-client|maven-core)-.*\.jar/ }
+  assert buildTime.isEmpty() : "build-time jars in /app/libs: ${buildTime}"
+  assert !files[2].any { it.contains('constellation-maven-plugin') } : "the plugin jar in /app/constellation: ${files[2]}"
   assert files[3].contains('app/test-classes/it/Ping.class')
   return true
 } finally {

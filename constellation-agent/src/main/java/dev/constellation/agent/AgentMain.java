@@ -147,7 +147,8 @@ public final class AgentMain {
         }
       }, "constellation-sigterm");
       Runtime.getRuntime().addShutdownHook(hook);
-      watchdog = watchdog(config, agent, mainDone);
+      watchdog = Lifetime.watch(config, config.maxLifetime(), agent::stopAndWait, mainDone, Duration.ofSeconds(20),
+          Console::fatal, Runtime.getRuntime()::halt);
       AgentResult r = agent.run();
       long lateness = coordinated == null ? 0 : coordinated.wakeLatenessMicros();
       String result = resultJson(config, r, lateness, coordinated, task);
@@ -193,34 +194,6 @@ public final class AgentMain {
         removeHook(hook);
       }
     }
-  }
-
-  /**
-   * A daemon thread that ends the JVM when the agent outlives {@link AgentConfig#maxLifetime()}:
-   * one line saying so, a stop with a final flush (at most 20 s), then exit code {@link #EXIT_LIFETIME}.
-   */
-  private static Thread watchdog(AgentConfig config, Agent agent, CountDownLatch mainDone) {
-    Duration lifetime = config.maxLifetime();
-    Thread t = new Thread(() -> {
-      try {
-        if (mainDone.await(lifetime.toMillis(), TimeUnit.MILLISECONDS)) {
-          return;
-        }
-        Console.fatal("agent " + config.agentId() + " is still running after its lifetime of " + Durations.format(lifetime)
-            + " (--startTimeout " + Durations.format(config.startTimeout()) + " + load " + Durations.format(config.loadDuration())
-            + " + --gracefulStop " + Durations.format(config.gracefulStop()) + " + " + Durations.format(AgentConfig.STORE_AND_REPORT_ALLOWANCE)
-            + " to store results) and stops itself so that no task is left running. Check what hangs: iterations that"
-            + " ignore interrupts, --requestTimeout, or the results store");
-        agent.stopAndWait(20_000);
-        mainDone.await(5, TimeUnit.SECONDS);
-        Runtime.getRuntime().halt(EXIT_LIFETIME);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "constellation-lifetime");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   /** Who this agent is, written to the store before any load: run, region, id, VUs, ECS task. */

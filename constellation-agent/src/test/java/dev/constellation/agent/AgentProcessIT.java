@@ -110,4 +110,30 @@ class AgentProcessIT {
       assertThat(target.requests()).isZero();
     }
   }
+
+  @Test
+  void aSigtermWhileWaitingForTheStartEndsTheAgentAtOnceWithOneLineAndNoLoad() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0);
+        LocalOrchestratorServer orchestrator = new LocalOrchestratorServer(0).start()) {
+      HttpOrchestratorClient client = new HttpOrchestratorClient(orchestrator.url(), Duration.ofSeconds(5));
+      client.reset(new RunSetup("it-run", Map.of("local", 2), 200, 120_000)); // the second agent never comes
+      Path log = dir.resolve("agent.log");
+      Process p = start("java", target.url(), "5s", log, "--orchestrator", orchestrator.url().toString());
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (client.status("it-run").registered() < 1 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(client.status("it-run").registered()).as(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo(1);
+      long sigtermAt = System.nanoTime();
+      p.destroy(); // SIGTERM at the barrier (--startTimeout is 5 minutes)
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt);
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      System.out.printf("SIGTERM at the start barrier: exit %d after %d ms%n", p.exitValue(), stopMillis);
+      assertThat(stopMillis).as(out).isLessThan(10_000);
+      assertThat(out.lines().filter(l -> l.startsWith(Console.ERROR_MARKER)).toList())
+          .containsExactly(Console.ERROR_MARKER + "agent local-0 was stopped (SIGTERM) before the start; no load was sent");
+      assertThat(target.requests()).isZero();
+    }
+  }
 }

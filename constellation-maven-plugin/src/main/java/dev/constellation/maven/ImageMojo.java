@@ -9,6 +9,7 @@ import dev.constellation.maven.image.ImageException;
 import dev.constellation.maven.image.ImageSpec;
 import dev.constellation.maven.image.ImageTarget;
 import dev.constellation.maven.image.RegionImage;
+import dev.constellation.maven.image.RuntimePlatform;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,6 +104,12 @@ public class ImageMojo extends AbstractMojo {
     AgentImageBuilder builder = new AgentImageBuilder(cache.resolve("base"), cache.resolve("application"), getLog()::info);
     Map<String, Object> record = new LinkedHashMap<>();
     try {
+      // Checked before anything is built or pushed: the task definition must run the image's platform.
+      RuntimePlatform runtime = spec.runtimePlatform();
+      Map<String, Object> runtimePlatform = new LinkedHashMap<>();
+      runtimePlatform.put("cpuArchitecture", runtime.cpuArchitecture());
+      runtimePlatform.put("operatingSystemFamily", runtime.operatingSystemFamily());
+      record.put("runtimePlatform", runtimePlatform);
       if (ecrRegions != null && !ecrRegions.isEmpty()) {
         List<RegionImage> pushed = new EcrPusher(builder, EcrPusher.defaultClients(), repository, getLog()::info).push(spec, ecrRegions);
         Map<String, Object> regions = new LinkedHashMap<>();

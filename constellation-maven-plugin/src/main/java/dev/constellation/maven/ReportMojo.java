@@ -5,6 +5,7 @@ import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.agent.results.ResultsSource;
 import dev.constellation.agent.results.s3.S3ResultsStore;
 import dev.constellation.agent.results.timestream.TimestreamResultsStore;
+import dev.constellation.maven.local.AgentResults;
 import dev.constellation.maven.report.RunFacts;
 import dev.constellation.maven.report.RunResults;
 import dev.constellation.maven.report.Thresholds;
@@ -64,8 +65,9 @@ public class ReportMojo extends AbstractResultsMojo {
     String id = runId != null && !runId.isBlank() ? runId.trim() : latestRun(root);
     Path runDir = root.resolve(id);
     List<IntervalRecord> records;
+    ResultsSource store = source(runDir);
     try {
-      records = source(runDir).readRun(id);
+      records = store.readRun(id);
     } catch (IOException | RuntimeException e) {
       throw new MojoExecutionException("the records of run " + id + " could not be read from " + describeStore(runDir) + ": " + e.getMessage(), e);
     }
@@ -75,7 +77,8 @@ public class ReportMojo extends AbstractResultsMojo {
     }
     try {
       Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
-      RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile) : factsFrom(id, records);
+      RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile)
+          : factsFrom(id, records, store instanceof S3ResultsStore s3 ? agentFacts(s3, id) : Map.of());
       if (facts.status() == RunFacts.Status.RUNNING) {
         // the plugin died before writing the end (killed): the figures cover what the records cover
         getLog().warn("run " + id + " never finished (its run.json still says running); the report covers what it recorded "
@@ -120,14 +123,39 @@ public class ReportMojo extends AbstractResultsMojo {
     };
   }
 
+  /** The agents' result.json objects; a failure to read them costs the report its per-agent facts, not the report. */
+  private Map<String, Map<String, Object>> agentFacts(S3ResultsStore s3, String id) {
+    try {
+      return AgentResults.read(s3, id);
+    } catch (IOException | RuntimeException e) {
+      getLog().warn("the agents' result.json objects could not be read (" + e.getMessage() + "); the report shows no start skew,"
+          + " clock offset or generator health");
+      return Map.of();
+    }
+  }
+
   /** Facts of a run whose run.json is not here (a run on AWS reported from another machine). */
   static RunFacts factsFrom(String id, List<IntervalRecord> records) {
+    return factsFrom(id, records, Map.of());
+  }
+
+  /**
+   * Facts of a run whose run.json is not here, with the agents' own facts where they left them
+   * ({@code result.json} in S3), combined per region by {@link AgentResults#region}.
+   *
+   * @param id the run
+   * @param records its records
+   * @param agentFacts {@code <region>/<agentId>} → that agent's facts
+   * @return the facts
+   */
+  static RunFacts factsFrom(String id, List<IntervalRecord> records, Map<String, Map<String, Object>> agentFacts) {
     long start = records.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
     long end = records.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(start);
     Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
     records.stream().collect(Collectors.groupingBy(IntervalRecord::region, java.util.TreeMap::new,
             Collectors.mapping(IntervalRecord::agentId, Collectors.toSet())))
-        .forEach((region, agents) -> regions.put(region, RunFacts.RegionFacts.of(agents.size(), 0)));
+        .forEach((region, agents) -> regions.put(region, new RunFacts.RegionFacts(agents.size(), 0, AgentResults.region(
+            agentFacts.entrySet().stream().filter(e -> e.getKey().startsWith(region + "/")).map(Map.Entry::getValue).toList()))));
     return new RunFacts(id, Instant.ofEpochMilli(start), end - start, "", regions);
   }
 

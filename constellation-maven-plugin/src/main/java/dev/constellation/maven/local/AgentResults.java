@@ -27,7 +27,8 @@ public final class AgentResults {
    * @param recordsDir the run's records directory
    * @param agentId the agent
    * @return {@code startSkewMs}, {@code wakeLatenessMs}, {@code interruptedIterations},
-   *     {@code clockOffsetMs} (when the agent had an orchestrator) and the load generator's own
+   *     {@code clockOffsetMs} and {@code clockRoundTripMs} (when the agent had an orchestrator: its
+ *     clock minus the orchestrator's, accurate to half the round trip) and the load generator's own
    *     health ({@code generator}: CPU, scheduling lag, saturated seconds), or empty when the
    *     agent left no file
    * @throws IOException when the file exists but cannot be read
@@ -78,6 +79,7 @@ public final class AgentResults {
     out.put("interruptedIterations", node.path("interrupted").asLong());
     if (node.has("clockOffsetMs")) {
       out.put("clockOffsetMs", node.path("clockOffsetMs").asLong());
+      out.put("clockRoundTripMs", node.path("clockRoundTripMs").asLong());
     }
     out.put("generator", generator(node.path("maxCpuPercent").asLong(), node.path("maxSchedulingLagMs").asLong(),
         node.path("saturatedSeconds").asLong()));
@@ -98,10 +100,45 @@ public final class AgentResults {
     out.put("interruptedIterations", summary.getOrDefault("interrupted", 0L));
     if (summary.containsKey("clockAheadMs") || summary.containsKey("clockBehindMs")) {
       out.put("clockOffsetMs", summary.getOrDefault("clockAheadMs", 0L) - summary.getOrDefault("clockBehindMs", 0L));
+      out.put("clockRoundTripMs", summary.getOrDefault("clockRoundTripMs", 0L));
     }
     out.put("generator", generator(summary.getOrDefault("maxCpuPercent", 0L), summary.getOrDefault("maxSchedulingLagMs", 0L),
         summary.getOrDefault("saturatedSeconds", 0L)));
     return out;
+  }
+
+  /**
+   * One region's facts from its agents' facts: the worst agent for each fact (the largest start
+   * skew, wake-up lateness, CPU, scheduling lag and saturated seconds, the clock offset farthest
+   * from 0 with its round trip) and the sum of interrupted iterations.
+   *
+   * @param agents the facts of the region's agents, as {@link #fromJson(String)} gives them
+   * @return the region's facts, empty for no agents
+   */
+  public static Map<String, Object> region(java.util.Collection<Map<String, Object>> agents) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (agents.isEmpty()) {
+      return out;
+    }
+    out.put("startSkewMs", agents.stream().mapToLong(a -> ((Number) a.getOrDefault("startSkewMs", 0L)).longValue()).max().orElse(0));
+    out.put("wakeLatenessMs", agents.stream().mapToDouble(a -> ((Number) a.getOrDefault("wakeLatenessMs", 0.0)).doubleValue())
+        .max().orElse(0));
+    out.put("interruptedIterations", agents.stream().mapToLong(a -> ((Number) a.getOrDefault("interruptedIterations", 0L)).longValue())
+        .sum());
+    agents.stream().filter(a -> a.containsKey("clockOffsetMs"))
+        .max(java.util.Comparator.comparingLong(a -> Math.abs(((Number) a.get("clockOffsetMs")).longValue())))
+        .ifPresent(a -> {
+          out.put("clockOffsetMs", a.get("clockOffsetMs"));
+          out.put("clockRoundTripMs", a.getOrDefault("clockRoundTripMs", 0L));
+        });
+    out.put("generator", generator(maxGenerator(agents, "maxCpuPercent"), maxGenerator(agents, "maxSchedulingLagMs"),
+        maxGenerator(agents, "saturatedSeconds")));
+    return out;
+  }
+
+  private static long maxGenerator(java.util.Collection<Map<String, Object>> agents, String key) {
+    return agents.stream().mapToLong(a -> a.get("generator") instanceof Map<?, ?> g && g.get(key) instanceof Number n
+        ? n.longValue() : 0L).max().orElse(0);
   }
 
   private static Map<String, Object> generator(long cpu, long lag, long saturated) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,29 @@ class S3ResultsStoreIT {
 
   private List<String> keys() {
     return s3.listObjectsV2Paginator(b -> b.bucket("constellation-results")).contents().stream().map(S3Object::key).toList();
+  }
+
+  @Test
+  void keepsEachAgentsResultBesideItsRecordsAndReadsThemPerAgentWhileRecordReadersSkipThem() throws IOException {
+    for (int i = 0; i < 5; i++) { // more than a listing page (4)
+      store.putAgentObject("run-a", "eu-west-1", "eu-west-1-" + i, S3ResultsStore.AGENT_OBJECT, "{\"agentIndex\":" + i + "}");
+      store.putAgentObject("run-a", "eu-west-1", "eu-west-1-" + i, S3ResultsStore.RESULT_OBJECT, "{\"requests\":" + i + "}");
+    }
+    store.putAgentObject("run-b", "eu-west-1", "eu-west-1-0", S3ResultsStore.RESULT_OBJECT, "{\"requests\":99}");
+    assertThat(keys()).contains("runs/run-a/eu-west-1/eu-west-1-3/result.json", "runs/run-a/eu-west-1/eu-west-1-3/agent.json");
+    assertThat(store.readAgentResults("run-a")).containsExactly(
+        Map.entry("eu-west-1/eu-west-1-0", "{\"requests\":0}"), Map.entry("eu-west-1/eu-west-1-1", "{\"requests\":1}"),
+        Map.entry("eu-west-1/eu-west-1-2", "{\"requests\":2}"), Map.entry("eu-west-1/eu-west-1-3", "{\"requests\":3}"),
+        Map.entry("eu-west-1/eu-west-1-4", "{\"requests\":4}"));
+    assertThat(store.readRun("run-a")).isEmpty();
+  }
+
+  @Test
+  void aMissingBucketIsReportedWithS3sErrorCode() {
+    S3ResultsStore missing = new S3ResultsStore(s3, "no-such-bucket");
+    assertThatThrownBy(() -> missing.putAgentObject("r", "eu-west-1", "a", S3ResultsStore.AGENT_OBJECT, "{}"))
+        .isInstanceOfSatisfying(S3ResultsStore.StoreException.class, e -> assertThat(e.code()).isEqualTo("NoSuchBucket"))
+        .hasMessageStartingWith("cannot write s3://no-such-bucket/runs/r/eu-west-1/a/agent.json: ");
   }
 
   @Test
