@@ -91,9 +91,7 @@ public final class AgentMain {
       if (coordinated != null) {
         coordinated.reportEnd(r);
       }
-      Console.info("agent " + config.agentId() + " done: " + r.requests() + " requests (" + r.failures() + " failed), "
-          + r.iterations() + " iterations (" + r.iterationFailures() + " failed, " + r.interrupted() + " interrupted)"
-          + (r.firstRequestAt() < 0 ? "" : "; first request " + (r.firstRequestAt() - r.startAt()) + " ms after the start"));
+      Console.info(doneLine(config.agentId(), r));
       return 0;
     } catch (ScriptException e) {
       Console.fatal(e.getMessage());
@@ -116,8 +114,21 @@ public final class AgentMain {
     }
   }
 
+  /**
+   * The line an agent prints when it is done: its {@link AgentResult#counts() counts}, worded by
+   * {@link dev.constellation.agent.results.Counts#describe()}, and its start skew.
+   *
+   * @param agentId the agent
+   * @param r what it did
+   * @return the line
+   */
+  static String doneLine(String agentId, AgentResult r) {
+    return "agent " + agentId + " done: " + r.counts().describe()
+        + (r.firstRequestAt() < 0 ? "" : "; first request " + (r.firstRequestAt() - r.startAt()) + " ms after the start");
+  }
+
   /** Leaves the agent's own account of the run beside its records, for the report (start skew, counts). */
-  private static void writeResult(AgentConfig config, AgentResult r, long wakeLatenessMicros) throws java.io.IOException {
+  static void writeResult(AgentConfig config, AgentResult r, long wakeLatenessMicros) throws java.io.IOException {
     ObjectNode o = JSON.valueToTree(r);
     o.put("region", config.region());
     o.put("vus", config.vuCount());
