@@ -472,14 +472,19 @@ public final class Agent {
     private boolean runScheduled(VirtualUserInstance vu, VuContextImpl context, InstrumentedHttp http, MetricRecorder iterations) {
       MetricRecorder starts = recording.schedule(script.name());
       long i = 0;
-      while (!stop.stopped()) {
+      while (true) {
+        // An iteration handed over just before the stop still runs: it was started on the schedule.
+        boolean stopping = stop.stopped();
         Long due;
         try {
-          due = tasks.poll(50, TimeUnit.MILLISECONDS);
+          due = stopping ? tasks.poll() : tasks.poll(50, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           return false;
         }
         if (due == null) {
+          if (stopping) {
+            break;
+          }
           continue;
         }
         long lateness = Math.max(0, System.nanoTime() - due);
