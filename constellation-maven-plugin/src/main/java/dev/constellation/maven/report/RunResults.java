@@ -239,7 +239,7 @@ public final class RunResults {
 
   /**
    * The open model's service times of all requests, from the actual send (the request statistics
-   * count from the intended start). Empty (zero requests) for closed-model runs, where the two are
+   * add the iteration's start lateness). Empty (zero requests) for closed-model runs, where the two are
    * the same.
    */
   public Stats serviceTotals() {
