@@ -96,8 +96,12 @@ class OpenModelLatencyTest {
 
       assertThat(latency.getTotalCount()).isEqualTo(30).isEqualTo(target.requests());
       double serviceP50 = ms(service.getValueAtPercentile(50));
-      assertThat(p50).as("p50 of a server answering in 5 ms, the 200 ms think time left out").isBetween(5.0, 25.0);
-      assertThat(p50).as("p50 within 2 ms of the service time's p50 %.2f ms", serviceP50).isBetween(serviceP50, serviceP50 + 2.0);
+      double maxLag = ms(lag.getMaxValue());
+      // On a quiet machine p50 is 5.x ms; on a crowded one the service time itself grows, and the
+      // start lag with it, but the 200 ms think time is never in the latency.
+      assertThat(p50).as("p50 of a server answering in 5 ms, the 200 ms think time left out").isGreaterThanOrEqualTo(5.0).isLessThan(200.0);
+      assertThat(p50).as("p50 between the service time's p50 %.2f ms and that plus the worst start lag %.2f ms", serviceP50, maxLag)
+          .isBetween(serviceP50 - 0.05, (serviceP50 + maxLag) * 1.001 + 0.05);
       // Every iteration has one request: its latency is its service time plus its start lag, to the microsecond.
       assertThat(sumMs(latency)).isCloseTo(sumMs(service) + sumMs(lag), org.assertj.core.data.Offset.offset(sumMs(latency) * 0.005 + 0.1));
     }
