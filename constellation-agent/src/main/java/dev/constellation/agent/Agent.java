@@ -5,6 +5,7 @@ import dev.constellation.agent.http.InstrumentedHttp;
 import dev.constellation.agent.http.RequestNames;
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
+import dev.constellation.agent.results.Counts;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.ResultsSink;
 import dev.constellation.agent.script.ScriptDefinition;
@@ -24,15 +25,16 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * Runs one agent's virtual users. Closed model: every VU loops its iteration back to back from
  * the start until the duration has passed; with stages, VU i runs only while the ramp's current
  * count is above i (a retiring VU finishes its iteration first). Open model ({@code rate}): iterations start when the
- * arrival schedule says, each on an idle VU, the VU count being the cap; their first request's
- * latency counts from when the iteration was due. In both, a running iteration may finish within
+ * arrival schedule says, each on an idle VU, the VU count being the cap; every request of an
+ * iteration records its service time plus the iteration's lateness (actual start minus when it
+ * was due), see {@link InstrumentedHttp#iterationLateness(long)}. In both, a running iteration may finish within
  * the graceful stop, after which it is interrupted and counted. Records leave through the sink
  * at every flush interval, and once more at the end.
  */
@@ -46,7 +48,6 @@ public final class Agent {
   private final Recording recording;
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch finished = new CountDownLatch(1);
-  private final AtomicLong interrupted = new AtomicLong();
   private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
   private final List<Thread> vuThreads = new ArrayList<>();
   private volatile boolean stopRequested;
@@ -56,6 +57,7 @@ public final class Agent {
   private final SelfCheck selfCheck;
   private volatile int activeVus;
   private final Map<String, Queue<VirtualUserLoop>> idle = new HashMap<>();
+  private volatile LongConsumer generatorHook = k -> {};
 
   /**
    * Prepares an agent.
@@ -221,15 +223,32 @@ public final class Agent {
   }
 
   private AgentResult result(long startAt, long end) {
-    return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), flushedRequests.get(),
-        flushedFailures.get(), flushedIterations.get(), flushedIterationFailures.get(), interrupted.get(),
-        Math.round(selfCheck.maxCpu() * 100), selfCheck.maxLagMs(), selfCheck.saturatedSeconds());
+    Counts c = flushed.get();
+    return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), c.requests(), c.requestFailures(),
+        c.iterations(), c.iterationFailures(), c.interrupted(), c.started(), c.dropped(), c.late(),
+        Math.round(selfCheck.maxCpu() * 100), selfCheck.maxLagMs(), selfCheck.saturatedSeconds(),
+        percent(selfCheck.maxMachineCpu()), percent(selfCheck.maxSteal()), selfCheck.cause().key());
+  }
+
+  private static long percent(double share) {
+    return share < 0 ? -1 : Math.round(share * 100);
+  }
+
+  /**
+   * For tests: runs on the generator's thread before arrival {@code k} (from 0) is handed to a VU,
+   * e.g. to stall the generator as a long GC pause or a starved CPU would.
+   *
+   * @param hook called with the arrival's number
+   */
+  void beforeEachArrival(LongConsumer hook) {
+    this.generatorHook = hook;
   }
 
   /**
    * Open model: starts each iteration when the schedule says, on an idle VU of the script whose
    * turn it is (smooth weighted round robin); with every VU of that script busy, the iteration is
-   * dropped and counted. Runs on the calling thread until the schedule ends or a stop.
+   * dropped and counted. The VU records how late it actually started (its lateness), which every
+   * request of the iteration carries. Runs on the calling thread until the schedule ends or a stop.
    */
   private void runSchedule(ArrivalSchedule schedule, long startNanos) {
     int n = scripts.size();
@@ -244,6 +263,7 @@ public final class Agent {
       for (long wait = due - System.nanoTime(); wait > 0 && !stopRequested; wait = due - System.nanoTime()) {
         LockSupport.parkNanos(Math.min(wait, 50_000_000L));
       }
+      generatorHook.accept(k);
       int pick = 0;
       for (int i = 0; i < n; i++) {
         current[i] += scripts.get(i).weight();
@@ -253,13 +273,11 @@ public final class Agent {
       }
       current[pick] -= total;
       ScriptDefinition script = scripts.get(pick);
-      MetricRecorder starts = recording.schedule(script.name());
       VirtualUserLoop vu = idle.get(script.name()).poll();
       if (vu == null) {
-        starts.recordDropped();
+        recording.schedule(script.name()).recordDropped();
         continue;
       }
-      starts.recordStart((System.nanoTime() - due) / 1000);
       vu.tasks.offer(due);
     }
   }
@@ -318,14 +336,13 @@ public final class Agent {
     return finished.await(waitMillis, TimeUnit.MILLISECONDS);
   }
 
-  private final AtomicLong flushedRequests = new AtomicLong();
-  private final AtomicLong flushedFailures = new AtomicLong();
-  private final AtomicLong flushedIterations = new AtomicLong();
-  private final AtomicLong flushedIterationFailures = new AtomicLong();
+  /** The counts of every record flushed so far: the agent's account, by the same definition as the report's. */
+  private final AtomicReference<Counts> flushed = new AtomicReference<>(Counts.NONE);
 
   /** Drains the recording at each interval boundary and writes through the sink. */
   private final class Flusher implements Runnable {
     private final List<IntervalRecord> pending = new ArrayList<>();
+    private final Counts.Tally tally = new Counts.Tally();
     private long intervalStart;
     private long lastWrite;
     private volatile boolean done;
@@ -363,14 +380,9 @@ public final class Agent {
       List<IntervalRecord> records = recording.drain(intervalStart, boundary - intervalStart);
       intervalStart = boundary;
       for (IntervalRecord r : records) {
-        if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
-          flushedRequests.addAndGet(r.count());
-          flushedFailures.addAndGet(r.failures());
-        } else {
-          flushedIterations.addAndGet(r.count());
-          flushedIterationFailures.addAndGet(r.failures());
-        }
+        tally.add(r);
       }
+      flushed.set(tally.counts());
       pending.addAll(records);
       if (pending.isEmpty() || (now - lastWrite < config.flushInterval().toMillis() && !done)) {
         return;
@@ -458,21 +470,29 @@ public final class Agent {
 
     /** Open model: waits for the scheduler to hand it an iteration due at a given time; false when interrupted. */
     private boolean runScheduled(VirtualUserInstance vu, VuContextImpl context, InstrumentedHttp http, MetricRecorder iterations) {
+      MetricRecorder starts = recording.schedule(script.name());
       long i = 0;
-      while (!stop.stopped()) {
+      while (true) {
+        // An iteration handed over just before the stop still runs: it was started on the schedule.
+        boolean stopping = stop.stopped();
         Long due;
         try {
-          due = tasks.poll(50, TimeUnit.MILLISECONDS);
+          due = stopping ? tasks.poll() : tasks.poll(50, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           return false;
         }
         if (due == null) {
+          if (stopping) {
+            break;
+          }
           continue;
         }
+        long lateness = Math.max(0, System.nanoTime() - due);
+        starts.recordStart(lateness / 1000);
         context.iteration(i++);
-        http.startIterationAt(due);
+        http.iterationLateness(lateness);
         boolean ok = iterate(vu, iterations);
-        http.startIterationAt(0);
+        http.iterationLateness(0);
         if (!ok) {
           return false;
         }
@@ -491,7 +511,6 @@ public final class Agent {
       } catch (Throwable t) {
         if (Thread.currentThread().isInterrupted() || t instanceof InterruptedException
             || (t instanceof HttpFailure f && "interrupted".equals(f.errorType()))) {
-          interrupted.incrementAndGet();
           iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
           return false;
         }

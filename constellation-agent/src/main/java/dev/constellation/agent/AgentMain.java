@@ -161,9 +161,7 @@ public final class AgentMain {
       if (coordinated != null) {
         coordinated.reportEnd(r);
       }
-      Console.info("agent " + config.agentId() + " done: " + r.requests() + " requests (" + r.failures() + " failed), "
-          + r.iterations() + " iterations (" + r.iterationFailures() + " failed, " + r.interrupted() + " interrupted)"
-          + (r.firstRequestAt() < 0 ? "" : "; first request " + (r.firstRequestAt() - r.startAt()) + " ms after the start")
+      Console.info(doneLine(config.agentId(), r)
           + (coordinated == null || coordinated.clockLine() == null ? "" : "; " + coordinated.clockLine()));
       return 0;
     } catch (ScriptException e) {
@@ -210,6 +208,19 @@ public final class AgentMain {
     o.put("java", Runtime.version().toString());
     o.put("writtenAt", System.currentTimeMillis());
     return o.toString();
+  }
+
+  /**
+   * The line an agent prints when it is done: its {@link AgentResult#counts() counts}, worded by
+   * {@link dev.constellation.agent.results.Counts#describe()}, and its start skew.
+   *
+   * @param agentId the agent
+   * @param r what it did
+   * @return the line
+   */
+  static String doneLine(String agentId, AgentResult r) {
+    return "agent " + agentId + " done: " + r.counts().describe()
+        + (r.firstRequestAt() < 0 ? "" : "; first request " + (r.firstRequestAt() - r.startAt()) + " ms after the start");
   }
 
   /**

@@ -44,7 +44,9 @@ public @interface VirtualUser {
 
   /**
    * The script's share of the virtual users when several scripts run together: a script of
-   * weight 3 gets three times the VUs of a script of weight 1. Must be 1 or more.
+   * weight 3 gets three times the VUs of a script of weight 1 (largest remainders first), and in
+   * the open model also three times the iterations (arrivals go to scripts by smooth weighted
+   * round robin). Must be 1 or more.
    *
    * @return the relative weight
    */

@@ -27,7 +27,7 @@ public final class InstrumentedHttp implements Http {
   private final String baseUrl;
   private final RequestTarget base;
   private final Duration timeout;
-  private long intendedStart;
+  private long lateness;
   private final Target[] targets = new Target[TARGETS];
 
   /**
@@ -49,13 +49,18 @@ public final class InstrumentedHttp implements Http {
   }
 
   /**
-   * Sets when the schedule said the next iteration should start (open model): its first request's
-   * latency is measured from then, so a start delayed by a stalled target shows in the percentiles.
+   * Sets how late the current iteration started (open model): its actual start minus when the
+   * arrival schedule said it was due. Every request of the iteration then records a latency of its
+   * service time plus this lateness, so a start delayed by a busy generator or a full VU pool shows
+   * in the percentiles (coordinated omission), while whatever the script does before a request
+   * (think time, building a body) does not. As in wrk2, a request's latency counts from when the
+   * plan says it should have been sent: the iteration's plan is shifted by its lateness, and every
+   * request in it by the same amount. Zero (the closed model) records service time alone.
    *
-   * @param nanos the intended start on the {@link System#nanoTime()} clock
+   * @param nanos the lateness in nanoseconds, 0 or more
    */
-  public void startIterationAt(long nanos) {
-    intendedStart = nanos;
+  public void iterationLateness(long nanos) {
+    lateness = Math.max(0, nanos);
   }
 
   @Override
@@ -91,11 +96,7 @@ public final class InstrumentedHttp implements Http {
     MetricRecorder recorder = target.recorder;
     recording.requestStarting();
     long sent = System.nanoTime();
-    long start = sent;
-    if (intendedStart != 0) {
-      start = Math.min(sent, intendedStart);
-      intendedStart = 0;
-    }
+    long start = sent - lateness;
     HttpEngine.RawResponse raw;
     try {
       raw = engine.send(method, to, headers, body, timeout);

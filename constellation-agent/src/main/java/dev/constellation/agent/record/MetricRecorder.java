@@ -64,8 +64,8 @@ public final class MetricRecorder {
   }
 
   /**
-   * Records a request's service time, from the actual send, beside its latency from the intended
-   * start (open model). Ignored by recorders that keep no service times.
+   * Records a request's service time, from the actual send, beside its latency (the service time
+   * plus the iteration's start lateness, open model). Ignored by recorders that keep no service times.
    *
    * @param micros service time in microseconds
    */

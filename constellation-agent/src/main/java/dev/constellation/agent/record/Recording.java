@@ -53,7 +53,7 @@ public final class Recording {
    * @param agentId the agent
    * @param maxNames how many distinct request names to keep apart
    * @param serviceTimes whether requests also get a service-time histogram (the open model, where
-   *     latency counts from the intended start)
+   *     latency is the service time plus the iteration's start lateness)
    */
   public Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes) {
     this.runId = runId;

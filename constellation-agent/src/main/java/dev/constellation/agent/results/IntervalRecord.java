@@ -62,7 +62,7 @@ public record IntervalRecord(
   public static final String KIND_SCHEDULE = "schedule";
   /**
    * Kind of a record about requests' service time in the open model, from the actual send (the
-   * {@code http} record of the same name measures from the intended start): count = requests,
+   * {@code http} record of the same name adds the iteration's start lateness): count = requests,
    * histogram = service time in µs.
    */
   public static final String KIND_SERVICE = "service";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.constellation.agent.AgentMain;
 import dev.constellation.agent.results.s3.S3ResultsStore;
+import dev.constellation.agent.Saturation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +82,10 @@ public final class AgentResults {
       out.put("clockOffsetMs", node.path("clockOffsetMs").asLong());
       out.put("clockRoundTripMs", node.path("clockRoundTripMs").asLong());
     }
-    out.put("generator", generator(node.path("maxCpuPercent").asLong(), node.path("maxSchedulingLagMs").asLong(),
-        node.path("saturatedSeconds").asLong()));
+    Map<String, Object> generator = generator(node.path("maxCpuPercent").asLong(), node.path("maxSchedulingLagMs").asLong(),
+        node.path("saturatedSeconds").asLong(), node.path("maxMachineCpuPercent").asLong(-1), node.path("maxStealPercent").asLong(-1));
+    generator.put("saturationCause", Saturation.fromKey(node.path("saturationCause").asText("")).key());
+    out.put("generator", generator);
     return out;
   }
 
@@ -102,8 +105,11 @@ public final class AgentResults {
       out.put("clockOffsetMs", summary.getOrDefault("clockAheadMs", 0L) - summary.getOrDefault("clockBehindMs", 0L));
       out.put("clockRoundTripMs", summary.getOrDefault("clockRoundTripMs", 0L));
     }
-    out.put("generator", generator(summary.getOrDefault("maxCpuPercent", 0L), summary.getOrDefault("maxSchedulingLagMs", 0L),
-        summary.getOrDefault("saturatedSeconds", 0L)));
+    Map<String, Object> generator = generator(summary.getOrDefault("maxCpuPercent", 0L),
+        summary.getOrDefault("maxSchedulingLagMs", 0L), summary.getOrDefault("saturatedSeconds", 0L),
+        summary.getOrDefault("maxMachineCpuPercent", -1L), summary.getOrDefault("maxStealPercent", -1L));
+    generator.put("saturationCause", Saturation.NONE.key());
+    out.put("generator", generator);
     return out;
   }
 
@@ -131,21 +137,60 @@ public final class AgentResults {
           out.put("clockOffsetMs", a.get("clockOffsetMs"));
           out.put("clockRoundTripMs", a.getOrDefault("clockRoundTripMs", 0L));
         });
-    out.put("generator", generator(maxGenerator(agents, "maxCpuPercent"), maxGenerator(agents, "maxSchedulingLagMs"),
-        maxGenerator(agents, "saturatedSeconds")));
+    Map<String, Object> generator = generator(maxGenerator(agents, "maxCpuPercent"), maxGenerator(agents, "maxSchedulingLagMs"),
+        maxGenerator(agents, "saturatedSeconds"), maxGenerator(agents, "maxMachineCpuPercent"), maxGenerator(agents, "maxStealPercent"));
+    // the cause of the agent that was held back longest speaks for the region
+    generator.put("saturationCause", agents.stream().filter(a -> a.get("generator") instanceof Map<?, ?>)
+        .max(java.util.Comparator.comparingLong(a -> ((Map<?, ?>) a.get("generator")).get("saturatedSeconds") instanceof Number n
+            ? n.longValue() : 0L))
+        .map(a -> String.valueOf(((Map<?, ?>) a.get("generator")).get("saturationCause"))).orElse(Saturation.NONE.key()));
+    out.put("generator", generator);
     return out;
   }
 
   private static long maxGenerator(java.util.Collection<Map<String, Object>> agents, String key) {
     return agents.stream().mapToLong(a -> a.get("generator") instanceof Map<?, ?> g && g.get(key) instanceof Number n
-        ? n.longValue() : 0L).max().orElse(0);
+        ? n.longValue() : -1L).max().orElse(-1);
   }
 
-  private static Map<String, Object> generator(long cpu, long lag, long saturated) {
+  private static Map<String, Object> generator(long cpu, long lag, long saturated, long machineCpu, long steal) {
     Map<String, Object> generator = new LinkedHashMap<>();
-    generator.put("maxCpuPercent", cpu);
-    generator.put("maxSchedulingLagMs", lag);
-    generator.put("saturatedSeconds", saturated);
+    generator.put("maxCpuPercent", Math.max(0, cpu));
+    generator.put("maxSchedulingLagMs", Math.max(0, lag));
+    generator.put("saturatedSeconds", Math.max(0, saturated));
+    generator.put("maxMachineCpuPercent", machineCpu);
+    generator.put("maxStealPercent", steal);
     return generator;
+  }
+
+  /**
+   * The end-of-run warning for a region whose agent was saturated, naming the cause the agent found
+   * (its own CPU, other processes, steal, or a pause) and the advice for that cause; empty when the
+   * agent was never saturated.
+   *
+   * @param region the region
+   * @param generator the {@code generator} facts {@link #read} gives
+   * @return the warning, if any
+   */
+  public static java.util.Optional<String> saturationWarning(String region, Map<?, ?> generator) {
+    if (!(generator.get("saturatedSeconds") instanceof Long n) || n <= 0) {
+      return java.util.Optional.empty();
+    }
+    Saturation cause = Saturation.fromKey(String.valueOf(generator.get("saturationCause")));
+    if (cause == Saturation.NONE) {
+      cause = Saturation.AGENT; // a result file from before causes were recorded
+    }
+    return java.util.Optional.of("the agent of " + region + " was held back for " + n + " s by " + cause.cause() + " (own CPU up to "
+        + generator.get("maxCpuPercent") + "%, machine CPU up to " + percent(generator.get("maxMachineCpuPercent")) + ", steal up to "
+        + percent(generator.get("maxStealPercent")) + ", scheduling lag up to " + generator.get("maxSchedulingLagMs")
+        + " ms): the numbers may measure the load generator, not the target. " + capitalize(cause.advice()));
+  }
+
+  private static String percent(Object v) {
+    return v instanceof Long l && l >= 0 ? l + "%" : "unknown";
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 }

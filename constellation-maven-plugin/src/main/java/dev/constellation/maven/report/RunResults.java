@@ -1,5 +1,6 @@
 package dev.constellation.maven.report;
 
+import dev.constellation.agent.results.Counts;
 import dev.constellation.agent.results.IntervalRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,7 @@ public final class RunResults {
   private final Map<String, Stats> serviceTimes;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
+  private final Counts counts;
 
   private RunResults(Builder b) {
     this.startMs = b.startMs;
@@ -70,6 +72,7 @@ public final class RunResults {
     b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
     this.series = Collections.unmodifiableMap(s);
     this.totalSeries = List.copyOf(b.totalSeries);
+    this.counts = b.tally.counts();
   }
 
   /**
@@ -172,6 +175,14 @@ public final class RunResults {
     return seriesStepMs;
   }
 
+  /**
+   * The run's counts by the one definition the agents' own accounts use too ({@link Counts}): requests,
+   * iterations, and the open model's started, dropped and late iterations.
+   */
+  public Counts counts() {
+    return counts;
+  }
+
   /** Whether no request and no iteration was recorded. */
   public boolean isEmpty() {
     return totals.requests() == 0 && iterationTotals.requests() == 0;
@@ -228,7 +239,7 @@ public final class RunResults {
 
   /**
    * The open model's service times of all requests, from the actual send (the request statistics
-   * count from the intended start). Empty (zero requests) for closed-model runs, where the two are
+   * add the iteration's start lateness). Empty (zero requests) for closed-model runs, where the two are
    * the same.
    */
   public Stats serviceTotals() {
@@ -281,6 +292,7 @@ public final class RunResults {
     final Accumulator stepTotal = new Accumulator();
     final Map<String, List<SeriesPoint>> series = new HashMap<>();
     final List<SeriesPoint> totalSeries = new ArrayList<>();
+    final Counts.Tally tally = new Counts.Tally();
     Stats totals;
     Map<String, Stats> regions;
     Map<String, Stats> requests;
@@ -302,6 +314,7 @@ public final class RunResults {
           flushBucket(currentBucket);
           currentBucket = bucket;
         }
+        tally.add(r);
         try {
           if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
             Accumulator region = regionAcc.computeIfAbsent(r.region(), k -> new Accumulator());
@@ -347,6 +360,7 @@ public final class RunResults {
       part.serviceAcc.forEach((k, a) -> serviceAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
       totalSeries.addAll(part.totalSeries);
+      tally.add(part.tally);
     }
 
     void flushBucket(long bucket) {

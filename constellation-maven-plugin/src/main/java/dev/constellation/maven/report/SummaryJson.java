@@ -3,6 +3,7 @@ package dev.constellation.maven.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.constellation.agent.results.Counts;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -74,14 +75,25 @@ final class SummaryJson {
     if (starts.requests() + starts.failures() > 0) {
       // the open model: iterations started on schedule, dropped (every VU busy), late (> 10 ms), start lag
       ObjectNode schedule = o.putObject("schedule");
-      schedule.put("started", starts.requests());
-      schedule.put("dropped", starts.failures());
-      schedule.put("late", starts.errors().getOrDefault("late", 0L));
+      schedule.put("started", results.counts().started());
+      schedule.put("dropped", results.counts().dropped());
+      schedule.put("late", results.counts().late());
       ObjectNode lag = schedule.putObject("startLagMs");
       number(lag, "p50", starts.p50());
       number(lag, "p99", starts.p99());
       number(lag, "max", starts.max());
     }
+    // the same counts, by the same definition, as each agent's "done" line and <agentId>.result.json
+    Counts c = results.counts();
+    ObjectNode cn = o.putObject("counts");
+    cn.put("requests", c.requests());
+    cn.put("requestFailures", c.requestFailures());
+    cn.put("iterations", c.iterations());
+    cn.put("iterationFailures", c.iterationFailures());
+    cn.put("interruptedIterations", c.interrupted());
+    cn.put("started", c.started());
+    cn.put("dropped", c.dropped());
+    cn.put("late", c.late());
     o.set("errors", counts(results.errors()));
     o.set("statusCodes", counts(results.statusCodes()));
     o.set("iterationErrors", counts(results.iterationTotals().errors()));

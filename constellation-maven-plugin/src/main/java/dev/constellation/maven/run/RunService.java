@@ -203,10 +203,8 @@ public final class RunService {
         regions.forEach((region, f) -> log.info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
       }
       regions.forEach((region, f) -> {
-        if (f.extra().get("generator") instanceof Map<?, ?> g && g.get("saturatedSeconds") instanceof Long n && n > 0) {
-          log.warn("the agent of " + region + " was saturated for " + n + " s (CPU up to " + g.get("maxCpuPercent")
-              + "%, scheduling lag up to " + g.get("maxSchedulingLagMs") + " ms): the numbers may measure the load generator, "
-              + "not the target. Use fewer VUs per agent or more regions/agents");
+        if (f.extra().get("generator") instanceof Map<?, ?> g) {
+          dev.constellation.maven.local.AgentResults.saturationWarning(region, g).ifPresent(log::warn);
         }
       });
       return outcomes;

@@ -2,9 +2,12 @@ package dev.constellation.maven.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentResultsTest {
 
@@ -29,7 +32,8 @@ class AgentResultsTest {
     Map<String, Object> fromFile = AgentResults.fromJson(json);
     assertThat(fromFile).containsEntry("startSkewMs", 3L).containsEntry("wakeLatenessMs", 1.5)
         .containsEntry("interruptedIterations", 2L).containsEntry("clockOffsetMs", -42L).containsEntry("clockRoundTripMs", 20L)
-        .containsEntry("generator", Map.of("maxCpuPercent", 35L, "maxSchedulingLagMs", 4L, "saturatedSeconds", 1L));
+        .containsEntry("generator", Map.of("maxCpuPercent", 35L, "maxSchedulingLagMs", 4L, "saturatedSeconds", 1L,
+            "maxMachineCpuPercent", -1L, "maxStealPercent", -1L, "saturationCause", "none"));
     assertThat(AgentResults.fromSummary(summary)).isEqualTo(fromFile);
   }
 
@@ -42,7 +46,41 @@ class AgentResultsTest {
     Map<String, Object> region = AgentResults.region(java.util.List.of(a, b));
     assertThat(region).containsEntry("startSkewMs", 9L).containsEntry("wakeLatenessMs", 0.9)
         .containsEntry("interruptedIterations", 3L).containsEntry("clockOffsetMs", -40L).containsEntry("clockRoundTripMs", 90L)
-        .containsEntry("generator", Map.of("maxCpuPercent", 80L, "maxSchedulingLagMs", 70L, "saturatedSeconds", 3L));
+        .containsEntry("generator", Map.of("maxCpuPercent", 80L, "maxSchedulingLagMs", 70L, "saturatedSeconds", 3L,
+            "maxMachineCpuPercent", -1L, "maxStealPercent", -1L, "saturationCause", "none"));
     assertThat(AgentResults.region(java.util.List.of())).isEmpty();
+  }
+
+  @TempDir Path dir;
+
+  private Map<?, ?> generator(String json) throws Exception {
+    Files.writeString(dir.resolve("local-0.result.json"), json);
+    return (Map<?, ?>) AgentResults.read(dir, "local-0").get("generator");
+  }
+
+  @Test
+  void blamesOtherProcessesNotTheAgentWhenTheMachineWasBusy() throws Exception {
+    // The case: own CPU 3 %, lag 89 ms, the machine busy with other processes.
+    Map<?, ?> g = generator("{\"maxCpuPercent\":3,\"maxSchedulingLagMs\":89,\"saturatedSeconds\":4,\"maxMachineCpuPercent\":99,"
+        + "\"maxStealPercent\":0,\"saturationCause\":\"machine\"}");
+    assertThat(g.get("saturationCause")).isEqualTo("machine");
+    assertThat(g.get("maxMachineCpuPercent")).isEqualTo(99L);
+    String warning = AgentResults.saturationWarning("eu-west-1", g).orElseThrow();
+    assertThat(warning).contains("held back for 4 s by other processes on the machine").contains("own CPU up to 3%")
+        .contains("machine CPU up to 99%").contains("fewer VUs per agent would not help").doesNotContain("Run fewer VUs per agent");
+  }
+
+  @Test
+  void blamesTheAgentWhenItsOwnCpuWasTheCause() throws Exception {
+    Map<?, ?> g = generator("{\"maxCpuPercent\":97,\"maxSchedulingLagMs\":120,\"saturatedSeconds\":5,\"maxMachineCpuPercent\":99,"
+        + "\"maxStealPercent\":-1,\"saturationCause\":\"agent\"}");
+    assertThat(AgentResults.saturationWarning("local", g).orElseThrow()).contains("by the agent's own CPU").contains("steal up to unknown")
+        .contains("Run fewer VUs per agent");
+  }
+
+  @Test
+  void saysNothingWhenTheAgentWasNeverSaturated() throws Exception {
+    Map<?, ?> g = generator("{\"maxCpuPercent\":20,\"maxSchedulingLagMs\":3,\"saturatedSeconds\":0,\"saturationCause\":\"none\"}");
+    assertThat(AgentResults.saturationWarning("local", g)).isEmpty();
   }
 }
