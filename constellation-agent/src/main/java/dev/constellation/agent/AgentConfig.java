@@ -37,6 +37,8 @@ import java.util.function.Function;
  * @param stages the closed model's VU count over time, {@code duration:VUs} ramped linearly from
  *     0 ({@code "30s:50,2m:50,30s:0"}); empty for a fixed {@code vus}
  * @param engine the HTTP engine, one of {@link HttpEngines#NAMES}
+ * @param retries whether a request that got no byte of response on a reused keep-alive
+ *     connection is sent again once on a new one (each retry is counted; docs/user-guide.md)
  */
 public record AgentConfig(
     String runId,
@@ -58,11 +60,21 @@ public record AgentConfig(
     Duration startTimeout,
     String rate,
     String stages,
-    String engine) {
+    String engine,
+    boolean retries) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
     parameters = Map.copyOf(parameters);
+  }
+
+  /** The configuration with retries on (the default); the parameters are those of the canonical constructor. */
+  public AgentConfig(String runId, String region, int agentIndex, int agentCount, int vus, Duration duration, Duration gracefulStop,
+      String baseUrl, List<String> scripts, Path resultsDir, Map<String, String> parameters, Duration requestTimeout,
+      Duration connectTimeout, Duration flushInterval, int maxRequestNames, String orchestrator, Duration startTimeout, String rate,
+      String stages, String engine) {
+    this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters, requestTimeout,
+        connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine, true);
   }
 
   /**
@@ -74,7 +86,7 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine, retries);
   }
 
   /**
@@ -264,7 +276,19 @@ public record AgentConfig(
         duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
         values.getOrDefault(Setting.RATE.key(), ""),
         values.getOrDefault(Setting.STAGES.key(), ""),
-        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT));
+        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT),
+        booleanValue(get, Setting.RETRIES, true));
+  }
+
+  private static boolean booleanValue(Function<Setting, String> get, Setting s, boolean absent) {
+    String v = get.apply(s);
+    if (v == null) {
+      return absent;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(s.flag() + " is \"" + v + "\"; use true or false");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   /**
@@ -283,7 +307,8 @@ public record AgentConfig(
         Setting.CONNECT_TIMEOUT.flag(), connectTimeout.toMillis() + "ms",
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
         Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames),
-        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms", Setting.ENGINE.flag(), engine));
+        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms", Setting.ENGINE.flag(), engine,
+        Setting.RETRIES.flag(), Boolean.toString(retries)));
     if (!rate.isEmpty()) {
       a.add(Setting.RATE.flag());
       a.add(rate);

@@ -72,7 +72,7 @@ public final class AgentMain {
         : new OrchestratedStart(OrchestratedStart.client(config.orchestrator()), config);
     CountDownLatch mainDone = new CountDownLatch(1);
     Thread hook = null;
-    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout())) {
+    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout(), config.retries())) {
       ResultsSink sink = new LocalDirectoryStore(config.resultsDir()).sink(config.agentId());
       Agent agent = new Agent(config, scripts, engine, sink, coordinated == null ? StartGate.immediate() : coordinated);
       hook = new Thread(() -> {

@@ -21,7 +21,8 @@ public enum Setting {
   START_TIMEOUT("startTimeout"),
   RATE("rate"),
   STAGES("stages"),
-  ENGINE("engine");
+  ENGINE("engine"),
+  RETRIES("retries");
 
   private final String key;
 

@@ -94,6 +94,15 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.engine", defaultValue = HttpEngines.DEFAULT)
   String engine;
 
+  /**
+   * Whether a request that got no byte of response on a reused keep-alive connection (the server
+   * closed it while idle) is sent again once on a new connection, whatever its method, as browsers
+   * do. Each retry is counted ({@code retries} in the report); {@code false} makes such a request a
+   * failure instead.
+   */
+  @Parameter(property = "constellation.retries", defaultValue = "true")
+  String retries;
+
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
   String baseUrl;
@@ -318,6 +327,9 @@ public class RunMojo extends AbstractResultsMojo {
     if (regions.isEmpty()) {
       regions.put("local", vus);
     }
+    if (retries != null && !retries.trim().equals("true") && !retries.trim().equals("false")) {
+      problems.add(Setting.RETRIES.pom() + " is \"" + retries + "\"; use true or false (default true)");
+    }
     Thresholds parsed = parseThresholds(problems);
     if (!problems.isEmpty()) {
       throw new MojoExecutionException(String.join("\n", problems));
@@ -351,7 +363,8 @@ public class RunMojo extends AbstractResultsMojo {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim());
+        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim(),
+        retries == null || !retries.trim().equals("false"));
   }
 
   private void checkTarget(String url, Duration wait) {

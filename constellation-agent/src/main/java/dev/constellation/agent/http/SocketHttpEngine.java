@@ -21,10 +21,15 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * connection is taken from a per-origin pool (most recently used first) for one exchange and handed
  * back after it, so each concurrently active VU keeps one connection and VUs in think time hold
  * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
- * blocks); one sweeper thread closes exchanges past their deadline instead. A reused connection
- * that fails before any response byte arrived is retried once on a new one (idempotent methods,
- * or any method when the write failed). Redirects are followed as {@link JdkHttpEngine} does;
- * https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
+ * blocks); one sweeper thread closes exchanges past their deadline instead, so the request
+ * timeout covers the whole exchange, body included. A pooled connection is not reused past the
+ * server's {@code Keep-Alive: timeout=N} or with unread bytes on it; a request that got no byte of
+ * response on a <em>reused</em> connection (the server closed it while idle, or after its N-th
+ * response) is sent once more on a new connection, whatever its method, as browsers and Go's
+ * net/http do: the server never processed it. Each such retry is told to the caller's
+ * {@link HttpEngine.Attempts}; with retries off, the failure is the request's. Redirects are
+ * followed as {@link JdkHttpEngine} does; https goes to a {@link JdkHttpEngine}. Measurements:
+ * docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
@@ -41,17 +46,33 @@ public final class SocketHttpEngine implements HttpEngine {
   private volatile JdkHttpEngine tls;
   private volatile boolean closed;
   private final Thread sweeper;
+  private final boolean retries;
+
+  /**
+   * Creates the engine, with retries on.
+   *
+   * @param connectTimeout the TCP connect time limit
+   */
+  public SocketHttpEngine(Duration connectTimeout) {
+    this(connectTimeout, true);
+  }
 
   /**
    * Creates the engine.
    *
    * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent again once
    */
-  public SocketHttpEngine(Duration connectTimeout) {
-    this(connectTimeout, InetAddress::getByName);
+  public SocketHttpEngine(Duration connectTimeout, boolean retries) {
+    this(connectTimeout, InetAddress::getByName, retries);
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver) {
+    this(connectTimeout, resolver, true);
+  }
+
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries) {
+    this.retries = retries;
     this.resolver = resolver;
     this.connectTimeout = connectTimeout;
     this.connectTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -76,8 +97,8 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   @Override
-  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
-      throws IOException, InterruptedException {
+  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout,
+      Attempts attempts) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String m = method;
     byte[] b = body;
@@ -85,12 +106,12 @@ public final class SocketHttpEngine implements HttpEngine {
     for (int redirects = 0; ; redirects++) {
       String scheme = u.scheme();
       if (scheme.equals("https")) {
-        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), attempts);
       }
       if (!scheme.equals("http")) {
         throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
       }
-      RawResponse r = exchange(m, u, headers, b, deadline);
+      RawResponse r = exchange(m, u, headers, b, deadline, attempts);
       RequestTarget next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
       if (next == null) {
         return r;
@@ -105,7 +126,7 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   /** Where a redirect points, or null when the response is not one to follow. */
-  private static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
+  static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
     int s = r.status();
     if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
       return null;
@@ -123,16 +144,17 @@ public final class SocketHttpEngine implements HttpEngine {
     }
   }
 
-  private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline)
-      throws IOException, InterruptedException {
+  private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline,
+      Attempts attempts) throws IOException, InterruptedException {
     if (closed) {
       throw new IOException("the HTTP engine is closed");
     }
     Origin origin = origin(target);
     boolean retried = false;
     for (;;) {
-      HttpConnection c = retried ? null : origin.idle.pollFirst();
+      HttpConnection c = retried ? null : pooled(origin);
       boolean reused = c != null;
+      long attemptStart = System.nanoTime();
       if (c == null) {
         c = connect(origin, deadline);
       }
@@ -149,29 +171,27 @@ public final class SocketHttpEngine implements HttpEngine {
         if (Thread.currentThread().isInterrupted()) {
           throw (InterruptedException) new InterruptedException("interrupted during " + method + " " + target).initCause(e);
         }
-        boolean stale = reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
-            && !(e instanceof java.net.http.HttpTimeoutException)
-            && e instanceof IOException && (c.writeFailed() || idempotent(method));
+        boolean stale = retries && reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
+            && !(e instanceof java.net.http.HttpTimeoutException) && e instanceof IOException;
         if (!stale || closed || System.nanoTime() - deadline >= 0) {
           throw e;
         }
+        attempts.retried(ErrorTypes.classify(e), System.nanoTime() - attemptStart);
         retried = true;
       }
     }
   }
 
-  private static boolean idempotent(String method) {
-    switch (method) {
-      case "GET":
-      case "HEAD":
-      case "PUT":
-      case "DELETE":
-      case "OPTIONS":
-      case "TRACE":
-        return true;
-      default:
-        return false;
+  /** The most recently used idle connection of an origin that is not stale, closing stale ones on the way; null for none. */
+  private HttpConnection pooled(Origin origin) {
+    long now = System.nanoTime();
+    for (HttpConnection c = origin.idle.pollFirst(); c != null; c = origin.idle.pollFirst()) {
+      if (!c.stale(now)) {
+        return c;
+      }
+      close(c);
     }
+    return null;
   }
 
   private Origin origin(RequestTarget target) {
@@ -225,7 +245,7 @@ public final class SocketHttpEngine implements HttpEngine {
       synchronized (tlsLock) {
         e = tls;
         if (e == null) {
-          e = new JdkHttpEngine(connectTimeout);
+          e = new JdkHttpEngine(connectTimeout, retries);
           tls = e;
         }
       }
