@@ -63,7 +63,11 @@ abstract class AbstractResultsMojo extends AbstractMojo {
       ReportWriter.write(runDir, facts, results, outcomes, base);
     }
     for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
-      getLog().info(line);
+      if (line.startsWith(ConsoleSummary.WARNING)) {
+        getLog().warn(line.substring(ConsoleSummary.WARNING.length()));
+      } else {
+        getLog().info(line);
+      }
     }
     getLog().info("report: " + runDir.resolve(ReportWriter.INDEX_HTML));
     return outcomes;
