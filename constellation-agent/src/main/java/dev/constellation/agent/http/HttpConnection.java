@@ -78,13 +78,18 @@ final class HttpConnection {
    * Whether this idle connection should not be reused: the server's {@code Keep-Alive: timeout=N}
    * has run out (less a margin of a quarter of it, at most one second, for the request's way
    * there), or bytes arrived while it was idle (a server that gives up on an idle connection may
-   * first send a 408 or garbage; no response is owed to nobody). An idle connection closed by the
+   * first send a 408, which would otherwise be read as the next request's answer; checked once
+   * the connection was idle for a millisecond, so back-to-back requests skip the system call).
+   * An idle connection closed by the
    * server without a word cannot be told from a live one without a read; the engine sends a
    * request that got no byte back on a reused connection again (see {@link SocketHttpEngine}).
    */
   boolean stale(long now) {
     if (keepAliveNanos >= 0 && now - idleSince >= keepAliveNanos - Math.min(keepAliveNanos / 4, 1_000_000_000L)) {
       return true;
+    }
+    if (now - idleSince < 1_000_000L) {
+      return false;
     }
     try {
       return in.available() > 0;

@@ -224,9 +224,11 @@ class TransportFaultsIT {
         .body("{}", "application/json").name("create order")), HttpFailure.class);
     assertThat(framing.errorType()).isEqualTo("invalid_request");
     assertThat(framing).hasMessageContaining("Content-Length");
+    HttpFailure notHttp = catchThrowableOfType(() -> http.get("ftp://127.0.0.1/file"), HttpFailure.class);
+    assertThat(notHttp.errorType()).isEqualTo("invalid_request");
     Totals t = totals();
-    assertThat(t.failuresByName).containsOnly(Map.entry("GET /items/{id}", 1L), Map.entry("create order", 1L));
-    assertThat(t.errors).containsExactly(Map.entry("invalid_request", 2L));
+    assertThat(t.failuresByName).containsOnly(Map.entry("GET /items/{id}", 1L), Map.entry("create order", 1L), Map.entry("GET /file", 1L));
+    assertThat(t.errors).containsExactly(Map.entry("invalid_request", 3L));
     assertThat(server.requests()).isZero();
   }
 
