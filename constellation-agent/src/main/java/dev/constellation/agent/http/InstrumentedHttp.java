@@ -197,6 +197,14 @@ public final class InstrumentedHttp implements Http {
     if (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")) {
       return RequestTarget.of(pathOrUrl);
     }
+    int colon = pathOrUrl.indexOf("://");
+    if (colon > 0 && pathOrUrl.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+      String scheme = pathOrUrl.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("URL " + pathOrUrl + " is not http:// or https://; only HTTP can be sent");
+      }
+      return RequestTarget.of(pathOrUrl);
+    }
     if (base == null) {
       throw new IllegalArgumentException("request path \"" + pathOrUrl + "\" is relative but no base URL is set; set <baseUrl> "
           + "(-Dconstellation.baseUrl=http://host:port) or use an absolute URL");
