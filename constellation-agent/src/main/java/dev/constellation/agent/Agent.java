@@ -366,7 +366,7 @@ public final class Agent {
         if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
           flushedRequests.addAndGet(r.count());
           flushedFailures.addAndGet(r.failures());
-        } else {
+        } else if (IntervalRecord.KIND_ITERATION.equals(r.kind())) {
           flushedIterations.addAndGet(r.count());
           flushedIterationFailures.addAndGet(r.failures());
         }
