@@ -60,8 +60,12 @@ public final class JdkHttpEngine implements HttpEngine {
   }
 
   private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
+    String was = System.getProperty(property);
+    if (was == null) {
       System.setProperty(property, value);
+    } else if (!was.equalsIgnoreCase(value)) {
+      dev.constellation.agent.Console.warn("-D" + property + "=" + was + " is set; the jdk engine needs " + value
+          + " to count every retry and redirect itself (docs/user-guide.md, \"Retries\")");
     }
   }
 
@@ -127,8 +131,8 @@ public final class JdkHttpEngine implements HttpEngine {
       try {
         return await(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()), deadline);
       } catch (IOException e) {
-        if (!JDK_RETRY.equals(e.getMessage()) || e.getCause() == null) {
-          throw e;
+        if (!JDK_RETRY.equals(e.getMessage()) || e.getCause() == null || e.getCause() instanceof java.net.ConnectException) {
+          throw e.getCause() instanceof java.net.ConnectException ? (IOException) e.getCause() : e;
         }
         // the JDK found the reused connection closed before any byte of the response
         IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
