@@ -64,6 +64,7 @@ final class SummaryJson {
       r.put("attempts", s.requests() + (retried == null ? 0 : retried.requests()));
       if (retried != null) {
         r.set("retryErrors", counts(retried.errors()));
+        r.set("retryLatencyMs", latency(retried));
       }
       Stats service = results.serviceTimes().get(name);
       if (service != null) {

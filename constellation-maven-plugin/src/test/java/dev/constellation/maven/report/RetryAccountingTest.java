@@ -64,6 +64,7 @@ class RetryAccountingTest {
       if (retries) {
         assertThat(reset.get("retryErrors").fieldNames()).toIterable().allSatisfy(t -> assertThat(t).isIn("connection_closed",
             "connection_reset"));
+        assertThat(reset.get("retryLatencyMs").get("max").asDouble()).isPositive().isLessThan(10_000);
         assertThat(ConsoleSummary.render(new RunFacts("run-1", Instant.EPOCH, 1000, "", Map.of()), results, List.of()))
             .contains("Retries: 7 (attempts on the wire 21 = requests + retries): GET /reset x7");
       }
