@@ -52,6 +52,8 @@ final class HttpConnection {
   private long idleSince;
   /** How long the server keeps it idle, from its {@code Keep-Alive: timeout=N}, in nanos; -1 when it did not say. */
   private long keepAliveNanos = -1;
+  /** When the engine's idle check last probed this connection (System.nanoTime), 0 for never; that thread's alone. */
+  long lastProbe;
 
   HttpConnection(Socket socket) throws IOException {
     this.socket = socket;
@@ -95,6 +97,34 @@ final class HttpConnection {
       return in.available() > 0;
     } catch (IOException e) {
       return true;
+    }
+  }
+
+  /** When the connection went idle (System.nanoTime); meaningful while it is in the pool. */
+  long idleSince() {
+    return idleSince;
+  }
+
+  /**
+   * Whether an idle connection that no exchange uses is still open: a read of at most a
+   * millisecond that times out means nothing came, so the server has not closed it; end of stream
+   * (the server closed it while idle) or a byte (a 408 or garbage owed to nobody) means it must not
+   * be reused. Costs the caller up to a millisecond; the engine's idle-check thread calls it, never
+   * a virtual user.
+   */
+  boolean probeIdle() {
+    try {
+      socket.setSoTimeout(1);
+      try {
+        in.read();
+        return false;
+      } catch (java.net.SocketTimeoutException nothingCame) {
+        return true;
+      } finally {
+        socket.setSoTimeout(0);
+      }
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
  * blocks); one sweeper thread closes exchanges past their deadline instead, so the request
  * timeout covers the whole exchange, body included. A pooled connection is not reused past the
- * server's {@code Keep-Alive: timeout=N} or with unread bytes on it; a request that got no byte of
- * response on a <em>reused</em> connection (the server closed it while idle, or after its N-th
+ * server's {@code Keep-Alive: timeout=N} or with unread bytes on it, and a second daemon thread
+ * probes connections idle for a while (a read of at most 1 ms each, up to {@value #MAX_PROBES}
+ * every {@value #PROBE_MILLIS} ms) so that one the server closed while idle is dropped before a
+ * VU takes it; a request that got no byte of response on a <em>reused</em> connection (the server closed it while idle, or after its N-th
  * response) is sent once more on a new connection, whatever its method, as browsers and Go's
  * net/http do: the server never processed it. Each such retry is told to the caller's
  * {@link HttpEngine.Attempts}; with retries off, the failure is the request's. Redirects are
@@ -36,6 +38,12 @@ public final class SocketHttpEngine implements HttpEngine {
   private static final int MAX_REDIRECTS = 5;
   /** How often request deadlines are checked: a request times out up to this much late. */
   private static final int SWEEP_MILLIS = 10;
+  /** How often idle pooled connections are probed for a close. */
+  private static final int PROBE_MILLIS = 100;
+  /** A pooled connection is probed once it was idle this long, and again after as long. */
+  private static final long PROBE_AFTER_NANOS = 250_000_000L;
+  /** The most probes per round (each can take the idle-check thread a millisecond). */
+  private static final int MAX_PROBES = 20;
 
   private final Resolver resolver;
   private final int connectTimeoutMs;
@@ -46,6 +54,7 @@ public final class SocketHttpEngine implements HttpEngine {
   private volatile JdkHttpEngine tls;
   private volatile boolean closed;
   private final Thread sweeper;
+  private final Thread prober;
   private final boolean retries;
 
   /**
@@ -79,6 +88,42 @@ public final class SocketHttpEngine implements HttpEngine {
     this.sweeper = new Thread(this::sweep, "constellation-http-timeouts");
     sweeper.setDaemon(true);
     sweeper.start();
+    this.prober = new Thread(this::probeIdle, "constellation-http-idle-check");
+    prober.setDaemon(true);
+    prober.start();
+  }
+
+  /**
+   * Probes pooled connections idle for {@link #PROBE_AFTER_NANOS} or more, least recently used
+   * first, and closes the ones the server closed: a connection is taken out of the pool while it
+   * is probed, so no VU can get it meanwhile, and put back at the least recently used end.
+   */
+  private void probeIdle() {
+    while (!closed) {
+      try {
+        Thread.sleep(PROBE_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      int probes = 0;
+      for (Origin o : origins.values()) {
+        long now = System.nanoTime();
+        for (java.util.Iterator<HttpConnection> it = o.idle.descendingIterator(); it.hasNext() && probes < MAX_PROBES && !closed; ) {
+          HttpConnection c = it.next();
+          if (now - c.idleSince() < PROBE_AFTER_NANOS || (c.lastProbe != 0 && now - c.lastProbe < PROBE_AFTER_NANOS)
+              || !o.idle.removeLastOccurrence(c)) {
+            continue;
+          }
+          probes++;
+          c.lastProbe = now;
+          if (c.probeIdle() && !closed) {
+            o.idle.offerLast(c);
+          } else {
+            close(c);
+          }
+        }
+      }
+    }
   }
 
   /** Closes connections whose exchange ran past its deadline, every {@value #SWEEP_MILLIS} ms. */
@@ -257,6 +302,7 @@ public final class SocketHttpEngine implements HttpEngine {
   public void close() {
     closed = true;
     sweeper.interrupt();
+    prober.interrupt();
     for (HttpConnection c : open) {
       close(c);
     }
