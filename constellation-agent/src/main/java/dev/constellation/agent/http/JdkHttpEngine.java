@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * method, so each retry is counted. That takes JVM-wide {@code java.net.http} properties, set when
  * this class loads unless already set (an agent runs in its own JVM):
  * {@code jdk.httpclient.redirects.retrylimit=1} (no attempt after the first; redirects are
- * followed here, not by the JDK), {@code jdk.httpclient.enableAllMethodRetry=true} (a stale
+ * followed here as {@code HttpClient.Redirect.NORMAL} would, not by the JDK), {@code jdk.httpclient.enableAllMethodRetry=true} (a stale
  * connection shows as "Too many retries" for any method), {@code jdk.httpclient.disableRetryConnect=true},
  * and {@code jdk.httpclient.allowRestrictedHeaders=host,connection} so scripts can set
  * {@code Host} and {@code Connection} as on the socket engine.
@@ -111,7 +111,8 @@ public final class JdkHttpEngine implements HttpEngine {
     for (int redirects = 0; ; redirects++) {
       RawResponse r = exchange(m, u, headers, b, deadline, attempts);
       RequestTarget next = redirects < MAX_REDIRECTS ? SocketHttpEngine.redirectTarget(u, r) : null;
-      if (next == null) {
+      if (next == null || (u.scheme().equals("https") && next.scheme().equals("http"))) {
+        // as HttpClient.Redirect.NORMAL: at most 5 hops, never from https to http
         return r;
       }
       int s = r.status();
