@@ -33,10 +33,13 @@ import java.util.concurrent.TimeoutException;
  * method, so each retry is counted. That takes JVM-wide {@code java.net.http} properties, set when
  * this class loads unless already set (an agent runs in its own JVM):
  * {@code jdk.httpclient.redirects.retrylimit=1} (no attempt after the first; redirects are
- * followed here as {@code HttpClient.Redirect.NORMAL} would, not by the JDK), {@code jdk.httpclient.enableAllMethodRetry=true} (a stale
- * connection shows as "Too many retries" for any method), {@code jdk.httpclient.disableRetryConnect=true},
- * and {@code jdk.httpclient.allowRestrictedHeaders=host,connection} so scripts can set
- * {@code Host} and {@code Connection} as on the socket engine.
+ * followed here as {@code HttpClient.Redirect.NORMAL} would, not by the JDK),
+ * {@code jdk.httpclient.enableAllMethodRetry=true} (a stale connection shows as "Too many
+ * retries" for any method), {@code jdk.httpclient.disableRetryConnect=true}, and
+ * {@code jdk.httpclient.allowRestrictedHeaders=host,connection} so scripts can set {@code Host}
+ * and {@code Connection} as on the socket engine. The rule that a stale connection makes the JDK
+ * want another attempt is jdk.internal.net.http.MultiExchange's (a reused connection that
+ * received no byte of response).
  */
 public final class JdkHttpEngine implements HttpEngine {
 
