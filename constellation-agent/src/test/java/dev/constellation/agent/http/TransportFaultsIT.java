@@ -313,6 +313,25 @@ class TransportFaultsIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"socket", "jdk"})
+  void aPostRedirectedWith303IsFollowedAsAGet(String engineName) throws Exception {
+    RawServer server = server(new RawServer((head, out, c, n) -> {
+      if (head.startsWith("POST /orders ")) {
+        out.write(ascii("HTTP/1.1 303 See Other\r\nLocation: /orders/7\r\nContent-Length: 0\r\n\r\n"));
+      } else {
+        ok(out, "");
+      }
+      return true;
+    }));
+    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    assertThat(http.post("/orders", "{}", "application/json").status()).isEqualTo(200);
+    assertThat(server.requestLines()).containsExactly("POST /orders HTTP/1.1", "GET /orders/7 HTTP/1.1");
+    if (!engineName.equals("jdk") || Runtime.version().feature() >= 19) { // JDK-8283544, see bodylessRequests...
+      assertThat(server.heads().get(1).toLowerCase(Locale.ROOT)).doesNotContain("content-length");
+    }
+  }
+
   private RawServer server(RawServer s) {
     closeables.add(s);
     return s;
