@@ -51,7 +51,8 @@ public class RecordingBenchmarks {
     recorder = recording.http("get loop", "GET /");
     noIo = new HttpEngine() {
       @Override
-      public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout) {
+      public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout,
+          Attempts attempts) {
         return OK;
       }
 

@@ -47,6 +47,8 @@ import java.util.function.Function;
  *     end ({@code unstored-<agentId>.jsonl}); default {@code <java.io.tmpdir>/constellation}
  * @param pollInterval how often the agent asks the orchestrator whether the run started; default
  *     1 s for a Lambda orchestrator, 200 ms for a local one
+ * @param retries whether a request that got no byte of response on a reused keep-alive
+ *     connection is sent again once on a new one (each retry is counted; docs/user-guide.md)
  */
 public record AgentConfig(
     String runId,
@@ -75,7 +77,8 @@ public record AgentConfig(
     String timestreamDatabase,
     String timestreamTable,
     Path fallbackDir,
-    Duration pollInterval) {
+    Duration pollInterval,
+    boolean retries) {
 
   /** The results stores an agent can write: {@code local}, {@code s3}, {@code timestream}. */
   public static final List<String> RESULTS_STORES = List.of("local", "s3", "timestream");
@@ -134,7 +137,7 @@ public record AgentConfig(
       Duration startTimeout, String rate, String stages, String engine) {
     this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters,
         requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
-        "local", "", "", null, null, null, null);
+        "local", "", "", null, null, null, null, true);
   }
 
   /** The default fallback directory: {@code constellation} in {@code java.io.tmpdir} ({@code /tmp/constellation} in the image). */
@@ -162,7 +165,7 @@ public record AgentConfig(
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
         parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine,
-        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval);
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries);
   }
 
   /**
@@ -441,7 +444,8 @@ public record AgentConfig(
         values.getOrDefault(Setting.TIMESTREAM_DATABASE.key(), DEFAULT_TIMESTREAM_DATABASE),
         values.getOrDefault(Setting.TIMESTREAM_TABLE.key(), DEFAULT_TIMESTREAM_TABLE),
         values.containsKey(Setting.FALLBACK_DIR.key()) ? Path.of(values.get(Setting.FALLBACK_DIR.key())) : defaultFallbackDir(),
-        duration(get, Setting.POLL_INTERVAL, defaultPollInterval(orchestrator)));
+        duration(get, Setting.POLL_INTERVAL, defaultPollInterval(orchestrator)),
+        booleanValue(get, Setting.RETRIES, true));
   }
 
   /**
@@ -475,6 +479,18 @@ public record AgentConfig(
     }
   }
 
+  private static boolean booleanValue(Lookup get, Setting s, boolean absent) {
+    String v = get.get(s);
+    if (v == null) {
+      return absent;
+    }
+    v = v.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(get.name(s) + " is \"" + v + "\"; use true or false");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
   /**
    * The command line that {@link #parse(String[])} reads back as this configuration.
    *
@@ -491,7 +507,8 @@ public record AgentConfig(
         Setting.CONNECT_TIMEOUT.flag(), connectTimeout.toMillis() + "ms",
         Setting.FLUSH_INTERVAL.flag(), flushInterval.toMillis() + "ms",
         Setting.MAX_REQUEST_NAMES.flag(), Integer.toString(maxRequestNames),
-        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms", Setting.ENGINE.flag(), engine));
+        Setting.START_TIMEOUT.flag(), startTimeout.toMillis() + "ms", Setting.ENGINE.flag(), engine,
+        Setting.RETRIES.flag(), Boolean.toString(retries)));
     if (!rate.isEmpty()) {
       a.add(Setting.RATE.flag());
       a.add(rate);

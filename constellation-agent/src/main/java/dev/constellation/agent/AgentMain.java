@@ -131,7 +131,7 @@ public final class AgentMain {
     CountDownLatch mainDone = new CountDownLatch(1);
     Thread hook = null;
     Thread watchdog = null;
-    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout())) {
+    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout(), config.retries())) {
       ResultsSink sink = target.sink();
       Agent agent = new Agent(config, scripts, engine, sink, coordinated == null ? StartGate.immediate() : coordinated);
       hook = new Thread(() -> {

@@ -28,7 +28,8 @@ public enum Setting {
   TIMESTREAM_DATABASE("timestreamDatabase"),
   TIMESTREAM_TABLE("timestreamTable"),
   FALLBACK_DIR("fallbackDir"),
-  POLL_INTERVAL("pollInterval");
+  POLL_INTERVAL("pollInterval"),
+  RETRIES("retries");
 
   /** Prefix of the environment variable that gives a setting when its flag is absent. */
   public static final String ENV_PREFIX = "CONSTELLATION_";

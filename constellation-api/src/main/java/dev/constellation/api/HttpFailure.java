@@ -2,7 +2,8 @@ package dev.constellation.api;
 
 /**
  * Thrown by {@link Http} when a request gets no response: the connection was refused or reset,
- * the request timed out, or the address could not be resolved. The request is recorded as failed
+ * the request timed out, the address could not be resolved, or the request could not be sent at
+ * all ({@code invalid_request}). The request is recorded as failed
  * under {@link #errorType()} before this is thrown; the iteration fails, and the virtual user
  * carries on with its next iteration.
  *
@@ -33,8 +34,9 @@ public class HttpFailure extends RuntimeException {
    * The error type the request was counted under.
    *
    * @return one of {@code connection_refused}, {@code connection_reset}, {@code connection_closed},
-   *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code io_error},
-   *     {@code interrupted}
+   *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code tls_error},
+   *     {@code io_error}, {@code interrupted}, or {@code invalid_request} for a request that could
+   *     not be sent at all (a URL or header nothing can send; nothing went on the wire)
    */
   public String errorType() {
     return errorType;

@@ -67,6 +67,15 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.engine", defaultValue = HttpEngines.DEFAULT)
   String engine;
 
+  /**
+   * Whether a request that got no byte of response on a reused keep-alive connection (the server
+   * closed it while idle) is sent again once on a new connection, whatever its method, as browsers
+   * do. Each retry is counted ({@code retries} in the report); {@code false} makes such a request a
+   * failure instead.
+   */
+  @Parameter(property = "constellation.retries", defaultValue = "true")
+  String retries;
+
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
   String baseUrl;
@@ -195,6 +204,7 @@ public class RunMojo extends AbstractResultsMojo {
     all.put("rate", rate);
     all.put("stages", stages);
     all.put("engine", engine);
+    all.put("retries", retries);
     all.put("baseUrl", baseUrl);
     all.put("scripts", scripts);
     all.put("gracefulStop", gracefulStop);

@@ -16,7 +16,13 @@ final class ErrorTypes {
 
   private ErrorTypes() {}
 
+  /** A request that could not be sent as given (a URL or header nothing can send); nothing went on the wire. */
+  static final String INVALID_REQUEST = "invalid_request";
+
   static String classify(Throwable failure) {
+    if (failure instanceof IllegalArgumentException) {
+      return INVALID_REQUEST;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InterruptedException) {
         return "interrupted";

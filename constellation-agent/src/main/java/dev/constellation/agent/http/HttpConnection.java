@@ -46,6 +46,14 @@ final class HttpConnection {
   private boolean reusable;
   private boolean started;
   private boolean writeFailed;
+  /** Whether the script asked for {@code Connection: close} on the running exchange. */
+  private boolean closeRequested;
+  /** When the connection went idle (System.nanoTime), set after each exchange that leaves it reusable. */
+  private long idleSince;
+  /** How long the server keeps it idle, from its {@code Keep-Alive: timeout=N}, in nanos; -1 when it did not say. */
+  private long keepAliveNanos = -1;
+  /** When the engine's idle check last probed this connection (System.nanoTime), 0 for never; that thread's alone. */
+  long lastProbe;
 
   HttpConnection(Socket socket) throws IOException {
     this.socket = socket;
@@ -69,6 +77,58 @@ final class HttpConnection {
   }
 
   /**
+   * Whether this idle connection should not be reused: the server's {@code Keep-Alive: timeout=N}
+   * has run out (less a margin of a quarter of it, at most one second, for the request's way
+   * there), or bytes arrived while it was idle (a server that gives up on an idle connection may
+   * first send a 408, which would otherwise be read as the next request's answer; checked once
+   * the connection was idle for a millisecond, so back-to-back requests skip the system call).
+   * An idle connection closed by the
+   * server without a word cannot be told from a live one without a read; the engine sends a
+   * request that got no byte back on a reused connection again (see {@link SocketHttpEngine}).
+   */
+  boolean stale(long now) {
+    if (keepAliveNanos >= 0 && now - idleSince >= keepAliveNanos - Math.min(keepAliveNanos / 4, 1_000_000_000L)) {
+      return true;
+    }
+    if (now - idleSince < 1_000_000L) {
+      return false;
+    }
+    try {
+      return in.available() > 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** When the connection went idle (System.nanoTime); meaningful while it is in the pool. */
+  long idleSince() {
+    return idleSince;
+  }
+
+  /**
+   * Whether an idle connection that no exchange uses is still open: a read of at most a
+   * millisecond that times out means nothing came, so the server has not closed it; end of stream
+   * (the server closed it while idle) or a byte (a 408 or garbage owed to nobody) means it must not
+   * be reused. Costs the caller up to a millisecond; the engine's idle-check thread calls it, never
+   * a virtual user.
+   */
+  boolean probeIdle() {
+    try {
+      socket.setSoTimeout(1);
+      try {
+        in.read();
+        return false;
+      } catch (java.net.SocketTimeoutException nothingCame) {
+        return true;
+      } finally {
+        socket.setSoTimeout(0);
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * Closes the connection when its exchange is past its deadline; called by the engine's sweeper
    * thread, so reads need no socket timeout (a timed read costs a timer per blocking read).
    */
@@ -87,6 +147,9 @@ final class HttpConnection {
       if (!DEADLINE.compareAndSet(this, deadline, IDLE)) {
         reusable = false;
       }
+      if (reusable) {
+        idleSince = System.nanoTime();
+      }
       return r;
     } catch (IOException e) {
       if ((long) DEADLINE.getAndSet(this, IDLE) == EXPIRED) {
@@ -104,6 +167,7 @@ final class HttpConnection {
     reusable = false;
     started = false;
     writeFailed = false;
+    closeRequested = false;
     encode(method, pathAndQuery, hostHeader, headers, body);
     try {
       if (body != null && body.length > DIRECT_BODY_WRITE) {
@@ -117,9 +181,22 @@ final class HttpConnection {
       }
     } catch (IOException e) {
       writeFailed = true;
-      throw e;
+      // A server may answer before the whole body arrived (413, 401) and close; the write then
+      // fails with a reset or broken pipe. Read what it answered, as curl does.
+      try {
+        HttpEngine.RawResponse early = read(method.equals("HEAD"), deadline);
+        reusable = false;
+        return early;
+      } catch (IOException | RuntimeException noResponse) {
+        e.addSuppressed(noResponse);
+        throw e;
+      }
     }
-    return read(method.equals("HEAD"), deadline);
+    HttpEngine.RawResponse r = read(method.equals("HEAD"), deadline);
+    if (closeRequested) {
+      reusable = false;
+    }
+    return r;
   }
 
   private HttpEngine.RawResponse read(boolean head, long deadline) throws IOException {
@@ -133,6 +210,8 @@ final class HttpConnection {
       boolean chunked = false;
       boolean close = false;
       boolean keepAlive = false;
+      long keepAliveTimeout = -1;
+      long keepAliveMax = -1;
       for (;;) {
         int end = line(deadline, false);
         int len = end - pos - (end - pos >= 2 && buf[end - 2] == '\r' ? 2 : 1);
@@ -159,6 +238,10 @@ final class HttpConnection {
             String v = value(colon, pos + len).toLowerCase(Locale.ROOT);
             close |= v.contains("close");
             keepAlive |= v.contains("keep-alive");
+          } else if (nameIs(pos, nameEnd, "keep-alive")) {
+            String v = value(colon, pos + len).toLowerCase(Locale.ROOT);
+            keepAliveTimeout = keepAliveParameter(v, "timeout");
+            keepAliveMax = keepAliveParameter(v, "max");
           }
         }
         pos = end;
@@ -178,9 +261,30 @@ final class HttpConnection {
         body = untilClose(deadline);
         complete = false;
       }
-      reusable = complete && !close && (!http10 || keepAlive) && status != 101 && pos == lim;
+      reusable = complete && !close && (!http10 || keepAlive) && status != 101 && pos == lim && keepAliveMax != 0;
+      keepAliveNanos = keepAliveTimeout < 0 ? -1 : keepAliveTimeout * 1_000_000_000L;
       return new HttpEngine.RawResponse(status, new ResponseHeaders(Arrays.copyOf(hdr, hdrLen)), body);
     }
+  }
+
+  /**
+   * A parameter of a {@code Keep-Alive} header ({@code timeout=5, max=100}: seconds the server keeps
+   * an idle connection, requests it still takes on it; RFC 2068 section 19.7.1.1), or -1 when
+   * absent or not a number.
+   */
+  static long keepAliveParameter(String value, String name) {
+    for (String part : value.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+        try {
+          long n = Long.parseLong(part.substring(eq + 1).trim().replace("\"", ""));
+          return n < 0 ? -1 : Math.min(n, 86_400);
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Keeps one header line (without its line break) for {@link ResponseHeaders}. */
@@ -396,9 +500,8 @@ final class HttpConnection {
       String name = headers.get(i);
       String value = headers.get(i + 1);
       checkHeader(name, value);
-      if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
-          || name.equalsIgnoreCase("connection")) {
-        continue;
+      if (name.equalsIgnoreCase("connection")) {
+        closeRequested |= value.toLowerCase(Locale.ROOT).contains("close");
       }
       host |= name.equalsIgnoreCase("host");
       agent |= name.equalsIgnoreCase("user-agent");
@@ -429,6 +532,7 @@ final class HttpConnection {
     if (name.isEmpty()) {
       throw new IllegalArgumentException("empty request header name");
     }
+    RequestHeaders.checkSettable(name);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c <= ' ' || c >= 127 || c == ':') {

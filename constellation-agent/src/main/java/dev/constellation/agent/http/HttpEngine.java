@@ -21,7 +21,29 @@ public interface HttpEngine extends AutoCloseable {
    * @throws IOException when no response arrives
    * @throws InterruptedException when the calling VU is interrupted
    */
-  RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
+  default RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
+      throws IOException, InterruptedException {
+    return send(method, target, headers, body, timeout, Attempts.NONE);
+  }
+
+  /**
+   * Sends one request and reads the whole response body, telling {@code attempts} about every
+   * attempt that reached the wire and was sent again (see docs/user-guide.md, "Retries").
+   *
+   * @param method the HTTP method
+   * @param target where the request goes
+   * @param headers alternating header names and values
+   * @param body the body, or null for none
+   * @param timeout the whole request's time limit, from the first byte sent to the last byte of
+   *     the response body, retries included
+   * @param attempts told about each retry before it is sent
+   * @return the response
+   * @throws IOException when no response arrives
+   * @throws InterruptedException when the calling VU is interrupted
+   * @throws IllegalArgumentException when the request cannot be sent as given (a header a script
+   *     may not set, a bad character); nothing was sent
+   */
+  RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout, Attempts attempts)
       throws IOException, InterruptedException;
 
   /**
@@ -43,6 +65,22 @@ public interface HttpEngine extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Hears about attempts an engine sends again; called on the thread that sends the request. */
+  @FunctionalInterface
+  interface Attempts {
+
+    /** Ignores retries. */
+    Attempts NONE = (errorType, nanos) -> { };
+
+    /**
+     * An attempt that reached the wire failed and the request is about to be sent again.
+     *
+     * @param errorType why the attempt failed, as {@link ErrorTypes} names it (e.g. {@code connection_closed})
+     * @param nanos how long the failed attempt took
+     */
+    void retried(String errorType, long nanos);
+  }
 
   /**
    * A response as the engine received it.

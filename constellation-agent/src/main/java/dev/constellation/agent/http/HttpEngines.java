@@ -26,11 +26,25 @@ public final class HttpEngines {
    * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
    */
   public static HttpEngine create(String name, Duration connectTimeout) {
+    return create(name, connectTimeout, true);
+  }
+
+  /**
+   * Creates an engine.
+   *
+   * @param name {@value #SOCKET} or {@value #JDK}
+   * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent
+   *     again once on a new one (each retry is counted)
+   * @return the engine; the caller closes it
+   * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
+   */
+  public static HttpEngine create(String name, Duration connectTimeout, boolean retries) {
     switch (name) {
       case SOCKET:
-        return new SocketHttpEngine(connectTimeout);
+        return new SocketHttpEngine(connectTimeout, retries);
       case JDK:
-        return new JdkHttpEngine(connectTimeout);
+        return new JdkHttpEngine(connectTimeout, retries);
       default:
         throw new IllegalArgumentException("HTTP engine \"" + name + "\" is unknown; use one of " + NAMES);
     }

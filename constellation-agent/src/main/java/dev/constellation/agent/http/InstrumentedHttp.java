@@ -29,6 +29,11 @@ public final class InstrumentedHttp implements Http {
   private final Duration timeout;
   private long lateness;
   private final Target[] targets = new Target[TARGETS];
+  /** The request being sent, for {@link #attempts}. */
+  private MetricRecorder current;
+  /** Records each retry of the request being sent under its name (kind {@code retry}). */
+  private final HttpEngine.Attempts attempts = (errorType, nanos) ->
+      recording().retries(script(), current.name()).recordFailure(Math.max(1, nanos / 1000), errorType);
 
   /**
    * Creates the client of one virtual user.
@@ -89,8 +94,26 @@ public final class InstrumentedHttp implements Http {
         request.hasBody() ? request.body() : null, request.explicitName());
   }
 
+  private Recording recording() {
+    return recording;
+  }
+
+  private String script() {
+    return script;
+  }
+
   private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName) {
-    Target target = target(method, pathOrUrl, explicitName);
+    Target target;
+    try {
+      target = target(method, pathOrUrl, explicitName);
+    } catch (IllegalArgumentException e) {
+      // nothing can be sent; still a request of this script, counted under its name
+      String name = explicitName != null ? explicitName : invalidName(method, pathOrUrl);
+      MetricRecorder recorder = recording.http(script, name);
+      recording.requestStarting();
+      recorder.recordFailure(1, 1, ErrorTypes.INVALID_REQUEST);
+      throw new HttpFailure(ErrorTypes.INVALID_REQUEST, recorder.name(), String.valueOf(e.getMessage()), e);
+    }
     RequestTarget to = target.to;
     String name = target.name;
     MetricRecorder recorder = target.recorder;
@@ -98,8 +121,9 @@ public final class InstrumentedHttp implements Http {
     long sent = System.nanoTime();
     long start = sent - lateness;
     HttpEngine.RawResponse raw;
+    current = recorder;
     try {
-      raw = engine.send(method, to, headers, body, timeout);
+      raw = engine.send(method, to, headers, body, timeout, attempts);
     } catch (IOException | RuntimeException e) {
       String type = ErrorTypes.classify(e);
       long now = System.nanoTime();
@@ -133,6 +157,24 @@ public final class InstrumentedHttp implements Http {
     return t;
   }
 
+  /** The default name of a request whose URL could not be parsed: its method and path as written. */
+  private static String invalidName(String method, String pathOrUrl) {
+    String s = pathOrUrl;
+    int scheme = s.indexOf("://");
+    if (scheme > 0) {
+      int slash = s.indexOf('/', scheme + 3);
+      s = slash < 0 ? "/" : s.substring(slash);
+    }
+    int q = s.indexOf('?');
+    int h = s.indexOf('#');
+    int end = q < 0 ? (h < 0 ? s.length() : h) : (h < 0 ? q : Math.min(q, h));
+    if (!s.startsWith("/")) {
+      s = "/" + s;
+      end++;
+    }
+    return RequestNames.defaultName(method, s, end);
+  }
+
   /** One remembered request: its key (method, path or URL, explicit name) and what it resolved to. */
   private static final class Target {
     final String method;
@@ -154,6 +196,14 @@ public final class InstrumentedHttp implements Http {
 
   private RequestTarget resolve(String pathOrUrl) {
     if (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")) {
+      return RequestTarget.of(pathOrUrl);
+    }
+    int colon = pathOrUrl.indexOf("://");
+    if (colon > 0 && pathOrUrl.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+      String scheme = pathOrUrl.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("URL " + pathOrUrl + " is not http:// or https://; only HTTP can be sent");
+      }
       return RequestTarget.of(pathOrUrl);
     }
     if (base == null) {

@@ -24,7 +24,7 @@ public final class RequestTarget {
     for (char c = '0'; c <= '9'; c++) {
       PLAIN[c] = true;
     }
-    for (char c : "-._~!$&'()*+,;=:@/?".toCharArray()) {
+    for (char c : "-._~!$&'()*+,;=:@/?%".toCharArray()) {
       PLAIN[c] = true;
     }
   }
@@ -79,6 +79,17 @@ public final class RequestTarget {
    * @throws IllegalArgumentException when the URL is not a valid absolute URL
    */
   public static RequestTarget of(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme > 0) {
+      int i = scheme + 3;
+      while (i < url.length() && "/?#".indexOf(url.charAt(i)) < 0) {
+        i++;
+      }
+      String rest = url.substring(i);
+      if (!plain(rest)) {
+        return of(URI.create(url.substring(0, i) + encode(rest)));
+      }
+    }
     return of(URI.create(url));
   }
 
@@ -108,8 +119,7 @@ public final class RequestTarget {
   /**
    * This target's origin with {@code path} (a relative path, with or without its leading '/',
    * optionally with a query) appended to this target's path, as the base URL of a script is
-   * used. Paths of plain URL characters are joined as strings; anything else (a space, a '#',
-   * non-ASCII) goes through {@link URI#create}, which rejects what is not a valid URL.
+   * used. Characters a URL cannot hold as they are are percent-encoded first ({@link #encode}).
    *
    * @param path the relative path
    * @return the joined target
@@ -118,11 +128,51 @@ public final class RequestTarget {
   public RequestTarget resolve(String path) {
     String base = pathAndQuery.length() == 1 ? "" : pathAndQuery;
     boolean slash = path.startsWith("/");
-    if (pathEnd == pathAndQuery.length() && plain(path)) {
+    if (!plain(path)) {
+      path = encode(path);
+    }
+    if (pathEnd == pathAndQuery.length()) {
       return new RequestTarget(scheme, host, port, origin, slash ? base + path : base + "/" + path, null);
     }
     return of(URI.create(origin + base + (slash ? path : "/" + path)));
   }
+
+  /**
+   * A path and query (or the part of a URL after its authority) with what a URL cannot hold as it
+   * is percent-encoded, the way browsers and Gatling send what a user typed: a space, {@code "},
+   * {@code <}, {@code >}, a backslash, {@code ^}, {@code `}, <code>{</code>, {@code |}, <code>}</code>,
+   * {@code [}, {@code ]}, control characters and non-ASCII (as UTF-8) become {@code %XX}; a
+   * {@code %} not followed by two hex digits becomes {@code %25}, a valid {@code %XX} is kept; a
+   * fragment ({@code #} and after) is dropped, as it is never sent. Everything RFC 3986 allows in a
+   * path or query is kept as it is, reserved characters included.
+   *
+   * @param s the path (and query)
+   * @return the encoded path
+   */
+  public static String encode(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    int n = s.length();
+    for (int i = 0; i < n; ) {
+      int cp = s.codePointAt(i);
+      int len = Character.charCount(cp);
+      if (cp == '#') {
+        break;
+      }
+      if (cp < 128 && PLAIN[cp] && cp != '%') {
+        out.append((char) cp);
+      } else if (cp == '%' && i + 2 < n && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+        out.append('%');
+      } else {
+        for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+          out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+        }
+      }
+      i += len;
+    }
+    return out.toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private static boolean plain(String s) {
     int n = s.length();

@@ -21,16 +21,29 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * connection is taken from a per-origin pool (most recently used first) for one exchange and handed
  * back after it, so each concurrently active VU keeps one connection and VUs in think time hold
  * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
- * blocks); one sweeper thread closes exchanges past their deadline instead. A reused connection
- * that fails before any response byte arrived is retried once on a new one (idempotent methods,
- * or any method when the write failed). Redirects are followed as {@link JdkHttpEngine} does;
- * https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
+ * blocks); one sweeper thread closes exchanges past their deadline instead, so the request
+ * timeout covers the whole exchange, body included. A pooled connection is not reused past the
+ * server's {@code Keep-Alive: timeout=N} or with unread bytes on it, and a second daemon thread
+ * probes connections idle for a while (a read of at most 1 ms each, up to {@value #MAX_PROBES}
+ * every {@value #PROBE_MILLIS} ms) so that one the server closed while idle is dropped before a
+ * VU takes it; a request that got no byte of response on a <em>reused</em> connection (the server closed it while idle, or after its N-th
+ * response) is sent once more on a new connection, whatever its method, as browsers and Go's
+ * net/http do: the server never processed it. Each such retry is told to the caller's
+ * {@link HttpEngine.Attempts}; with retries off, the failure is the request's. Redirects are
+ * followed as {@link JdkHttpEngine} does; https goes to a {@link JdkHttpEngine}. Measurements:
+ * docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
   private static final int MAX_REDIRECTS = 5;
   /** How often request deadlines are checked: a request times out up to this much late. */
   private static final int SWEEP_MILLIS = 10;
+  /** How often idle pooled connections are probed for a close. */
+  private static final int PROBE_MILLIS = 100;
+  /** A pooled connection is probed once it was idle this long, and again after as long. */
+  private static final long PROBE_AFTER_NANOS = 250_000_000L;
+  /** The most probes per round (each can take the idle-check thread a millisecond). */
+  private static final int MAX_PROBES = 20;
 
   private final Resolver resolver;
   private final int connectTimeoutMs;
@@ -41,23 +54,76 @@ public final class SocketHttpEngine implements HttpEngine {
   private volatile JdkHttpEngine tls;
   private volatile boolean closed;
   private final Thread sweeper;
+  private final Thread prober;
+  private final boolean retries;
+
+  /**
+   * Creates the engine, with retries on.
+   *
+   * @param connectTimeout the TCP connect time limit
+   */
+  public SocketHttpEngine(Duration connectTimeout) {
+    this(connectTimeout, true);
+  }
 
   /**
    * Creates the engine.
    *
    * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent again once
    */
-  public SocketHttpEngine(Duration connectTimeout) {
-    this(connectTimeout, InetAddress::getByName);
+  public SocketHttpEngine(Duration connectTimeout, boolean retries) {
+    this(connectTimeout, InetAddress::getByName, retries);
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver) {
+    this(connectTimeout, resolver, true);
+  }
+
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries) {
+    this.retries = retries;
     this.resolver = resolver;
     this.connectTimeout = connectTimeout;
     this.connectTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     this.sweeper = new Thread(this::sweep, "constellation-http-timeouts");
     sweeper.setDaemon(true);
     sweeper.start();
+    this.prober = new Thread(this::probeIdle, "constellation-http-idle-check");
+    prober.setDaemon(true);
+    prober.start();
+  }
+
+  /**
+   * Probes pooled connections idle for {@link #PROBE_AFTER_NANOS} or more, least recently used
+   * first, and closes the ones the server closed: a connection is taken out of the pool while it
+   * is probed, so no VU can get it meanwhile, and put back at the least recently used end.
+   */
+  private void probeIdle() {
+    while (!closed) {
+      try {
+        Thread.sleep(PROBE_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      int probes = 0;
+      for (Origin o : origins.values()) {
+        long now = System.nanoTime();
+        for (java.util.Iterator<HttpConnection> it = o.idle.descendingIterator(); it.hasNext() && probes < MAX_PROBES && !closed; ) {
+          HttpConnection c = it.next();
+          if (now - c.idleSince() < PROBE_AFTER_NANOS || (c.lastProbe != 0 && now - c.lastProbe < PROBE_AFTER_NANOS)
+              || !o.idle.removeLastOccurrence(c)) {
+            continue;
+          }
+          probes++;
+          c.lastProbe = now;
+          if (c.probeIdle() && !closed) {
+            o.idle.offerLast(c);
+          } else {
+            close(c);
+          }
+        }
+      }
+    }
   }
 
   /** Closes connections whose exchange ran past its deadline, every {@value #SWEEP_MILLIS} ms. */
@@ -76,8 +142,8 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   @Override
-  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
-      throws IOException, InterruptedException {
+  public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout,
+      Attempts attempts) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String m = method;
     byte[] b = body;
@@ -85,12 +151,12 @@ public final class SocketHttpEngine implements HttpEngine {
     for (int redirects = 0; ; redirects++) {
       String scheme = u.scheme();
       if (scheme.equals("https")) {
-        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), attempts);
       }
       if (!scheme.equals("http")) {
         throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
       }
-      RawResponse r = exchange(m, u, headers, b, deadline);
+      RawResponse r = exchange(m, u, headers, b, deadline, attempts);
       RequestTarget next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
       if (next == null) {
         return r;
@@ -105,7 +171,7 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   /** Where a redirect points, or null when the response is not one to follow. */
-  private static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
+  static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
     int s = r.status();
     if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
       return null;
@@ -123,16 +189,17 @@ public final class SocketHttpEngine implements HttpEngine {
     }
   }
 
-  private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline)
-      throws IOException, InterruptedException {
+  private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline,
+      Attempts attempts) throws IOException, InterruptedException {
     if (closed) {
       throw new IOException("the HTTP engine is closed");
     }
     Origin origin = origin(target);
     boolean retried = false;
     for (;;) {
-      HttpConnection c = retried ? null : origin.idle.pollFirst();
+      HttpConnection c = retried ? null : pooled(origin);
       boolean reused = c != null;
+      long attemptStart = System.nanoTime();
       if (c == null) {
         c = connect(origin, deadline);
       }
@@ -149,29 +216,27 @@ public final class SocketHttpEngine implements HttpEngine {
         if (Thread.currentThread().isInterrupted()) {
           throw (InterruptedException) new InterruptedException("interrupted during " + method + " " + target).initCause(e);
         }
-        boolean stale = reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
-            && !(e instanceof java.net.http.HttpTimeoutException)
-            && e instanceof IOException && (c.writeFailed() || idempotent(method));
+        boolean stale = retries && reused && !retried && !c.responseStarted() && !(e instanceof SocketTimeoutException)
+            && !(e instanceof java.net.http.HttpTimeoutException) && e instanceof IOException;
         if (!stale || closed || System.nanoTime() - deadline >= 0) {
           throw e;
         }
+        attempts.retried(ErrorTypes.classify(e), System.nanoTime() - attemptStart);
         retried = true;
       }
     }
   }
 
-  private static boolean idempotent(String method) {
-    switch (method) {
-      case "GET":
-      case "HEAD":
-      case "PUT":
-      case "DELETE":
-      case "OPTIONS":
-      case "TRACE":
-        return true;
-      default:
-        return false;
+  /** The most recently used idle connection of an origin that is not stale, closing stale ones on the way; null for none. */
+  private HttpConnection pooled(Origin origin) {
+    long now = System.nanoTime();
+    for (HttpConnection c = origin.idle.pollFirst(); c != null; c = origin.idle.pollFirst()) {
+      if (!c.stale(now)) {
+        return c;
+      }
+      close(c);
     }
+    return null;
   }
 
   private Origin origin(RequestTarget target) {
@@ -225,7 +290,7 @@ public final class SocketHttpEngine implements HttpEngine {
       synchronized (tlsLock) {
         e = tls;
         if (e == null) {
-          e = new JdkHttpEngine(connectTimeout);
+          e = new JdkHttpEngine(connectTimeout, retries);
           tls = e;
         }
       }
@@ -237,6 +302,7 @@ public final class SocketHttpEngine implements HttpEngine {
   public void close() {
     closed = true;
     sweeper.interrupt();
+    prober.interrupt();
     for (HttpConnection c : open) {
       close(c);
     }

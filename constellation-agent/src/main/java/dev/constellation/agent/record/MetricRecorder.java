@@ -58,6 +58,11 @@ public final class MetricRecorder {
     this(script, name, kind, false);
   }
 
+  /** The request name (or script name) this recorder records. */
+  public String name() {
+    return name;
+  }
+
   /** How many stripes this name has now (tests and benchmarks). */
   int stripeCount() {
     return stripes.length;

@@ -26,6 +26,7 @@ public final class Recording {
   private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, MetricRecorder>> retries = new ConcurrentHashMap<>();
   /** The drain's histograms, guarded by this recording's lock. */
   private final MetricRecorder.Scratch scratch = new MetricRecorder.Scratch();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
@@ -114,6 +115,20 @@ public final class Recording {
   }
 
   /**
+   * The recorder of a request name's retries (kind {@link IntervalRecord#KIND_RETRY}); made on the
+   * first retry. The name is the one its requests are recorded under ({@link MetricRecorder#name()}),
+   * so it is already bounded by {@link #http}.
+   *
+   * @param script the script's name
+   * @param name the request name as recorded
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder retries(String script, String name) {
+    return retries.computeIfAbsent(script, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(name, n -> new MetricRecorder(script, n, IntervalRecord.KIND_RETRY));
+  }
+
+  /**
    * The recorder of a script's iterations.
    *
    * @param script the script's name
@@ -152,6 +167,11 @@ public final class Recording {
     }
     for (MetricRecorder r : schedules.values()) {
       r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
+    }
+    for (Map<String, MetricRecorder> byName : retries.values()) {
+      for (MetricRecorder r : byName.values()) {
+        r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
+      }
     }
     return out;
   }

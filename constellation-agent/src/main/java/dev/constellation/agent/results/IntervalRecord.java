@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * @param script the script's name
  * @param name the request name ({@code kind = http}) or the script name ({@code kind = iteration})
  * @param kind {@link #KIND_HTTP} for requests, {@link #KIND_ITERATION} for whole iterations,
- *     {@link #KIND_SCHEDULE} for the open model's starts, {@link #KIND_SERVICE} for its service times
+ *     {@link #KIND_SCHEDULE} for the open model's starts, {@link #KIND_SERVICE} for its service times,
+ *     {@link #KIND_RETRY} for retried attempts
  * @param startMs interval start, epoch milliseconds
  * @param lengthMs interval length in milliseconds
  * @param count requests (or iterations) that completed in the interval
@@ -66,6 +67,14 @@ public record IntervalRecord(
    * histogram = service time in µs.
    */
   public static final String KIND_SERVICE = "service";
+  /**
+   * Kind of a record about retries: attempts of a request that reached the wire, failed before
+   * any byte of response (a reused connection the server had closed) and were sent again. count
+   * = failures = retries, errors = why each failed attempt failed, histogram = how long each failed
+   * attempt took in µs. The {@code http} record of the same name counts each request once, its
+   * latency covering every attempt; attempts on the wire = requests + retries.
+   */
+  public static final String KIND_RETRY = "retry";
   /** A start lag above this counts as late: 10 ms. */
   public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */

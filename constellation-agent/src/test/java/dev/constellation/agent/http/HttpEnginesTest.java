@@ -35,4 +35,14 @@ class HttpEnginesTest {
     assertThatThrownBy(() -> bad.validate(Setting::flag))
         .hasMessageContaining("--engine is \"okhttp\"; use one of [socket, jdk] (default socket)");
   }
+
+  @Test
+  void agentOptionRetriesIsParsedAndWrittenBack() {
+    AgentConfig off = AgentConfig.parse(new String[] {"--runId", "r", "--duration", "5s", "--retries", "false"});
+    assertThat(off.retries()).isFalse();
+    assertThat(AgentConfig.parse(off.toArgs().toArray(String[]::new))).isEqualTo(off);
+    assertThat(AgentConfig.parse(new String[] {"--runId", "r", "--duration", "5s"}).retries()).isTrue();
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r", "--duration", "5s", "--retries", "no"}))
+        .hasMessage("--retries is \"no\"; use true or false");
+  }
 }

@@ -177,7 +177,7 @@ class SocketHttpEngineIT {
   }
 
   @Test
-  void doesNotRetryAPostOnAConnectionTheServerClosed() throws Exception {
+  void retriesAPostOnceOnANewConnectionWhenTheServerClosedTheIdleOneAndSaysSo() throws Exception {
     ScriptedServer server = scripted((request, out, connection) -> {
       out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
       out.flush();
@@ -185,12 +185,13 @@ class SocketHttpEngineIT {
     });
     assertThat(get(server.url() + "/").status()).isEqualTo(200);
     Thread.sleep(100);
-    Throwable failure = catchThrowable(() ->
-        engine.send("POST", URI.create(server.url() + "/"), List.of(), "x".getBytes(StandardCharsets.UTF_8), TIMEOUT));
-    assertThat(failure).isInstanceOf(IOException.class);
-    assertThat(ErrorTypes.classify(failure)).isIn("connection_closed", "connection_reset");
-    assertThat(engine.send("POST", URI.create(server.url() + "/"), List.of(), "x".getBytes(StandardCharsets.UTF_8), TIMEOUT).status())
-        .isEqualTo(200);
+    List<String> retries = new CopyOnWriteArrayList<>();
+    HttpEngine.RawResponse r = engine.send("POST", RequestTarget.of(server.url() + "/"), List.of(), "x".getBytes(StandardCharsets.UTF_8),
+        TIMEOUT, (type, nanos) -> retries.add(type));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(retries).hasSize(1).allSatisfy(type -> assertThat(type).isIn("connection_closed", "connection_reset"));
+    assertThat(server.requests()).isEqualTo(2);
+    assertThat(server.connections()).isEqualTo(2);
   }
 
   @Test

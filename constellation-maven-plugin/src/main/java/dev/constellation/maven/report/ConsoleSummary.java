@@ -14,6 +14,9 @@ import java.util.Map;
  */
 public final class ConsoleSummary {
 
+  /** How a warning line of {@link #render} starts; the plugin logs such lines as Maven warnings. */
+  public static final String WARNING = "WARNING: ";
+
   private ConsoleSummary() {}
 
   /**
@@ -51,6 +54,14 @@ public final class ConsoleSummary {
       results.regions().forEach((name, s) -> regionRows.add(row(name, s)));
       table(b, regionRows);
     }
+    Stats retried = results.retryTotals();
+    if (retried.requests() > 0) {
+      b.append('\n').append("Retries: ").append(retried.requests()).append(" (attempts on the wire ")
+          .append(results.totals().requests() + retried.requests()).append(" = requests + retries): ");
+      List<String> parts = new ArrayList<>();
+      results.retries().forEach((name, s) -> parts.add(ascii(name) + " x" + s.requests() + " " + ascii(s.errors().toString())));
+      b.append(String.join(", ", parts)).append('\n');
+    }
     if (results.iterationTotals().requests() > 0) {
       Stats i = results.iterationTotals();
       b.append('\n').append("Iterations: ").append(i.requests()).append(", failed ").append(i.failures())
@@ -62,6 +73,9 @@ public final class ConsoleSummary {
         b.append(String.join(", ", parts));
       }
       b.append('\n');
+    }
+    for (String w : RunWarnings.of(results)) {
+      b.append('\n').append(WARNING).append(ascii(w)).append('\n');
     }
     if (!thresholds.isEmpty()) {
       long failed = thresholds.stream().filter(t -> !t.passed()).count();

@@ -93,6 +93,9 @@ final class HtmlReport {
     if (facts.interrupted()) {
       p.raw("<div class=\"banner interrupted\" role=\"alert\"><b>INTERRUPTED</b> ").text(interruptedText(facts)).raw("</div>\n");
     }
+    for (String w : RunWarnings.of(results)) {
+      p.raw("<p class=\"verdict fail\" role=\"alert\">Warning: ").text(w).raw("</p>\n");
+    }
     p.raw("<div class=\"facts\">");
     fact(p, "Started", STARTED.format(facts.startedAt()));
     fact(p, "Duration", Format.duration(facts.durationMs())
@@ -142,6 +145,9 @@ final class HtmlReport {
     p.raw("<section id=\"totals\"><h2>Totals</h2><div class=\"cards\">\n");
     card(p, "Requests", Long.toString(t.requests()));
     card(p, "Failures", t.failures() + " (" + Format.pct(t.errorRate()) + ")");
+    if (results.retryTotals().requests() > 0) {
+      card(p, "Retries", results.retryTotals().requests() + " (attempts " + (t.requests() + results.retryTotals().requests()) + ")");
+    }
     card(p, "Throughput", Format.rate(t.rps()) + " req/s");
     card(p, "p50", Format.ms(t.p50()) + " ms");
     card(p, "p90", Format.ms(t.p90()) + " ms");
@@ -351,10 +357,14 @@ final class HtmlReport {
     }
     p.raw("</div></div>");
     p.raw("<h3>Status codes and errors by request</h3><table><thead><tr><th class=\"name\">Request</th>"
-        + "<th class=\"name\">Status codes</th><th class=\"name\">Errors</th></tr></thead><tbody>\n");
+        + "<th class=\"name\">Status codes</th><th class=\"name\">Errors</th><th class=\"name\">Retries (why the attempt failed)</th>"
+        + "</tr></thead><tbody>\n");
     for (Map.Entry<String, Stats> e : results.requests().entrySet()) {
+      Stats retried = results.retries().get(e.getKey());
       p.raw("<tr><td class=\"name\">").text(e.getKey()).raw("</td><td class=\"name\">").text(join(e.getValue().statusCodes()))
-          .raw("</td><td class=\"name\">").text(join(e.getValue().errors())).raw("</td></tr>\n");
+          .raw("</td><td class=\"name\">").text(join(e.getValue().errors()))
+          .raw("</td><td class=\"name\">").text(retried == null ? "-" : retried.requests() + ": " + join(retried.errors()))
+          .raw("</td></tr>\n");
     }
     p.raw("</tbody></table></section>\n");
   }

@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  * <p>Records of kind {@code http} make the request statistics, records of kind {@code iteration}
  * the iteration statistics, records of kind {@code schedule} the open model's starts (requests =
  * iterations started, failures = dropped, histogram = start lag), records of kind {@code service}
- * the open model's service times; other kinds are ignored (a newer
+ * the open model's service times, records of kind {@code retry} the attempts that were sent again
+ * (requests = retries, errors = why each attempt failed, latency = how long it took); other kinds are ignored (a newer
  * agent may add some).
  *
  * @since 0.1.0
@@ -49,6 +50,8 @@ public final class RunResults {
   private final Map<String, Stats> schedules;
   private final Stats serviceTotals;
   private final Map<String, Stats> serviceTimes;
+  private final Stats retryTotals;
+  private final Map<String, Stats> retries;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
   private final Counts counts;
@@ -68,6 +71,8 @@ public final class RunResults {
     this.schedules = Collections.unmodifiableMap(b.schedules);
     this.serviceTotals = b.serviceTotals;
     this.serviceTimes = Collections.unmodifiableMap(b.serviceTimes);
+    this.retryTotals = b.retryTotals;
+    this.retries = Collections.unmodifiableMap(b.retries);
     Map<String, List<SeriesPoint>> s = new TreeMap<>();
     b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
     this.series = Collections.unmodifiableMap(s);
@@ -251,6 +256,21 @@ public final class RunResults {
     return serviceTimes;
   }
 
+  /**
+   * Attempts that reached the wire, failed before any byte of response (a reused keep-alive
+   * connection the server had closed) and were sent again: requests = retries, errors = why the
+   * attempts failed, latency = how long they took. Attempts on the wire = {@link #totals()}
+   * requests + these. Empty (zero requests) when nothing was retried.
+   */
+  public Stats retryTotals() {
+    return retryTotals;
+  }
+
+  /** Retries per request name (see {@link #retryTotals()}), sorted; names without retries are absent. */
+  public Map<String, Stats> retries() {
+    return retries;
+  }
+
   /** The open model's starts per script, sorted by script name. */
   public Map<String, Stats> schedules() {
     return schedules;
@@ -288,6 +308,7 @@ public final class RunResults {
     final Map<String, Accumulator> regionIterAcc = new TreeMap<>();
     final Map<String, Accumulator> scheduleAcc = new TreeMap<>();
     final Map<String, Accumulator> serviceAcc = new TreeMap<>();
+    final Map<String, Accumulator> retryAcc = new TreeMap<>();
     final Map<String, Accumulator> stepAcc = new HashMap<>();
     final Accumulator stepTotal = new Accumulator();
     final Map<String, List<SeriesPoint>> series = new HashMap<>();
@@ -303,6 +324,8 @@ public final class RunResults {
     Map<String, Stats> schedules;
     Stats serviceTotals;
     Map<String, Stats> serviceTimes;
+    Stats retryTotals;
+    Map<String, Stats> retries;
 
     void consume(IntervalRecord[] sorted, int from, int to, long base) {
       HistogramAdder adder = new HistogramAdder();
@@ -337,6 +360,10 @@ public final class RunResults {
             Accumulator name = serviceAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             adder.addTo(r.histogram(), name.histogram);
+          } else if (IntervalRecord.KIND_RETRY.equals(r.kind())) {
+            Accumulator name = retryAcc.computeIfAbsent(r.name(), k -> new Accumulator());
+            name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            adder.addTo(r.histogram(), name.histogram);
           } else if (IntervalRecord.KIND_SCHEDULE.equals(r.kind())) {
             Accumulator script = scheduleAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
@@ -358,6 +385,7 @@ public final class RunResults {
       part.regionIterAcc.forEach((k, a) -> regionIterAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.scheduleAcc.forEach((k, a) -> scheduleAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.serviceAcc.forEach((k, a) -> serviceAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.retryAcc.forEach((k, a) -> retryAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
       totalSeries.addAll(part.totalSeries);
       tally.add(part.tally);
@@ -428,6 +456,13 @@ public final class RunResults {
         serviceTimes.put(k, a.toStats(seconds));
       });
       serviceTotals = allService.toStats(seconds);
+      Accumulator allRetries = new Accumulator();
+      retries = new TreeMap<>();
+      retryAcc.forEach((k, a) -> {
+        allRetries.add(a);
+        retries.put(k, a.toStats(seconds));
+      });
+      retryTotals = allRetries.toStats(seconds);
       return new RunResults(this);
     }
   }

@@ -26,7 +26,12 @@ final class SummaryJson {
     o.put("interrupted", facts.interrupted());
     o.put("status", facts.status().json());
     o.put("passed", !facts.interrupted() && thresholds.stream().allMatch(ThresholdResult::passed));
+    o.put("allIterationsFailed", RunWarnings.allIterationsFailed(results));
+    ArrayNode warnings = o.putArray("warnings");
+    RunWarnings.of(results).forEach(warnings::add);
     ObjectNode totals = stats(results.totals());
+    totals.put("retries", results.retryTotals().requests());
+    totals.put("attempts", results.totals().requests() + results.retryTotals().requests());
     if (results.serviceTotals().latencyCount() > 0) {
       totals.set("serviceTimeMs", latency(results.serviceTotals()));
     }
@@ -59,6 +64,13 @@ final class SummaryJson {
       ObjectNode r = stats(s);
       r.set("statusCodes", counts(s.statusCodes()));
       r.set("errors", counts(s.errors()));
+      Stats retried = results.retries().get(name);
+      r.put("retries", retried == null ? 0 : retried.requests());
+      r.put("attempts", s.requests() + (retried == null ? 0 : retried.requests()));
+      if (retried != null) {
+        r.set("retryErrors", counts(retried.errors()));
+        r.set("retryLatencyMs", latency(retried));
+      }
       Stats service = results.serviceTimes().get(name);
       if (service != null) {
         r.set("serviceTimeMs", latency(service));

@@ -36,7 +36,11 @@ public final class ReportStep {
       ReportWriter.write(runDir, facts, results, outcomes, baseline);
     }
     for (String line : ConsoleSummary.render(facts, results, outcomes).split("\n")) {
-      log.info(line);
+      if (line.startsWith(ConsoleSummary.WARNING)) {
+        log.warn(line.substring(ConsoleSummary.WARNING.length()));
+      } else {
+        log.info(line);
+      }
     }
     log.info("report: " + runDir.resolve(ReportWriter.INDEX_HTML));
     return outcomes;

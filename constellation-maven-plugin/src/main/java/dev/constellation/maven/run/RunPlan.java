@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param workload how load is shaped over time
  * @param baseUrl what relative request paths resolve against; empty when scripts use absolute URLs
  * @param engine the HTTP engine ({@code socket} or {@code jdk})
+ * @param retries whether a request that got no byte of response on a reused keep-alive connection
+ *     is sent again once on a new one (counted as a retry)
  * @param scripts the {@code @VirtualUser} classes to run; empty runs all
  * @param parameters values scripts read with {@code VuContext.parameter(key)}
  * @param thresholds pass/fail criteria, parsed
@@ -39,6 +41,7 @@ public record RunPlan(
     Workload workload,
     String baseUrl,
     String engine,
+    boolean retries,
     List<String> scripts,
     Map<String, String> parameters,
     Thresholds thresholds,
@@ -108,7 +111,7 @@ public record RunPlan(
     List<AgentConfig> out = new ArrayList<>();
     regions.forEach((region, vus) -> out.add(new AgentConfig(runId, region, 0, 1, vus, workload.duration(),
         timings.gracefulStop(), baseUrl, scripts, resultsDir, parameters, timings.requestTimeout(), timings.connectTimeout(),
-        Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine)));
+        Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine, "local", "", "", null, null, null, null, retries)));
     return out;
   }
 

@@ -152,6 +152,11 @@ public final class RunPlanner {
       String rate = pick("rate", null, "", String::equals).trim();
       String stages = pick("stages", null, "", String::equals).trim();
       String engine = pick("engine", null, HttpEngines.DEFAULT, String::equals).trim();
+      String retriesText = pick("retries", null, "true", String::equalsIgnoreCase).trim();
+      if (!retriesText.equalsIgnoreCase("true") && !retriesText.equalsIgnoreCase("false")) {
+        problems.add(Setting.RETRIES.pom() + " is \"" + retriesText + "\"; use true or false (default true)");
+      }
+      boolean retries = !retriesText.equalsIgnoreCase("false");
       String baseUrl = pick("baseUrl", null, "", String::equals).trim();
       List<String> scripts = list("scripts");
       List<String> jvmArgs = list("jvmArgs");
@@ -167,8 +172,8 @@ public final class RunPlanner {
       if (!problems.isEmpty()) {
         throw new PlanException(problems);
       }
-      RunPlan plan = new RunPlan(target, homeRegion, regions, new RunPlan.Workload(duration, rate, stages), baseUrl, engine, scripts,
-          parameters, thresholds, new RunPlan.Timings(grace, request, connect, progress, wait, buffer, deadline), maxNames, java,
+      RunPlan plan = new RunPlan(target, homeRegion, regions, new RunPlan.Workload(duration, rate, stages), baseUrl, engine, retries,
+          scripts, parameters, thresholds, new RunPlan.Timings(grace, request, connect, progress, wait, buffer, deadline), maxNames, java,
           jvmArgs, overrides);
       for (AgentConfig agent : plan.agents("plan", sources.baseDir().resolve("records"))) {
         try {
