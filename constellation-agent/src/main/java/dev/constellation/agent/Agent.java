@@ -406,7 +406,8 @@ public final class Agent {
     @Override
     public void run() {
       VuContextImpl context = new VuContextImpl(config, index, stop);
-      InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout());
+      InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout(),
+          config.httpOptions());
       VirtualUserInstance vu;
       MetricRecorder iterations;
       try {
@@ -429,7 +430,7 @@ public final class Agent {
       } catch (InterruptedException e) {
         return;
       }
-      boolean stillRunning = open ? runScheduled(vu, context, http, iterations) : runBackToBack(vu, context, iterations);
+      boolean stillRunning = open ? runScheduled(vu, context, http, iterations) : runBackToBack(vu, context, http, iterations);
       if (!stillRunning) {
         return;
       }
@@ -442,13 +443,14 @@ public final class Agent {
     }
 
     /** Closed model: iterations back to back until the stop; false when interrupted. */
-    private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, MetricRecorder iterations) {
+    private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, InstrumentedHttp http, MetricRecorder iterations) {
       long i = 0;
       while (!stop.stopped()) {
         if (index >= activeVus && !awaitActive(index)) {
           return !Thread.currentThread().isInterrupted();
         }
         context.iteration(i++);
+        http.iterationStarting();
         if (!iterate(vu, iterations)) {
           return false;
         }
@@ -470,6 +472,7 @@ public final class Agent {
           continue;
         }
         context.iteration(i++);
+        http.iterationStarting();
         http.startIterationAt(due);
         boolean ok = iterate(vu, iterations);
         http.startIterationAt(0);

@@ -1,6 +1,8 @@
 package dev.constellation.agent;
 
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ import java.util.function.Function;
  * @param stages the closed model's VU count over time, {@code duration:VUs} ramped linearly from
  *     0 ({@code "30s:50,2m:50,30s:0"}); empty for a fixed {@code vus}
  * @param engine the HTTP engine, one of {@link HttpEngines#NAMES}
+ * @param httpOptions redirects, cookies and compression
+ * @param tls truststore, client certificate, insecure
  */
 public record AgentConfig(
     String runId,
@@ -58,11 +62,38 @@ public record AgentConfig(
     Duration startTimeout,
     String rate,
     String stages,
-    String engine) {
+    String engine,
+    HttpOptions httpOptions,
+    TlsSettings tls) {
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
     parameters = Map.copyOf(parameters);
+    httpOptions = httpOptions == null ? HttpOptions.DEFAULT : httpOptions;
+    tls = tls == null ? TlsSettings.DEFAULT : tls;
+  }
+
+  /** A configuration with the default HTTP options and TLS settings. */
+  public AgentConfig(String runId, String region, int agentIndex, int agentCount, int vus, Duration duration, Duration gracefulStop,
+      String baseUrl, List<String> scripts, Path resultsDir, Map<String, String> parameters, Duration requestTimeout,
+      Duration connectTimeout, Duration flushInterval, int maxRequestNames, String orchestrator, Duration startTimeout, String rate,
+      String stages, String engine) {
+    this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters, requestTimeout,
+        connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine, HttpOptions.DEFAULT,
+        TlsSettings.DEFAULT);
+  }
+
+  /**
+   * The same configuration with other HTTP options and TLS settings.
+   *
+   * @param options redirects, cookies and compression
+   * @param tlsSettings truststore, client certificate, insecure
+   * @return the new configuration
+   */
+  public AgentConfig withHttp(HttpOptions options, TlsSettings tlsSettings) {
+    return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        options, tlsSettings);
   }
 
   /**
@@ -74,7 +105,8 @@ public record AgentConfig(
    */
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
-        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine);
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine,
+        httpOptions, tls);
   }
 
   /**
@@ -176,9 +208,32 @@ public record AgentConfig(
       problems.add(label.apply(Setting.ENGINE) + " is \"" + engine + "\"; use one of " + HttpEngines.NAMES + " (default "
           + HttpEngines.DEFAULT + ")");
     }
+    if (httpOptions.maxRedirects() < 0) {
+      problems.add(label.apply(Setting.MAX_REDIRECTS) + " is " + httpOptions.maxRedirects() + "; set 0 or more (default "
+          + HttpOptions.DEFAULT_MAX_REDIRECTS + ")");
+    }
+    if (!HttpOptions.COOKIE_MODES.contains(httpOptions.cookies())) {
+      problems.add(label.apply(Setting.COOKIES) + " is \"" + httpOptions.cookies() + "\"; use vu (a jar per virtual user, the default), "
+          + "iteration (emptied before each iteration) or off");
+    }
+    for (String p : tls.problems()) {
+      Setting s = Setting.valueOf(settingName(p));
+      problems.add(p.startsWith(s.key()) ? label.apply(s) + p.substring(s.key().length()) : p);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
+  }
+
+  /** The {@link Setting} constant that a TLS problem starts with, such as TRUSTSTORE for "truststore ...". */
+  private static String settingName(String problem) {
+    for (Setting s : List.of(Setting.TRUSTSTORE_PASSWORD, Setting.TRUSTSTORE, Setting.CLIENT_CERT_PASSWORD, Setting.CLIENT_CERT,
+        Setting.CLIENT_KEY, Setting.INSECURE)) {
+      if (problem.startsWith(s.key())) {
+        return s.name();
+      }
+    }
+    return Setting.TRUSTSTORE.name();
   }
 
   /**
@@ -264,7 +319,27 @@ public record AgentConfig(
         duration(get, Setting.START_TIMEOUT, Duration.ofMinutes(5)),
         values.getOrDefault(Setting.RATE.key(), ""),
         values.getOrDefault(Setting.STAGES.key(), ""),
-        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT));
+        values.getOrDefault(Setting.ENGINE.key(), HttpEngines.DEFAULT),
+        new HttpOptions(bool(get, Setting.FOLLOW_REDIRECTS, true), intValue(get, Setting.MAX_REDIRECTS, HttpOptions.DEFAULT_MAX_REDIRECTS),
+            values.getOrDefault(Setting.COOKIES.key(), HttpOptions.COOKIES_VU), bool(get, Setting.COMPRESSION, true)),
+        new TlsSettings(values.get(Setting.TRUSTSTORE.key()), values.get(Setting.TRUSTSTORE_PASSWORD.key()),
+            values.get(Setting.CLIENT_CERT.key()), values.get(Setting.CLIENT_KEY.key()), values.get(Setting.CLIENT_CERT_PASSWORD.key()),
+            bool(get, Setting.INSECURE, false)));
+  }
+
+  private static boolean bool(Function<Setting, String> get, Setting s, boolean dflt) {
+    String v = get.apply(s);
+    if (v == null) {
+      return dflt;
+    }
+    switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException(s.flag() + " is \"" + v + "\"; give true or false");
+    }
   }
 
   /**
@@ -295,6 +370,23 @@ public record AgentConfig(
     if (!orchestrator.isEmpty()) {
       a.add(Setting.ORCHESTRATOR.flag());
       a.add(orchestrator);
+    }
+    if (!httpOptions.equals(HttpOptions.DEFAULT)) {
+      a.addAll(List.of(Setting.FOLLOW_REDIRECTS.flag(), Boolean.toString(httpOptions.followRedirects()),
+          Setting.MAX_REDIRECTS.flag(), Integer.toString(httpOptions.maxRedirects()), Setting.COOKIES.flag(), httpOptions.cookies(),
+          Setting.COMPRESSION.flag(), Boolean.toString(httpOptions.compression())));
+    }
+    for (Map.Entry<Setting, String> t : List.of(Map.entry(Setting.TRUSTSTORE, tls.truststore()),
+        Map.entry(Setting.TRUSTSTORE_PASSWORD, tls.truststorePassword()), Map.entry(Setting.CLIENT_CERT, tls.clientCert()),
+        Map.entry(Setting.CLIENT_KEY, tls.clientKey()), Map.entry(Setting.CLIENT_CERT_PASSWORD, tls.clientCertPassword()))) {
+      if (!t.getValue().isEmpty()) {
+        a.add(t.getKey().flag());
+        a.add(t.getValue());
+      }
+    }
+    if (tls.insecure()) {
+      a.add(Setting.INSECURE.flag());
+      a.add("true");
     }
     if (!baseUrl.isEmpty()) {
       a.add(Setting.BASE_URL.flag());

@@ -21,7 +21,17 @@ public enum Setting {
   START_TIMEOUT("startTimeout"),
   RATE("rate"),
   STAGES("stages"),
-  ENGINE("engine");
+  ENGINE("engine"),
+  FOLLOW_REDIRECTS("followRedirects"),
+  MAX_REDIRECTS("maxRedirects"),
+  COOKIES("cookies"),
+  COMPRESSION("compression"),
+  TRUSTSTORE("truststore"),
+  TRUSTSTORE_PASSWORD("truststorePassword"),
+  CLIENT_CERT("clientCert"),
+  CLIENT_KEY("clientKey"),
+  CLIENT_CERT_PASSWORD("clientCertPassword"),
+  INSECURE("insecure");
 
   private final String key;
 

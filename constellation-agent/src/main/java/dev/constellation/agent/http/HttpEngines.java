@@ -26,11 +26,24 @@ public final class HttpEngines {
    * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
    */
   public static HttpEngine create(String name, Duration connectTimeout) {
+    return create(name, connectTimeout, null);
+  }
+
+  /**
+   * Creates an engine with a TLS context.
+   *
+   * @param name {@value #SOCKET} or {@value #JDK}
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   * @return the engine; the caller closes it
+   * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
+   */
+  public static HttpEngine create(String name, Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
     switch (name) {
       case SOCKET:
-        return new SocketHttpEngine(connectTimeout);
+        return new SocketHttpEngine(connectTimeout, ssl);
       case JDK:
-        return new JdkHttpEngine(connectTimeout);
+        return new JdkHttpEngine(connectTimeout, ssl);
       default:
         throw new IllegalArgumentException("HTTP engine \"" + name + "\" is unknown; use one of " + NAMES);
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * {@link HttpEngine} on {@code java.net.http}: HTTP/1.1 only (the default tries an h2c upgrade on
- * every cleartext request), redirects followed, and on Java 21+ a virtual-thread executor (the
+ * every cleartext request), redirects not followed (see {@link InstrumentedHttp}), and on Java 21+ a virtual-thread executor (the
  * default executor measured about 7k req/s here, a virtual-thread one about 21k).
  */
 public final class JdkHttpEngine implements HttpEngine {
@@ -28,13 +28,26 @@ public final class JdkHttpEngine implements HttpEngine {
    * @param connectTimeout the TCP connect time limit
    */
   public JdkHttpEngine(Duration connectTimeout) {
+    this(connectTimeout, null);
+  }
+
+  /**
+   * Creates the engine.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   */
+  public JdkHttpEngine(Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
     this.executor = Threads.virtualExecutorIfAvailable("http-");
     HttpClient.Builder b = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout);
     if (executor != null) {
       b.executor(executor);
+    }
+    if (ssl != null) {
+      b.sslContext(ssl);
     }
     this.client = b.build();
   }

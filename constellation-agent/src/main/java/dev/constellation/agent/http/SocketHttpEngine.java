@@ -5,12 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +21,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * none. Reads carry no socket timeout (on virtual threads a timed read arms a timer each time it
  * blocks); one sweeper thread closes exchanges past their deadline instead. A reused connection
  * that fails before any response byte arrived is retried once on a new one (idempotent methods,
- * or any method when the write failed). Redirects are followed as {@link JdkHttpEngine} does;
- * https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
+ * or any method when the write failed). Redirects are not followed here but in
+ * {@link InstrumentedHttp}, the same for every engine; https goes to a {@link JdkHttpEngine}. Measurements: docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
-  private static final int MAX_REDIRECTS = 5;
   /** How often request deadlines are checked: a request times out up to this much late. */
   private static final int SWEEP_MILLIS = 10;
 
@@ -39,6 +36,7 @@ public final class SocketHttpEngine implements HttpEngine {
   private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
   private final Object tlsLock = new Object();
   private volatile JdkHttpEngine tls;
+  private javax.net.ssl.SSLContext ssl;
   private volatile boolean closed;
   private final Thread sweeper;
 
@@ -49,6 +47,17 @@ public final class SocketHttpEngine implements HttpEngine {
    */
   public SocketHttpEngine(Duration connectTimeout) {
     this(connectTimeout, InetAddress::getByName);
+  }
+
+  /**
+   * Creates the engine.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   */
+  public SocketHttpEngine(Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
+    this(connectTimeout, InetAddress::getByName);
+    this.ssl = ssl;
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver) {
@@ -79,48 +88,14 @@ public final class SocketHttpEngine implements HttpEngine {
   public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String m = method;
-    byte[] b = body;
-    RequestTarget u = target;
-    for (int redirects = 0; ; redirects++) {
-      String scheme = u.scheme();
-      if (scheme.equals("https")) {
-        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-      }
-      if (!scheme.equals("http")) {
-        throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
-      }
-      RawResponse r = exchange(m, u, headers, b, deadline);
-      RequestTarget next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
-      if (next == null) {
-        return r;
-      }
-      int s = r.status();
-      if (s == 303 || ((s == 301 || s == 302) && m.equals("POST"))) {
-        m = "GET";
-        b = null;
-      }
-      u = next;
+    String scheme = target.scheme();
+    if (scheme.equals("https")) {
+      return tls().send(method, target, headers, body, timeout);
     }
-  }
-
-  /** Where a redirect points, or null when the response is not one to follow. */
-  private static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
-    int s = r.status();
-    if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
-      return null;
+    if (!scheme.equals("http")) {
+      throw new IllegalArgumentException("URL " + target + " is not http:// or https://");
     }
-    List<String> location = r.headers().get("location");
-    if (location == null || location.isEmpty()) {
-      return null;
-    }
-    try {
-      URI to = from.uri().resolve(location.get(0).trim());
-      String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && to.getHost() != null ? RequestTarget.of(to) : null;
-    } catch (IllegalArgumentException badLocation) {
-      return null;
-    }
+    return exchange(method, target, headers, body, deadline);
   }
 
   private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline)
@@ -225,7 +200,7 @@ public final class SocketHttpEngine implements HttpEngine {
       synchronized (tlsLock) {
         e = tls;
         if (e == null) {
-          e = new JdkHttpEngine(connectTimeout);
+          e = new JdkHttpEngine(connectTimeout, ssl);
           tls = e;
         }
       }
