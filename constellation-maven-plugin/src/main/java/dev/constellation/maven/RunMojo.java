@@ -1,6 +1,8 @@
 package dev.constellation.maven;
 
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import dev.constellation.agent.AgentConfig;
 import dev.constellation.agent.AgentMain;
 import dev.constellation.agent.Durations;
@@ -93,6 +95,55 @@ public class RunMojo extends AbstractResultsMojo {
    */
   @Parameter(property = "constellation.engine", defaultValue = HttpEngines.DEFAULT)
   String engine;
+
+  /**
+   * Whether redirects (301, 302, 303, 307, 308) are followed; each hop is recorded as a request of
+   * its own. A request can choose with {@code Request.followRedirects(boolean)}.
+   */
+  @Parameter(property = "constellation.followRedirects", defaultValue = "true")
+  boolean followRedirects;
+
+  /** How many redirects one request may follow; one more fails it with error type {@code too_many_redirects}. */
+  @Parameter(property = "constellation.maxRedirects", defaultValue = "10")
+  int maxRedirects;
+
+  /**
+   * The cookie jar: {@code vu} (one per virtual user, kept across its iterations), {@code iteration}
+   * (emptied before each iteration) or {@code off} (no cookies stored or sent automatically).
+   */
+  @Parameter(property = "constellation.cookies", defaultValue = HttpOptions.COOKIES_VU)
+  String cookies;
+
+  /**
+   * Whether requests carry {@code Accept-Encoding: gzip, deflate} (as browsers and k6 send) unless
+   * the script sets its own; gzip and deflate responses are decoded either way.
+   */
+  @Parameter(property = "constellation.compression", defaultValue = "true")
+  boolean compression;
+
+  /** CA or server certificates to trust for https, PEM or PKCS12 ({@code .p12}); default: the JVM's trusted CAs. */
+  @Parameter(property = "constellation.truststore")
+  String truststore;
+
+  /** The PKCS12 truststore's password. */
+  @Parameter(property = "constellation.truststorePassword")
+  String truststorePassword;
+
+  /** The client certificate for mutual TLS: PKCS12 ({@code .p12}, with its key) or PEM (then {@code clientKey}). */
+  @Parameter(property = "constellation.clientCert")
+  String clientCert;
+
+  /** The PEM client certificate's private key, unencrypted PKCS #8 ({@code -----BEGIN PRIVATE KEY-----}). */
+  @Parameter(property = "constellation.clientKey")
+  String clientKey;
+
+  /** The PKCS12 client certificate's password. */
+  @Parameter(property = "constellation.clientCertPassword")
+  String clientCertPassword;
+
+  /** Trusts every https certificate and checks no host name: test environments only; the console and the report say so loudly. */
+  @Parameter(property = "constellation.insecure", defaultValue = "false")
+  boolean insecure;
 
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
@@ -199,6 +250,10 @@ public class RunMojo extends AbstractResultsMojo {
       throw new MojoExecutionException(e.getMessage());
     }
     AgentConfig first = agents.get(0);
+    if (first.tls().insecure()) {
+      getLog().warn("INSECURE TLS (insecure=true): every https certificate is trusted and no host name is checked; the results say "
+          + "nothing about the target's real TLS setup. Give a <truststore> instead where you can");
+    }
     checkTarget(first.baseUrl(), settings.targetWait());
     int totalVus = agents.stream().mapToInt(AgentConfig::vuCount).sum();
     long maxMillis = settings.registrationDeadline().plus(settings.startBuffer()).plus(first.loadDuration()).plus(first.gracefulStop()).toMillis();
@@ -262,6 +317,9 @@ public class RunMojo extends AbstractResultsMojo {
       for (AgentConfig agent : agents) {
         Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agent.agentId()));
         extra.put("stragglers", stragglers.contains(agent.agentId()) ? 1 : 0);
+        if (agent.tls().insecure()) {
+          extra.put(RunFacts.INSECURE_TLS, true);
+        }
         regions.put(agent.region(), new RunFacts.RegionFacts(agent.agentCount(), agent.vuCount(), extra));
       }
       AgentConfig first = agents.get(0);
@@ -351,7 +409,18 @@ public class RunMojo extends AbstractResultsMojo {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
-        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim());
+        rate == null ? "" : rate.trim(), stages == null ? "" : stages.trim(), engine == null ? HttpEngines.DEFAULT : engine.trim(),
+        new HttpOptions(followRedirects, maxRedirects, cookies == null ? HttpOptions.COOKIES_VU : cookies.trim(), compression),
+        new TlsSettings(resolvePath(truststore), truststorePassword, resolvePath(clientCert), resolvePath(clientKey), clientCertPassword,
+            insecure));
+  }
+
+  /** A relative file path from the pom resolved against the project directory (agents run elsewhere); classpath: as is. */
+  private String resolvePath(String path) {
+    if (path == null || path.isBlank() || path.trim().startsWith("classpath:") || project == null) {
+      return path;
+    }
+    return project.getBasedir().toPath().resolve(path.trim()).toString();
   }
 
   private void checkTarget(String url, Duration wait) {
