@@ -437,7 +437,7 @@ public final class Agent {
       if (!Thread.currentThread().isInterrupted()) {
         Throwable t = vu.after();
         if (t != null) {
-          recording.iterations(script.name() + " (teardown)").recordFailure(1, failureType(t));
+          recording.iterations(script.name() + " (teardown)").recordFailure(1, -1, failureType(t), failureMessage(t));
         }
       }
     }
@@ -498,10 +498,17 @@ public final class Agent {
           iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
           return false;
         }
-        iterations.recordFailure((System.nanoTime() - t0) / 1000, failureType(t));
+        long micros = (System.nanoTime() - t0) / 1000;
+        iterations.recordFailure(micros, -1, failureType(t), failureMessage(t));
         return true;
       }
     }
+  }
+
+  /** What a failed iteration's message is counted as: the exception's simple class name and message. */
+  static String failureMessage(Throwable t) {
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   static String failureType(Throwable t) {

@@ -213,8 +213,9 @@ public final class InstrumentedHttp implements Http {
       } catch (IOException | RuntimeException e) {
         String type = ErrorTypes.classify(e);
         long now = System.nanoTime();
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type);
-        throw new HttpFailure(type, name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message);
+        throw new HttpFailure(type, name, message, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         long now = System.nanoTime();
@@ -234,17 +235,19 @@ public final class InstrumentedHttp implements Http {
         try {
           decoded = decode(raw.headers(), raw.body());
         } catch (IOException e) {
-          recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error");
-          throw new HttpFailure("decode_error", name, "the " + ResponseHeaders.values(raw.headers(), "content-encoding")
-              + " body of a " + raw.status() + " response could not be decoded: " + e.getMessage(), e);
+          String message = "the " + ResponseHeaders.values(raw.headers(), "content-encoding") + " body of a " + raw.status()
+              + " response could not be decoded: " + e.getMessage();
+          recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message);
+          throw new HttpFailure("decode_error", name, message, e);
         }
         recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
         return new RecordedResponse(name, decoded == raw.body() ? raw : new HttpEngine.RawResponse(raw.status(), raw.headers(), decoded));
       }
       if (hop >= options.maxRedirects()) {
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects");
-        throw new HttpFailure("too_many_redirects", name, "more than " + options.maxRedirects() + " redirects (maxRedirects); the "
-            + raw.status() + " from " + to + " points to " + next, null);
+        String message = "more than " + options.maxRedirects() + " redirects (maxRedirects); the " + raw.status() + " from "
+            + to.pathAndQuery() + " points to " + next.pathAndQuery();
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message);
+        throw new HttpFailure("too_many_redirects", name, message, null);
       }
       recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
       int s = raw.status();

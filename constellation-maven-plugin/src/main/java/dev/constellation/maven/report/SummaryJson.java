@@ -21,6 +21,9 @@ final class SummaryJson {
     o.put("durationMs", facts.durationMs());
     o.put("target", facts.target());
     o.put("passed", thresholds.stream().allMatch(ThresholdResult::passed));
+    if (facts.insecureTls()) {
+      o.put("insecureTls", true);
+    }
     ObjectNode totals = stats(results.totals());
     if (results.serviceTotals().latencyCount() > 0) {
       totals.set("serviceTimeMs", latency(results.serviceTotals()));
@@ -54,6 +57,9 @@ final class SummaryJson {
       ObjectNode r = stats(s);
       r.set("statusCodes", counts(s.statusCodes()));
       r.set("errors", counts(s.errors()));
+      if (!s.messages().isEmpty()) {
+        r.set("failureMessages", counts(s.messages()));
+      }
       Stats service = results.serviceTimes().get(name);
       if (service != null) {
         r.set("serviceTimeMs", latency(service));
@@ -64,6 +70,9 @@ final class SummaryJson {
     results.iterations().forEach((name, s) -> {
       ObjectNode r = stats(s);
       r.set("errors", counts(s.errors()));
+      if (!s.messages().isEmpty()) {
+        r.set("failureMessages", counts(s.messages()));
+      }
       iterations.set(name, r);
     });
     Stats starts = results.scheduleTotals();
