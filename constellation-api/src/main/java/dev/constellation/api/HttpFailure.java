@@ -33,7 +33,9 @@ public class HttpFailure extends RuntimeException {
    * The error type the request was counted under.
    *
    * @return one of {@code connection_refused}, {@code connection_reset}, {@code connection_closed},
-   *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code io_error},
+   *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code tls_error},
+   *     {@code too_many_redirects} (more redirects than the run's {@code maxRedirects}),
+   *     {@code decode_error} (a gzip or deflate body that does not decode), {@code io_error},
    *     {@code interrupted}
    */
   public String errorType() {
