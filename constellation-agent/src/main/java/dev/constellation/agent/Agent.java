@@ -418,7 +418,8 @@ public final class Agent {
     @Override
     public void run() {
       VuContextImpl context = new VuContextImpl(config, index, stop);
-      InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout());
+      InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout(),
+          config.httpOptions());
       VirtualUserInstance vu;
       MetricRecorder iterations;
       try {
@@ -441,26 +442,27 @@ public final class Agent {
       } catch (InterruptedException e) {
         return;
       }
-      boolean stillRunning = open ? runScheduled(vu, context, http, iterations) : runBackToBack(vu, context, iterations);
+      boolean stillRunning = open ? runScheduled(vu, context, http, iterations) : runBackToBack(vu, context, http, iterations);
       if (!stillRunning) {
         return;
       }
       if (!Thread.currentThread().isInterrupted()) {
         Throwable t = vu.after();
         if (t != null) {
-          recording.iterations(script.name() + " (teardown)").recordFailure(1, failureType(t));
+          recording.iterations(script.name() + " (teardown)").recordFailure(1, -1, failureType(t), failureMessage(t));
         }
       }
     }
 
     /** Closed model: iterations back to back until the stop; false when interrupted. */
-    private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, MetricRecorder iterations) {
+    private boolean runBackToBack(VirtualUserInstance vu, VuContextImpl context, InstrumentedHttp http, MetricRecorder iterations) {
       long i = 0;
       while (!stop.stopped()) {
         if (index >= activeVus && !awaitActive(index)) {
           return !Thread.currentThread().isInterrupted();
         }
         context.iteration(i++);
+        http.iterationStarting();
         if (!iterate(vu, iterations)) {
           return false;
         }
@@ -490,6 +492,7 @@ public final class Agent {
         long lateness = Math.max(0, System.nanoTime() - due);
         starts.recordStart(lateness / 1000);
         context.iteration(i++);
+        http.iterationStarting();
         http.iterationLateness(lateness);
         boolean ok = iterate(vu, iterations);
         http.iterationLateness(0);
@@ -514,10 +517,17 @@ public final class Agent {
           iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
           return false;
         }
-        iterations.recordFailure((System.nanoTime() - t0) / 1000, failureType(t));
+        long micros = (System.nanoTime() - t0) / 1000;
+        iterations.recordFailure(micros, -1, failureType(t), failureMessage(t));
         return true;
       }
     }
+  }
+
+  /** What a failed iteration's message is counted as: the exception's simple class name and message. */
+  static String failureMessage(Throwable t) {
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   static String failureType(Throwable t) {

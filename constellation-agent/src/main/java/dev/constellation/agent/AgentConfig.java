@@ -1,6 +1,8 @@
 package dev.constellation.agent;
 
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -49,6 +51,8 @@ import java.util.function.Function;
  *     1 s for a Lambda orchestrator, 200 ms for a local one
  * @param retries whether a request that got no byte of response on a reused keep-alive
  *     connection is sent again once on a new one (each retry is counted; docs/user-guide.md)
+ * @param httpOptions redirects, cookies and compression
+ * @param tls truststore, client certificate, insecure
  */
 public record AgentConfig(
     String runId,
@@ -78,7 +82,9 @@ public record AgentConfig(
     String timestreamTable,
     Path fallbackDir,
     Duration pollInterval,
-    boolean retries) {
+    boolean retries,
+    HttpOptions httpOptions,
+    TlsSettings tls) {
 
   /** The results stores an agent can write: {@code local}, {@code s3}, {@code timestream}. */
   public static final List<String> RESULTS_STORES = List.of("local", "s3", "timestream");
@@ -105,6 +111,8 @@ public record AgentConfig(
     timestreamTable = timestreamTable == null ? DEFAULT_TIMESTREAM_TABLE : timestreamTable;
     fallbackDir = fallbackDir == null ? defaultFallbackDir() : fallbackDir;
     pollInterval = pollInterval == null ? defaultPollInterval(orchestrator) : pollInterval;
+    httpOptions = httpOptions == null ? HttpOptions.DEFAULT : httpOptions;
+    tls = tls == null ? TlsSettings.DEFAULT : tls;
   }
 
   /**
@@ -137,7 +145,7 @@ public record AgentConfig(
       Duration startTimeout, String rate, String stages, String engine) {
     this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters,
         requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
-        "local", "", "", null, null, null, null, true);
+        "local", "", "", null, null, null, null, true, HttpOptions.DEFAULT, TlsSettings.DEFAULT);
   }
 
   /** The default fallback directory: {@code constellation} in {@code java.io.tmpdir} ({@code /tmp/constellation} in the image). */
@@ -156,6 +164,20 @@ public record AgentConfig(
   }
 
   /**
+   * The same configuration with other HTTP options and TLS settings.
+   *
+   * @param options redirects, cookies and compression
+   * @param tlsSettings truststore, client certificate, insecure
+   * @return the new configuration
+   */
+  public AgentConfig withHttp(HttpOptions options, TlsSettings tlsSettings) {
+    return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
+        options, tlsSettings);
+  }
+
+  /**
    * The same configuration, starting through an orchestrator.
    *
    * @param address the orchestrator's address
@@ -165,7 +187,8 @@ public record AgentConfig(
   public AgentConfig withOrchestrator(String address, Duration timeout) {
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
         parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine,
-        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries);
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
+        httpOptions, tls);
   }
 
   /**
@@ -286,6 +309,18 @@ public record AgentConfig(
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       problems.add(label.apply(Setting.POLL_INTERVAL) + " must be a positive duration such as 1s");
     }
+    if (httpOptions.maxRedirects() < 0) {
+      problems.add(label.apply(Setting.MAX_REDIRECTS) + " is " + httpOptions.maxRedirects() + "; set 0 or more (default "
+          + HttpOptions.DEFAULT_MAX_REDIRECTS + ")");
+    }
+    if (!HttpOptions.COOKIE_MODES.contains(httpOptions.cookies())) {
+      problems.add(label.apply(Setting.COOKIES) + " is \"" + httpOptions.cookies() + "\"; use vu (a jar per virtual user, the default), "
+          + "iteration (emptied before each iteration) or off");
+    }
+    for (String p : tls.problems()) {
+      Setting s = Setting.valueOf(settingName(p));
+      problems.add(p.startsWith(s.key()) ? label.apply(s) + p.substring(s.key().length()) : p);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -326,6 +361,17 @@ public record AgentConfig(
       }
     }
     return problems;
+  }
+
+  /** The {@link Setting} constant that a TLS problem starts with, such as TRUSTSTORE for "truststore ...". */
+  private static String settingName(String problem) {
+    for (Setting s : List.of(Setting.TRUSTSTORE_PASSWORD, Setting.TRUSTSTORE, Setting.CLIENT_CERT_PASSWORD, Setting.CLIENT_CERT,
+        Setting.CLIENT_KEY, Setting.INSECURE)) {
+      if (problem.startsWith(s.key())) {
+        return s.name();
+      }
+    }
+    return Setting.TRUSTSTORE.name();
   }
 
   /**
@@ -445,7 +491,13 @@ public record AgentConfig(
         values.getOrDefault(Setting.TIMESTREAM_TABLE.key(), DEFAULT_TIMESTREAM_TABLE),
         values.containsKey(Setting.FALLBACK_DIR.key()) ? Path.of(values.get(Setting.FALLBACK_DIR.key())) : defaultFallbackDir(),
         duration(get, Setting.POLL_INTERVAL, defaultPollInterval(orchestrator)),
-        booleanValue(get, Setting.RETRIES, true));
+        booleanValue(get, Setting.RETRIES, true),
+        new HttpOptions(booleanValue(get, Setting.FOLLOW_REDIRECTS, true),
+            intValue(get, Setting.MAX_REDIRECTS, HttpOptions.DEFAULT_MAX_REDIRECTS),
+            values.getOrDefault(Setting.COOKIES.key(), HttpOptions.COOKIES_VU), booleanValue(get, Setting.COMPRESSION, true)),
+        new TlsSettings(values.get(Setting.TRUSTSTORE.key()), values.get(Setting.TRUSTSTORE_PASSWORD.key()),
+            values.get(Setting.CLIENT_CERT.key()), values.get(Setting.CLIENT_KEY.key()), values.get(Setting.CLIENT_CERT_PASSWORD.key()),
+            booleanValue(get, Setting.INSECURE, false)));
   }
 
   /**
@@ -520,6 +572,23 @@ public record AgentConfig(
     if (!orchestrator.isEmpty()) {
       a.add(Setting.ORCHESTRATOR.flag());
       a.add(orchestrator);
+    }
+    if (!httpOptions.equals(HttpOptions.DEFAULT)) {
+      a.addAll(List.of(Setting.FOLLOW_REDIRECTS.flag(), Boolean.toString(httpOptions.followRedirects()),
+          Setting.MAX_REDIRECTS.flag(), Integer.toString(httpOptions.maxRedirects()), Setting.COOKIES.flag(), httpOptions.cookies(),
+          Setting.COMPRESSION.flag(), Boolean.toString(httpOptions.compression())));
+    }
+    for (Map.Entry<Setting, String> t : List.of(Map.entry(Setting.TRUSTSTORE, tls.truststore()),
+        Map.entry(Setting.TRUSTSTORE_PASSWORD, tls.truststorePassword()), Map.entry(Setting.CLIENT_CERT, tls.clientCert()),
+        Map.entry(Setting.CLIENT_KEY, tls.clientKey()), Map.entry(Setting.CLIENT_CERT_PASSWORD, tls.clientCertPassword()))) {
+      if (!t.getValue().isEmpty()) {
+        a.add(t.getKey().flag());
+        a.add(t.getValue());
+      }
+    }
+    if (tls.insecure()) {
+      a.add(Setting.INSECURE.flag());
+      a.add("true");
     }
     if (!baseUrl.isEmpty()) {
       a.add(Setting.BASE_URL.flag());

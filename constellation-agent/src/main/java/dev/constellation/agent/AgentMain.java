@@ -130,8 +130,13 @@ public final class AgentMain {
         : new OrchestratedStart(OrchestratedStart.client(config.orchestrator()), config);
     CountDownLatch mainDone = new CountDownLatch(1);
     Thread hook = null;
+    if (config.tls().insecure()) {
+      Console.warn("INSECURE TLS: insecure=true trusts every server certificate and checks no host name; results say nothing about "
+          + "the target's real TLS setup. Use it only against test environments, and give a truststore instead where you can");
+    }
     Thread watchdog = null;
-    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout(), config.retries())) {
+    try (HttpEngine engine = HttpEngines.create(config.engine(), config.connectTimeout(), config.retries(),
+        config.tls().sslContext())) {
       ResultsSink sink = target.sink();
       Agent agent = new Agent(config, scripts, engine, sink, coordinated == null ? StartGate.immediate() : coordinated);
       hook = new Thread(() -> {

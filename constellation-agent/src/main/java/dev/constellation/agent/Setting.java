@@ -29,7 +29,17 @@ public enum Setting {
   TIMESTREAM_TABLE("timestreamTable"),
   FALLBACK_DIR("fallbackDir"),
   POLL_INTERVAL("pollInterval"),
-  RETRIES("retries");
+  RETRIES("retries"),
+  FOLLOW_REDIRECTS("followRedirects"),
+  MAX_REDIRECTS("maxRedirects"),
+  COOKIES("cookies"),
+  COMPRESSION("compression"),
+  TRUSTSTORE("truststore"),
+  TRUSTSTORE_PASSWORD("truststorePassword"),
+  CLIENT_CERT("clientCert"),
+  CLIENT_KEY("clientKey"),
+  CLIENT_CERT_PASSWORD("clientCertPassword"),
+  INSECURE("insecure");
 
   /** Prefix of the environment variable that gives a setting when its flag is absent. */
   public static final String ENV_PREFIX = "CONSTELLATION_";

@@ -1,6 +1,8 @@
 package dev.constellation.agent;
 
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +33,33 @@ class AgentConfigTest {
         .hasMessageContaining("<rate> (-Dconstellation.rate) is \"fast\": \"fast\" is not a number of iterations per second")
         .hasMessageContaining("<stages> (-Dconstellation.stages) and <rate> (-Dconstellation.rate) are both set")
         .hasMessageContaining("<stages> (-Dconstellation.stages) is \"10s:zero\": \"zero\" is not a number of VUs");
+  }
+
+  @Test
+  void carriesHttpOptionsAndTlsSettingsThroughTheCommandLine() {
+    AgentConfig base = new AgentConfig("r1", "local", 0, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), "", List.of(),
+        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "",
+        "", HttpEngines.DEFAULT);
+    assertThat(base.httpOptions()).isEqualTo(HttpOptions.DEFAULT);
+    AgentConfig c = base.withHttp(new HttpOptions(false, 3, HttpOptions.COOKIES_ITERATION, false),
+        new TlsSettings("ca.pem", "", "client.p12", "", "secret", false));
+    assertThat(AgentConfig.parse(c.toArgs().toArray(String[]::new))).isEqualTo(c);
+    AgentConfig insecure = base.withHttp(HttpOptions.DEFAULT, new TlsSettings("", "", "", "", "", true));
+    assertThat(AgentConfig.parse(insecure.toArgs().toArray(String[]::new)).tls().insecure()).isTrue();
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r", "--insecure", "yes"}))
+        .hasMessageContaining("--insecure is \"yes\"; give true or false");
+  }
+
+  @Test
+  void namesBadHttpAndTlsSettingsWithTheirFix() {
+    AgentConfig base = new AgentConfig("r1", "local", 0, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), "", List.of(),
+        Path.of("out"), Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, "", Duration.ofMinutes(5), "",
+        "", HttpEngines.DEFAULT);
+    AgentConfig c = base.withHttp(new HttpOptions(true, -1, "always", true), new TlsSettings("no-such-ca.pem", "", "", "", "", false));
+    assertThatThrownBy(() -> c.validate(Setting::pom))
+        .hasMessageContaining("<maxRedirects> (-Dconstellation.maxRedirects) is -1; set 0 or more (default 10)")
+        .hasMessageContaining("<cookies> (-Dconstellation.cookies) is \"always\"; use vu")
+        .hasMessageContaining("<truststore> (-Dconstellation.truststore) \"no-such-ca.pem\" does not exist");
   }
 
   @Test

@@ -124,6 +124,11 @@ class AgentTest {
       assertThat(sum(records, IntervalRecord.KIND_HTTP, IntervalRecord::failures)).isEqualTo(requests);
       assertThat(statusCounts(records)).containsOnlyKeys("500");
       assertThat(iterationErrors(records)).containsOnlyKeys("AssertionError");
+      long failedIterations = sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::failures);
+      assertThat(records).filteredOn(r -> r.kind().equals(IntervalRecord.KIND_ITERATION)).flatExtracting(r -> r.messages().keySet())
+          .containsOnly("AssertionError: GET /orders/{id}: expected status [200] but was 500");
+      assertThat(records.stream().filter(r -> r.kind().equals(IntervalRecord.KIND_ITERATION))
+          .mapToLong(r -> r.messages().values().stream().mapToLong(Long::longValue).sum()).sum()).isEqualTo(failedIterations).isPositive();
     }
   }
 

@@ -10,6 +10,11 @@ package dev.constellation.api;
  * response at all (connection refused, reset, timeout) throws {@link HttpFailure}, which fails the
  * iteration.
  *
+ * <p>Redirects are followed (up to the run's {@code maxRedirects}, each hop recorded as its own
+ * request) unless the run or the request ({@link Request#followRedirects(boolean)}) turns it off;
+ * more hops than allowed fail the request with the error type {@code too_many_redirects}. A
+ * gzip or deflate body ({@code Content-Encoding}) is decoded before the script sees it.
+ *
  * <p>One instance belongs to one virtual user; it is not shared between threads.
  *
  * @since 0.1
@@ -64,4 +69,16 @@ public interface Http {
    * @throws HttpFailure when no response arrives
    */
   Response send(Request request);
+
+  /**
+   * This virtual user's cookie jar: cookies that responses set ({@code Set-Cookie}, also on
+   * redirect responses) are stored here and sent with later requests that match them (RFC 6265:
+   * domain, path, expiry, {@code Secure}). The jar lives as long as the virtual user unless the run
+   * clears it before each iteration ({@code cookies=iteration}); with {@code cookies=off} nothing
+   * is stored or sent automatically, but the jar can still be read and filled by the script.
+   *
+   * @return the jar, never null
+   * @since 0.2
+   */
+  Cookies cookies();
 }

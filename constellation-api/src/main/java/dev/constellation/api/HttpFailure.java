@@ -35,8 +35,10 @@ public class HttpFailure extends RuntimeException {
    *
    * @return one of {@code connection_refused}, {@code connection_reset}, {@code connection_closed},
    *     {@code connect_timeout}, {@code timeout}, {@code unknown_host}, {@code tls_error},
-   *     {@code io_error}, {@code interrupted}, or {@code invalid_request} for a request that could
-   *     not be sent at all (a URL or header nothing can send; nothing went on the wire)
+   *     {@code too_many_redirects} (more redirects than the run's {@code maxRedirects}),
+   *     {@code decode_error} (a gzip or deflate body that does not decode), {@code io_error},
+   *     {@code interrupted}, or {@code invalid_request} for a request that could not be sent at
+   *     all (a URL or header nothing can send; nothing went on the wire)
    */
   public String errorType() {
     return errorType;

@@ -26,13 +26,19 @@ public final class Request {
   private final List<String> headers;
   private final byte[] body;
   private final String name;
+  private final Boolean followRedirects;
 
   private Request(String method, String pathOrUrl, List<String> headers, byte[] body, String name) {
+    this(method, pathOrUrl, headers, body, name, null);
+  }
+
+  private Request(String method, String pathOrUrl, List<String> headers, byte[] body, String name, Boolean followRedirects) {
     this.method = method;
     this.pathOrUrl = pathOrUrl;
     this.headers = headers;
     this.body = body;
     this.name = name;
+    this.followRedirects = followRedirects;
   }
 
   /**
@@ -105,7 +111,7 @@ public final class Request {
     copy.addAll(headers);
     copy.add(name);
     copy.add(value);
-    return new Request(method, pathOrUrl, Collections.unmodifiableList(copy), body, this.name);
+    return new Request(method, pathOrUrl, Collections.unmodifiableList(copy), body, this.name, followRedirects);
   }
 
   /**
@@ -130,7 +136,7 @@ public final class Request {
   public Request body(byte[] bytes, String contentType) {
     Objects.requireNonNull(bytes, "body");
     Request withType = contentType == null ? this : header("Content-Type", contentType);
-    return new Request(method, pathOrUrl, withType.headers, bytes.clone(), name);
+    return new Request(method, pathOrUrl, withType.headers, bytes.clone(), name, followRedirects);
   }
 
   /**
@@ -146,7 +152,31 @@ public final class Request {
     if (metricName.isBlank()) {
       throw new IllegalArgumentException("request name is blank; give a short label such as \"login\"");
     }
-    return new Request(method, pathOrUrl, headers, body, metricName);
+    return new Request(method, pathOrUrl, headers, body, metricName, followRedirects);
+  }
+
+  /**
+   * Sets whether a redirect response (301, 302, 303, 307, 308 with a {@code Location}) is followed
+   * for this request, overriding the run's {@code followRedirects} setting. With {@code false} the
+   * redirect response itself is returned, so a script can read its headers and {@code Set-Cookie}
+   * (which the cookie jar has stored either way).
+   *
+   * @param follow true to follow redirects, false to return the redirect response
+   * @return a new request with the choice
+   * @since 0.2
+   */
+  public Request followRedirects(boolean follow) {
+    return new Request(method, pathOrUrl, headers, body, name, follow);
+  }
+
+  /**
+   * Whether this request follows redirects, if set with {@link #followRedirects(boolean)}.
+   *
+   * @return true or false, or empty when the run's setting applies
+   * @since 0.2
+   */
+  public java.util.Optional<Boolean> followRedirects() {
+    return java.util.Optional.ofNullable(followRedirects);
   }
 
   /**

@@ -76,6 +76,55 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.retries", defaultValue = "true")
   String retries;
 
+  /**
+   * Whether redirects (301, 302, 303, 307, 308) are followed; each hop is recorded as a request of
+   * its own. A request can choose with {@code Request.followRedirects(boolean)}.
+   */
+  @Parameter(property = "constellation.followRedirects", defaultValue = "true")
+  String followRedirects;
+
+  /** How many redirects one request may follow; one more fails it with error type {@code too_many_redirects}. */
+  @Parameter(property = "constellation.maxRedirects", defaultValue = "10")
+  String maxRedirects;
+
+  /**
+   * The cookie jar: {@code vu} (one per virtual user, kept across its iterations), {@code iteration}
+   * (emptied before each iteration) or {@code off} (no cookies stored or sent automatically).
+   */
+  @Parameter(property = "constellation.cookies", defaultValue = "vu")
+  String cookies;
+
+  /**
+   * Whether requests carry {@code Accept-Encoding: gzip, deflate} (as browsers and k6 send) unless
+   * the script sets its own; gzip and deflate responses are decoded either way.
+   */
+  @Parameter(property = "constellation.compression", defaultValue = "true")
+  String compression;
+
+  /** CA or server certificates to trust for https, PEM or PKCS12 ({@code .p12}); default: the JVM's trusted CAs. */
+  @Parameter(property = "constellation.truststore")
+  String truststore;
+
+  /** The PKCS12 truststore's password. */
+  @Parameter(property = "constellation.truststorePassword")
+  String truststorePassword;
+
+  /** The client certificate for mutual TLS: PKCS12 ({@code .p12}, with its key) or PEM (then {@code clientKey}). */
+  @Parameter(property = "constellation.clientCert")
+  String clientCert;
+
+  /** The PEM client certificate's private key, unencrypted PKCS #8 ({@code -----BEGIN PRIVATE KEY-----}). */
+  @Parameter(property = "constellation.clientKey")
+  String clientKey;
+
+  /** The PKCS12 client certificate's password. */
+  @Parameter(property = "constellation.clientCertPassword")
+  String clientCertPassword;
+
+  /** Trusts every https certificate and checks no host name: test environments only; the console and the report say so loudly. */
+  @Parameter(property = "constellation.insecure", defaultValue = "false")
+  String insecure;
+
   /** The base URL that relative request paths resolve against, such as {@code http://127.0.0.1:8080}. */
   @Parameter(property = "constellation.baseUrl")
   String baseUrl;
@@ -205,6 +254,16 @@ public class RunMojo extends AbstractResultsMojo {
     all.put("stages", stages);
     all.put("engine", engine);
     all.put("retries", retries);
+    all.put("followRedirects", followRedirects);
+    all.put("maxRedirects", maxRedirects);
+    all.put("cookies", cookies);
+    all.put("compression", compression);
+    all.put("truststore", truststore);
+    all.put("truststorePassword", truststorePassword);
+    all.put("clientCert", clientCert);
+    all.put("clientKey", clientKey);
+    all.put("clientCertPassword", clientCertPassword);
+    all.put("insecure", insecure);
     all.put("baseUrl", baseUrl);
     all.put("scripts", scripts);
     all.put("gracefulStop", gracefulStop);

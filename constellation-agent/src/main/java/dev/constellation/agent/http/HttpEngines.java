@@ -26,11 +26,11 @@ public final class HttpEngines {
    * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
    */
   public static HttpEngine create(String name, Duration connectTimeout) {
-    return create(name, connectTimeout, true);
+    return create(name, connectTimeout, true, null);
   }
 
   /**
-   * Creates an engine.
+   * Creates an engine with the JVM's default TLS context.
    *
    * @param name {@value #SOCKET} or {@value #JDK}
    * @param connectTimeout the TCP connect time limit
@@ -40,11 +40,26 @@ public final class HttpEngines {
    * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
    */
   public static HttpEngine create(String name, Duration connectTimeout, boolean retries) {
+    return create(name, connectTimeout, retries, null);
+  }
+
+  /**
+   * Creates an engine.
+   *
+   * @param name {@value #SOCKET} or {@value #JDK}
+   * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent
+   *     again once on a new one (each retry is counted)
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   * @return the engine; the caller closes it
+   * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
+   */
+  public static HttpEngine create(String name, Duration connectTimeout, boolean retries, javax.net.ssl.SSLContext ssl) {
     switch (name) {
       case SOCKET:
-        return new SocketHttpEngine(connectTimeout, retries);
+        return new SocketHttpEngine(connectTimeout, retries, ssl);
       case JDK:
-        return new JdkHttpEngine(connectTimeout, retries);
+        return new JdkHttpEngine(connectTimeout, retries, ssl);
       default:
         throw new IllegalArgumentException("HTTP engine \"" + name + "\" is unknown; use one of " + NAMES);
     }

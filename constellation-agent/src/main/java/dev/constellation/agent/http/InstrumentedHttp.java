@@ -2,24 +2,43 @@ package dev.constellation.agent.http;
 
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
+import dev.constellation.api.Cookies;
 import dev.constellation.api.Http;
 import dev.constellation.api.HttpFailure;
 import dev.constellation.api.Request;
 import dev.constellation.api.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
-/** The {@link Http} a virtual user gets: resolves, names, times and records every request. */
+/**
+ * The {@link Http} a virtual user gets: resolves, names, times and records every request, and does
+ * what must be the same on every engine: follows redirects (each hop is recorded as a request of
+ * its own, as Gatling and k6 do; see {@link #send}), keeps the cookie jar, asks for and decodes
+ * gzip and deflate bodies.
+ */
 public final class InstrumentedHttp implements Http {
 
   /** Resolved requests remembered per VU; a power of two. */
   private static final int TARGETS = 8;
+  /** What {@code Accept-Encoding} asks for when compression is on. */
+  static final String ACCEPT_ENCODING = "gzip, deflate";
+  private static final List<String> ONLY_ACCEPT_ENCODING = List.of("Accept-Encoding", ACCEPT_ENCODING);
+  /** The largest body decoding may produce: a gzip bomb fails the request instead of the agent. */
+  static final int MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
   private final HttpEngine engine;
   private final Recording recording;
@@ -28,6 +47,9 @@ public final class InstrumentedHttp implements Http {
   private final RequestTarget base;
   private final Duration timeout;
   private long lateness;
+  private final HttpOptions options;
+  private final CookieJar jar = new CookieJar();
+  private final boolean autoCookies;
   private final Target[] targets = new Target[TARGETS];
   /** The request being sent, for {@link #attempts}. */
   private MetricRecorder current;
@@ -45,6 +67,22 @@ public final class InstrumentedHttp implements Http {
    * @param timeout each request's time limit
    */
   public InstrumentedHttp(HttpEngine engine, Recording recording, String script, String baseUrl, Duration timeout) {
+    this(engine, recording, script, baseUrl, timeout, HttpOptions.DEFAULT);
+  }
+
+  /**
+   * Creates the client of one virtual user.
+   *
+   * @param engine the shared transport
+   * @param recording where requests are recorded
+   * @param script the VU's script name
+   * @param baseUrl what relative paths resolve against; may be empty when scripts use absolute URLs
+   * @param timeout each request's time limit (each redirect hop has its own)
+   * @param options redirects, cookies and compression
+   */
+  public InstrumentedHttp(HttpEngine engine, Recording recording, String script, String baseUrl, Duration timeout, HttpOptions options) {
+    this.options = options;
+    this.autoCookies = !HttpOptions.COOKIES_OFF.equals(options.cookies());
     this.engine = engine;
     this.recording = recording;
     this.script = script;
@@ -68,30 +106,52 @@ public final class InstrumentedHttp implements Http {
     lateness = Math.max(0, nanos);
   }
 
+  /**
+   * Starts an iteration: empties the cookie jar when the run asks for a fresh one per iteration.
+   */
+  public void iterationStarting() {
+    if (HttpOptions.COOKIES_ITERATION.equals(options.cookies())) {
+      jar.clear();
+    }
+  }
+
   @Override
   public Response get(String pathOrUrl) {
-    return execute("GET", pathOrUrl, List.of(), null, null);
+    return execute("GET", pathOrUrl, List.of(), null, null, null);
   }
 
   @Override
   public Response post(String pathOrUrl, String body, String contentType) {
-    return execute("POST", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null);
+    return execute("POST", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null, null);
   }
 
   @Override
   public Response put(String pathOrUrl, String body, String contentType) {
-    return execute("PUT", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null);
+    return execute("PUT", pathOrUrl, List.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8), null, null);
   }
 
   @Override
   public Response delete(String pathOrUrl) {
-    return execute("DELETE", pathOrUrl, List.of(), null, null);
+    return execute("DELETE", pathOrUrl, List.of(), null, null, null);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Redirects: each hop is sent and recorded as a request of its own (its latency from its own
+   * send), under the default name of its URL, or, for a request with an explicit name, under that
+   * name plus {@code " (redirect n)"}; so the redirect responses show in the results as the 302s
+   * they are, and what the final page costs is not hidden in its redirect. 301, 302 and 303 turn
+   * a POST into a GET without body (303 any method but HEAD), as browsers do; 307 and 308 repeat
+   * method and body. A hop to another origin drops {@code Authorization} and a script-set
+   * {@code Cookie} header (the jar's cookies are matched per hop). A redirect response past
+   * {@code maxRedirects} is recorded as a failed request with the error type
+   * {@code too_many_redirects}, and the request throws {@link HttpFailure}.
+   */
   @Override
   public Response send(Request request) {
     return execute(request.method(), request.pathOrUrl(), request.headers(),
-        request.hasBody() ? request.body() : null, request.explicitName());
+        request.hasBody() ? request.body() : null, request.explicitName(), request.followRedirects().orElse(null));
   }
 
   private Recording recording() {
@@ -102,7 +162,52 @@ public final class InstrumentedHttp implements Http {
     return script;
   }
 
-  private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName) {
+  @Override
+  public Cookies cookies() {
+    return cookieView;
+  }
+
+  private final Cookies cookieView = new Cookies() {
+    @Override
+    public Map<String, String> forUrl(String pathOrUrl) {
+      return jar.values(resolve(pathOrUrl), System.currentTimeMillis());
+    }
+
+    @Override
+    public Optional<String> get(String pathOrUrl, String cookieName) {
+      return Optional.ofNullable(forUrl(pathOrUrl).get(cookieName));
+    }
+
+    @Override
+    public void set(String pathOrUrl, String cookieName, String value) {
+      if (cookieName.isEmpty() || !cookieName.chars().allMatch(c -> c > ' ' && c < 127 && c != ';' && c != '=' && c != ',')) {
+        throw new IllegalArgumentException("cookie name \"" + cookieName + "\" is empty or has a character cookie names cannot "
+            + "have (space, control character, ';', '=' or ','); use letters, digits and -_.");
+      }
+      if (!value.chars().allMatch(c -> c >= ' ' && c < 127 && c != ';')) {
+        throw new IllegalArgumentException("cookie " + cookieName + " has a value with ';' or a control or non-ASCII character; "
+            + "encode the value (for example URL-encode it) first");
+      }
+      jar.store(resolve(pathOrUrl), cookieName + "=" + value + "; Path=/", System.currentTimeMillis());
+    }
+
+    @Override
+    public void add(String pathOrUrl, String setCookie) {
+      jar.store(resolve(pathOrUrl), setCookie, System.currentTimeMillis());
+    }
+
+    @Override
+    public void clear() {
+      jar.clear();
+    }
+
+    @Override
+    public String toString() {
+      return "cookie jar (" + jar.size() + " cookies)";
+    }
+  };
+
+  private Response execute(String method, String pathOrUrl, List<String> headers, byte[] body, String explicitName, Boolean follow) {
     Target target;
     try {
       target = target(method, pathOrUrl, explicitName);
@@ -111,33 +216,207 @@ public final class InstrumentedHttp implements Http {
       String name = explicitName != null ? explicitName : invalidName(method, pathOrUrl);
       MetricRecorder recorder = recording.http(script, name);
       recording.requestStarting();
-      recorder.recordFailure(1, 1, ErrorTypes.INVALID_REQUEST);
-      throw new HttpFailure(ErrorTypes.INVALID_REQUEST, recorder.name(), String.valueOf(e.getMessage()), e);
+      String message = String.valueOf(e.getMessage());
+      recorder.recordFailure(1, 1, ErrorTypes.INVALID_REQUEST, ErrorTypes.INVALID_REQUEST + ": " + message);
+      throw new HttpFailure(ErrorTypes.INVALID_REQUEST, recorder.name(), message, e);
     }
+    boolean followThis = follow != null ? follow : options.followRedirects();
     RequestTarget to = target.to;
     String name = target.name;
     MetricRecorder recorder = target.recorder;
-    recording.requestStarting();
-    long sent = System.nanoTime();
-    long start = sent - lateness;
-    HttpEngine.RawResponse raw;
-    current = recorder;
-    try {
-      raw = engine.send(method, to, headers, body, timeout, attempts);
-    } catch (IOException | RuntimeException e) {
-      String type = ErrorTypes.classify(e);
+    String m = method;
+    byte[] b = body;
+    List<String> h = headers;
+    for (int hop = 0; ; hop++) {
+      List<String> sendHeaders = clientHeaders(h, to);
+      recording.requestStarting();
+      long sent = System.nanoTime();
+      long start = sent - lateness;
+      HttpEngine.RawResponse raw;
+      current = recorder;
+      try {
+        raw = engine.send(m, to, sendHeaders, b, timeout, attempts);
+      } catch (IOException | RuntimeException e) {
+        String type = ErrorTypes.classify(e);
+        long now = System.nanoTime();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message);
+        throw new HttpFailure(type, name, message, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        long now = System.nanoTime();
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
+        throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
+      }
       long now = System.nanoTime();
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type);
-      throw new HttpFailure(type, name, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      long now = System.nanoTime();
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
-      throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
+      if (autoCookies) {
+        List<String> setCookies = ResponseHeaders.values(raw.headers(), "set-cookie");
+        if (!setCookies.isEmpty()) {
+          jar.store(to, setCookies, System.currentTimeMillis());
+        }
+      }
+      RequestTarget next = followThis ? redirectTarget(to, raw) : null;
+      if (next == null) {
+        byte[] decoded;
+        try {
+          decoded = decode(raw.headers(), raw.body());
+        } catch (IOException e) {
+          String message = "the " + ResponseHeaders.values(raw.headers(), "content-encoding") + " body of a " + raw.status()
+              + " response could not be decoded: " + e.getMessage();
+          recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message);
+          throw new HttpFailure("decode_error", name, message, e);
+        }
+        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
+        return new RecordedResponse(name, decoded == raw.body() ? raw : new HttpEngine.RawResponse(raw.status(), raw.headers(), decoded));
+      }
+      if (hop >= options.maxRedirects()) {
+        String message = "more than " + options.maxRedirects() + " redirects (maxRedirects); the " + raw.status() + " from "
+            + to.pathAndQuery() + " points to " + next.pathAndQuery();
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message);
+        throw new HttpFailure("too_many_redirects", name, message, null);
+      }
+      recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
+      int s = raw.status();
+      if ((s == 303 && !m.equals("HEAD")) || ((s == 301 || s == 302) && m.equals("POST"))) {
+        m = "GET";
+        b = null;
+        h = without(h, "content-type", "content-length", "transfer-encoding", "content-encoding");
+      }
+      if (!next.origin().equalsIgnoreCase(to.origin())) {
+        h = without(h, "authorization", "cookie");
+      }
+      to = next;
+      Target hopTarget = target(m, next.toString(), explicitName == null ? null : explicitName + " (redirect " + (hop + 1) + ")");
+      name = hopTarget.name;
+      recorder = hopTarget.recorder;
     }
-    long now = System.nanoTime();
-    recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
-    return new RecordedResponse(name, raw);
+  }
+
+  /** The script's headers plus the jar's cookies and {@code Accept-Encoding}; the same list when nothing is added. */
+  private List<String> clientHeaders(List<String> headers, RequestTarget to) {
+    String cookie = autoCookies ? jar.header(to, System.currentTimeMillis()) : null;
+    boolean encoding = options.compression();
+    if (!encoding && cookie == null) {
+      return headers;
+    }
+    int scriptCookie = -1;
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      String n = headers.get(i);
+      if (encoding && n.equalsIgnoreCase("accept-encoding")) {
+        encoding = false;
+      } else if (cookie != null && n.equalsIgnoreCase("cookie")) {
+        scriptCookie = i;
+      }
+    }
+    if (cookie == null && !encoding) {
+      return headers;
+    }
+    if (cookie == null && headers.isEmpty()) {
+      return ONLY_ACCEPT_ENCODING;
+    }
+    List<String> out = new ArrayList<>(headers.size() + 4);
+    out.addAll(headers);
+    if (scriptCookie >= 0) {
+      out.set(scriptCookie + 1, headers.get(scriptCookie + 1) + "; " + cookie);
+    } else if (cookie != null) {
+      out.add("Cookie");
+      out.add(cookie);
+    }
+    if (encoding) {
+      out.add("Accept-Encoding");
+      out.add(ACCEPT_ENCODING);
+    }
+    return out;
+  }
+
+  private static List<String> without(List<String> headers, String... lowerNames) {
+    List<String> out = null;
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      boolean drop = false;
+      for (String n : lowerNames) {
+        drop |= headers.get(i).equalsIgnoreCase(n);
+      }
+      if (drop && out == null) {
+        out = new ArrayList<>(headers.subList(0, i));
+      } else if (!drop && out != null) {
+        out.add(headers.get(i));
+        out.add(headers.get(i + 1));
+      }
+    }
+    return out == null ? headers : out;
+  }
+
+  /** Where a redirect points, or null when the response is not one to follow (RFC 9110 section 15.4). */
+  static RequestTarget redirectTarget(RequestTarget from, HttpEngine.RawResponse r) {
+    int s = r.status();
+    if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
+      return null;
+    }
+    List<String> location = ResponseHeaders.values(r.headers(), "location");
+    if (location.isEmpty() || location.get(0).isBlank()) {
+      return null;
+    }
+    try {
+      URI to = from.uri().resolve(location.get(0).trim());
+      String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && to.getHost() != null ? RequestTarget.of(to) : null;
+    } catch (IllegalArgumentException badLocation) {
+      return null;
+    }
+  }
+
+  /**
+   * Decodes a body by its {@code Content-Encoding}: gzip (and x-gzip) and deflate, in the reverse
+   * of the order they were applied (RFC 9110 section 8.4). Deflate is the zlib format (RFC 9110
+   * section 8.4.1.2), and raw deflate from servers that send that instead. A body in a coding this
+   * client does not know (br, zstd) is returned as it came.
+   *
+   * @param headers the response headers
+   * @param body the body as received
+   * @return the decoded body, or {@code body} itself when there is nothing to decode
+   * @throws IOException when the body is not valid in its coding, or decodes to more than {@value #MAX_DECODED_BYTES} bytes
+   */
+  static byte[] decode(Map<String, List<String>> headers, byte[] body) throws IOException {
+    List<String> values = ResponseHeaders.values(headers, "content-encoding");
+    if (values.isEmpty() || body.length == 0) {
+      return body;
+    }
+    List<String> codings = new ArrayList<>(2);
+    for (String v : values) {
+      for (String c : v.split(",")) {
+        String coding = c.trim().toLowerCase(Locale.ROOT);
+        if (coding.isEmpty() || coding.equals("identity")) {
+          continue;
+        }
+        if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("deflate")) {
+          return body;
+        }
+        codings.add(coding);
+      }
+    }
+    byte[] out = body;
+    for (int i = codings.size() - 1; i >= 0; i--) {
+      InputStream in;
+      Inflater inflater = null;
+      if (codings.get(i).equals("deflate")) {
+        boolean zlib = out.length >= 2 && (out[0] & 0x0F) == 8 && (((out[0] & 0xFF) << 8) | (out[1] & 0xFF)) % 31 == 0;
+        inflater = new Inflater(!zlib);
+        in = new InflaterInputStream(new ByteArrayInputStream(out), inflater);
+      } else {
+        in = new GZIPInputStream(new ByteArrayInputStream(out));
+      }
+      try (in) {
+        out = in.readNBytes(MAX_DECODED_BYTES + 1);
+      } finally {
+        if (inflater != null) {
+          inflater.end();
+        }
+      }
+      if (out.length > MAX_DECODED_BYTES) {
+        throw new IOException("decoded body larger than " + MAX_DECODED_BYTES + " bytes");
+      }
+    }
+    return out;
   }
 
   /**

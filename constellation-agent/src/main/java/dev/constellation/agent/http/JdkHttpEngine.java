@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@link HttpEngine} on {@code java.net.http}: HTTP/1.1 only (the default tries an h2c upgrade on
- * every cleartext request), redirects followed, and on Java 21+ a virtual-thread executor (the
+ * every cleartext request), redirects not followed (see {@link InstrumentedHttp}), and on Java 21+ a virtual-thread executor (the
  * default executor measured about 7k req/s here, a virtual-thread one about 21k).
  *
  * <p>The request timeout covers the whole exchange, body included ({@code HttpRequest.timeout}
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * method, so each retry is counted. That takes JVM-wide {@code java.net.http} properties, set when
  * this class loads unless already set (an agent runs in its own JVM):
  * {@code jdk.httpclient.redirects.retrylimit=1} (no attempt after the first; redirects are
- * followed here as {@code HttpClient.Redirect.NORMAL} would, not by the JDK),
+ * not followed by the JDK but by {@link InstrumentedHttp}, the same for every engine),
  * {@code jdk.httpclient.enableAllMethodRetry=true} (a stale connection shows as "Too many
  * retries" for any method), {@code jdk.httpclient.disableRetryConnect=true}, and
  * {@code jdk.httpclient.allowRestrictedHeaders=host,connection} so scripts can set {@code Host}
@@ -43,7 +43,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class JdkHttpEngine implements HttpEngine {
 
-  private static final int MAX_REDIRECTS = 5;
   /** The JDK's message when it wanted to send an attempt again: the connection had expired (jdk.internal.net.http.MultiExchange). */
   private static final String JDK_RETRY = "Too many retries";
   private static final MethodHandle HEAD;
@@ -77,12 +76,32 @@ public final class JdkHttpEngine implements HttpEngine {
   private final boolean retries;
 
   /**
-   * Creates the engine, with retries on.
+   * Creates the engine, with retries on and the JVM's default TLS context.
    *
    * @param connectTimeout the TCP connect time limit
    */
   public JdkHttpEngine(Duration connectTimeout) {
-    this(connectTimeout, true);
+    this(connectTimeout, true, null);
+  }
+
+  /**
+   * Creates the engine with the JVM's default TLS context.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent again once
+   */
+  public JdkHttpEngine(Duration connectTimeout, boolean retries) {
+    this(connectTimeout, retries, null);
+  }
+
+  /**
+   * Creates the engine, with retries on.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   */
+  public JdkHttpEngine(Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
+    this(connectTimeout, true, ssl);
   }
 
   /**
@@ -90,8 +109,9 @@ public final class JdkHttpEngine implements HttpEngine {
    *
    * @param connectTimeout the TCP connect time limit
    * @param retries whether a request that got no byte of response on a reused connection is sent again once
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
    */
-  public JdkHttpEngine(Duration connectTimeout, boolean retries) {
+  public JdkHttpEngine(Duration connectTimeout, boolean retries, javax.net.ssl.SSLContext ssl) {
     this.retries = retries;
     this.executor = Threads.virtualExecutorIfAvailable("http-");
     HttpClient.Builder b = HttpClient.newBuilder()
@@ -101,6 +121,9 @@ public final class JdkHttpEngine implements HttpEngine {
     if (executor != null) {
       b.executor(executor);
     }
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
     this.client = b.build();
   }
 
@@ -108,23 +131,7 @@ public final class JdkHttpEngine implements HttpEngine {
   public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout,
       Attempts attempts) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String m = method;
-    byte[] b = body;
-    RequestTarget u = target;
-    for (int redirects = 0; ; redirects++) {
-      RawResponse r = exchange(m, u, headers, b, deadline, attempts);
-      RequestTarget next = redirects < MAX_REDIRECTS ? SocketHttpEngine.redirectTarget(u, r) : null;
-      if (next == null || (u.scheme().equals("https") && next.scheme().equals("http"))) {
-        // as HttpClient.Redirect.NORMAL: at most 5 hops, never from https to http
-        return r;
-      }
-      int s = r.status();
-      if (s == 303 || ((s == 301 || s == 302) && m.equals("POST"))) {
-        m = "GET";
-        b = null;
-      }
-      u = next;
-    }
+    return exchange(method, target, headers, body, deadline, attempts);
   }
 
   private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline,

@@ -85,4 +85,65 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
   public Set<Entry<String, List<String>>> entrySet() {
     return map().entrySet();
   }
+
+  /**
+   * The values of one header, found without building the map when no script has looked yet (the
+   * client checks {@code Set-Cookie}, {@code Location} and {@code Content-Encoding} on every
+   * response).
+   *
+   * @param headers a response's headers
+   * @param lowerName the header name in lower case
+   * @return the values, empty when the header is absent
+   */
+  static List<String> values(Map<String, List<String>> headers, String lowerName) {
+    if (headers instanceof ResponseHeaders rh && rh.map == null) {
+      return rh.scan(lowerName);
+    }
+    List<String> v = headers.get(lowerName);
+    return v == null ? List.of() : v;
+  }
+
+  private List<String> scan(String lowerName) {
+    List<String> out = null;
+    int n = lowerName.length();
+    int start = 0;
+    while (start < lines.length) {
+      int end = start;
+      while (lines[end] != '\n') {
+        end++;
+      }
+      if (end - start > n && nameAt(start, lowerName)) {
+        int v = start + n;
+        while (v < end && (lines[v] == ' ' || lines[v] == '\t')) {
+          v++;
+        }
+        if (v < end && lines[v] == ':') {
+          // Folded continuation lines are rare and obsolete (RFC 9112 section 5.2); the map handles them.
+          if (end + 1 < lines.length && (lines[end + 1] == ' ' || lines[end + 1] == '\t')) {
+            List<String> all = map().get(lowerName);
+            return all == null ? List.of() : all;
+          }
+          if (out == null) {
+            out = new ArrayList<>(1);
+          }
+          out.add(new String(lines, v + 1, end - v - 1, StandardCharsets.ISO_8859_1).trim());
+        }
+      }
+      start = end + 1;
+    }
+    return out == null ? List.of() : out;
+  }
+
+  private boolean nameAt(int from, String lowerName) {
+    for (int i = 0; i < lowerName.length(); i++) {
+      int c = lines[from + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lowerName.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -5,12 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,12 +28,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * response) is sent once more on a new connection, whatever its method, as browsers and Go's
  * net/http do: the server never processed it. Each such retry is told to the caller's
  * {@link HttpEngine.Attempts}; with retries off, the failure is the request's. Redirects are
- * followed as {@link JdkHttpEngine} does; https goes to a {@link JdkHttpEngine}. Measurements:
+ * not followed here but in {@link InstrumentedHttp}, the same for every engine; https goes to a
+ * {@link JdkHttpEngine}. Measurements:
  * docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
-  private static final int MAX_REDIRECTS = 5;
   /** How often request deadlines are checked: a request times out up to this much late. */
   private static final int SWEEP_MILLIS = 10;
   /** How often idle pooled connections are probed for a close. */
@@ -52,18 +50,39 @@ public final class SocketHttpEngine implements HttpEngine {
   private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
   private final Object tlsLock = new Object();
   private volatile JdkHttpEngine tls;
+  private final javax.net.ssl.SSLContext ssl;
   private volatile boolean closed;
   private final Thread sweeper;
   private final Thread prober;
   private final boolean retries;
 
   /**
-   * Creates the engine, with retries on.
+   * Creates the engine, with retries on and the JVM's default TLS context.
    *
    * @param connectTimeout the TCP connect time limit
    */
   public SocketHttpEngine(Duration connectTimeout) {
-    this(connectTimeout, true);
+    this(connectTimeout, true, null);
+  }
+
+  /**
+   * Creates the engine with the JVM's default TLS context.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param retries whether a request that got no byte of response on a reused connection is sent again once
+   */
+  public SocketHttpEngine(Duration connectTimeout, boolean retries) {
+    this(connectTimeout, retries, null);
+  }
+
+  /**
+   * Creates the engine, with retries on.
+   *
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   */
+  public SocketHttpEngine(Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
+    this(connectTimeout, true, ssl);
   }
 
   /**
@@ -71,17 +90,23 @@ public final class SocketHttpEngine implements HttpEngine {
    *
    * @param connectTimeout the TCP connect time limit
    * @param retries whether a request that got no byte of response on a reused connection is sent again once
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
    */
-  public SocketHttpEngine(Duration connectTimeout, boolean retries) {
-    this(connectTimeout, InetAddress::getByName, retries);
+  public SocketHttpEngine(Duration connectTimeout, boolean retries, javax.net.ssl.SSLContext ssl) {
+    this(connectTimeout, InetAddress::getByName, retries, ssl);
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver) {
-    this(connectTimeout, resolver, true);
+    this(connectTimeout, resolver, true, null);
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries) {
+    this(connectTimeout, resolver, retries, null);
+  }
+
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries, javax.net.ssl.SSLContext ssl) {
     this.retries = retries;
+    this.ssl = ssl;
     this.resolver = resolver;
     this.connectTimeout = connectTimeout;
     this.connectTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -145,48 +170,14 @@ public final class SocketHttpEngine implements HttpEngine {
   public RawResponse send(String method, RequestTarget target, List<String> headers, byte[] body, Duration timeout,
       Attempts attempts) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String m = method;
-    byte[] b = body;
-    RequestTarget u = target;
-    for (int redirects = 0; ; redirects++) {
-      String scheme = u.scheme();
-      if (scheme.equals("https")) {
-        return tls().send(m, u, headers, b, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), attempts);
-      }
-      if (!scheme.equals("http")) {
-        throw new IllegalArgumentException("URL " + u + " is not http:// or https://");
-      }
-      RawResponse r = exchange(m, u, headers, b, deadline, attempts);
-      RequestTarget next = redirects < MAX_REDIRECTS ? redirectTarget(u, r) : null;
-      if (next == null) {
-        return r;
-      }
-      int s = r.status();
-      if (s == 303 || ((s == 301 || s == 302) && m.equals("POST"))) {
-        m = "GET";
-        b = null;
-      }
-      u = next;
+    String scheme = target.scheme();
+    if (scheme.equals("https")) {
+      return tls().send(method, target, headers, body, timeout, attempts);
     }
-  }
-
-  /** Where a redirect points, or null when the response is not one to follow. */
-  static RequestTarget redirectTarget(RequestTarget from, RawResponse r) {
-    int s = r.status();
-    if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
-      return null;
+    if (!scheme.equals("http")) {
+      throw new IllegalArgumentException("URL " + target + " is not http:// or https://");
     }
-    List<String> location = r.headers().get("location");
-    if (location == null || location.isEmpty()) {
-      return null;
-    }
-    try {
-      URI to = from.uri().resolve(location.get(0).trim());
-      String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && to.getHost() != null ? RequestTarget.of(to) : null;
-    } catch (IllegalArgumentException badLocation) {
-      return null;
-    }
+    return exchange(method, target, headers, body, deadline, attempts);
   }
 
   private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline,
@@ -290,7 +281,7 @@ public final class SocketHttpEngine implements HttpEngine {
       synchronized (tlsLock) {
         e = tls;
         if (e == null) {
-          e = new JdkHttpEngine(connectTimeout, retries);
+          e = new JdkHttpEngine(connectTimeout, retries, ssl);
           tls = e;
         }
       }

@@ -44,6 +44,7 @@ public final class MetricRecorder {
   private final String kind;
   private final boolean serviceTimes;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final FailureMessages messages = new FailureMessages();
   private volatile Stripe[] stripes;
 
   MetricRecorder(String script, String name, String kind, boolean serviceTimes) {
@@ -158,6 +159,21 @@ public final class MetricRecorder {
    * @param errorType the error type it is counted under
    */
   public void recordFailure(long micros, long serviceMicros, String errorType) {
+    recordFailure(micros, serviceMicros, errorType, null);
+  }
+
+  /**
+   * Records a failure with its message, kept folded and bounded ({@link FailureMessages}).
+   *
+   * @param micros time until the failure, in microseconds
+   * @param serviceMicros service time in microseconds, or -1 for none
+   * @param errorType the error type it is counted under
+   * @param message why it failed; null records no message
+   */
+  public void recordFailure(long micros, long serviceMicros, String errorType, String message) {
+    if (message != null) {
+      messages.add(message);
+    }
     LongAdder errorCount = errors.computeIfAbsent(errorType, k -> new LongAdder());
     Stripe s = acquire();
     try {
@@ -325,9 +341,10 @@ public final class MetricRecorder {
       }
     });
     long count = latency.getTotalCount();
+    Map<String, Long> why = messages.drain();
     if (count != 0 || !statusCounts.isEmpty() || !errs.isEmpty() || failed != 0) {
       out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, kind,
-          startMs, lengthMs, count, failed, statusCounts, errs, received, IntervalRecord.encode(latency)));
+          startMs, lengthMs, count, failed, statusCounts, errs, received, IntervalRecord.encode(latency), why));
     }
     if (serviceTimes && service.getTotalCount() > 0) {
       out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, IntervalRecord.KIND_SERVICE,

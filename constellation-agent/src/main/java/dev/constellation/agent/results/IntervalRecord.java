@@ -31,6 +31,9 @@ import org.HdrHistogram.Histogram;
  * @param bytes response body bytes received
  * @param histogram latency in microseconds, HdrHistogram compressed and base64-encoded
  *     (the same encoding as HdrHistogram's interval log)
+ * @param messages count per folded failure message (see
+ *     {@link dev.constellation.agent.record.FailureMessages}): why requests without a response or
+ *     iterations failed; at most 20 per record; empty when none, and in records of older agents
  */
 public record IntervalRecord(
     int version,
@@ -47,7 +50,8 @@ public record IntervalRecord(
     Map<String, Long> statusCodes,
     Map<String, Long> errors,
     long bytes,
-    String histogram) {
+    String histogram,
+    Map<String, Long> messages) {
 
   /** The format version this code writes. */
   public static final int FORMAT_VERSION = 1;
@@ -92,6 +96,15 @@ public record IntervalRecord(
     Objects.requireNonNull(histogram, "histogram");
     statusCodes = Map.copyOf(statusCodes);
     errors = Map.copyOf(errors);
+    messages = messages == null ? Map.of() : Map.copyOf(messages);
+  }
+
+  /** A record without failure messages. */
+  public IntervalRecord(int version, String runId, String region, String agentId, String script, String name, String kind,
+      long startMs, long lengthMs, long count, long failures, Map<String, Long> statusCodes, Map<String, Long> errors, long bytes,
+      String histogram) {
+    this(version, runId, region, agentId, script, name, kind, startMs, lengthMs, count, failures, statusCodes, errors, bytes,
+        histogram, Map.of());
   }
 
   /** A new, empty histogram with the settings every record uses. */

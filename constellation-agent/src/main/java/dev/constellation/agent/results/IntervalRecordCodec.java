@@ -40,6 +40,10 @@ public final class IntervalRecordCodec {
     IntervalRecord.sorted(r.errors()).forEach(errors::put);
     o.put("bytes", r.bytes());
     o.put("hist", r.histogram());
+    if (!r.messages().isEmpty()) {
+      ObjectNode messages = o.putObject("messages");
+      IntervalRecord.sorted(r.messages()).forEach(messages::put);
+    }
     try {
       return JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -84,7 +88,8 @@ public final class IntervalRecordCodec {
         counts(o.path("status")),
         counts(o.path("errors")),
         o.path("bytes").asLong(),
-        text(o, "hist"));
+        text(o, "hist"),
+        counts(o.path("messages")));
   }
 
   private static String text(JsonNode o, String field) {

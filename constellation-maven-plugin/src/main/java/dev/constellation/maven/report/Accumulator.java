@@ -14,6 +14,23 @@ final class Accumulator {
   long bytes;
   final Map<String, Long> statusCodes = new HashMap<>();
   final Map<String, Long> errors = new HashMap<>();
+  /** Failure message to count; bounded at {@link #MAX_MESSAGES}, the rest under {@link #OTHER_MESSAGES}. */
+  final Map<String, Long> messages = new HashMap<>();
+
+  /** Distinct failure messages kept per name while merging, however many agents and intervals. */
+  static final int MAX_MESSAGES = 200;
+  /** What messages past the bound are counted under (the agents use the same text). */
+  static final String OTHER_MESSAGES = "(other messages)";
+
+  void addMessages(Map<String, Long> more) {
+    more.forEach((k, v) -> {
+      if (messages.containsKey(k) || messages.size() < MAX_MESSAGES) {
+        messages.merge(k, v, Long::sum);
+      } else {
+        messages.merge(OTHER_MESSAGES, v, Long::sum);
+      }
+    });
+  }
 
   void addCounts(long count, long failures, long bytes, Map<String, Long> statusCodes, Map<String, Long> errors) {
     this.count += count;
@@ -25,6 +42,7 @@ final class Accumulator {
 
   void add(Accumulator other) {
     addCounts(other.count, other.failures, other.bytes, other.statusCodes, other.errors);
+    addMessages(other.messages);
     histogram.add(other.histogram);
   }
 
@@ -35,9 +53,10 @@ final class Accumulator {
     bytes = 0;
     statusCodes.clear();
     errors.clear();
+    messages.clear();
   }
 
   Stats toStats(double durationSeconds) {
-    return new Stats(count, failures, bytes, durationSeconds, statusCodes, errors, histogram);
+    return new Stats(count, failures, bytes, durationSeconds, statusCodes, errors, histogram, messages);
   }
 }

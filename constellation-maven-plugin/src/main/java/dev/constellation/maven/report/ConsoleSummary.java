@@ -39,7 +39,11 @@ public final class ConsoleSummary {
     if (facts.interrupted()) {
       b.append('\n').append("INTERRUPTED: ").append(HtmlReport.interruptedText(facts));
     }
-    b.append('\n').append('\n');
+    b.append('\n');
+    if (facts.insecureTls()) {
+      b.append(WARNING).append("INSECURE TLS (insecure=true): every https certificate was trusted and no host name checked\n");
+    }
+    b.append('\n');
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"Request", "Requests", "Failed", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"});
     for (Map.Entry<String, Stats> e : results.requests().entrySet()) {
@@ -77,6 +81,7 @@ public final class ConsoleSummary {
     for (String w : RunWarnings.of(results)) {
       b.append('\n').append(WARNING).append(ascii(w)).append('\n');
     }
+    failureMessages(b, results);
     if (!thresholds.isEmpty()) {
       long failed = thresholds.stream().filter(t -> !t.passed()).count();
       b.append('\n').append("Thresholds: ").append(thresholds.size() - failed).append(" passed, ").append(failed)
@@ -86,6 +91,19 @@ public final class ConsoleSummary {
       }
     }
     return b.toString();
+  }
+
+  /** The most frequent failure messages per script (iterations) and per request name. */
+  private static void failureMessages(StringBuilder b, RunResults results) {
+    List<String> lines = new ArrayList<>();
+    results.iterations().forEach((script, s) -> s.messages().forEach((m, c) ->
+        lines.add("  " + ascii(script) + " (iterations): " + ascii(m) + "  x" + c)));
+    results.requests().forEach((name, s) -> s.messages().forEach((m, c) ->
+        lines.add("  " + ascii(name) + ": " + ascii(m) + "  x" + c)));
+    if (!lines.isEmpty()) {
+      b.append('\n').append("Why requests and iterations failed (most frequent messages, ids and numbers folded):\n");
+      lines.forEach(l -> b.append(l).append('\n'));
+    }
   }
 
   /**

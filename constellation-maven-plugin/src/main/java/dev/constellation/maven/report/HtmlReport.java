@@ -96,6 +96,10 @@ final class HtmlReport {
     for (String w : RunWarnings.of(results)) {
       p.raw("<p class=\"verdict fail\" role=\"alert\">Warning: ").text(w).raw("</p>\n");
     }
+    if (facts.insecureTls()) {
+      p.raw("<p class=\"insecure\">").text("INSECURE TLS: this run trusted every https certificate and checked no host name "
+          + "(insecure=true); it says nothing about the target's real TLS setup.").raw("</p>\n");
+    }
     p.raw("<div class=\"facts\">");
     fact(p, "Started", STARTED.format(facts.startedAt()));
     fact(p, "Duration", Format.duration(facts.durationMs())
@@ -366,7 +370,34 @@ final class HtmlReport {
           .raw("</td><td class=\"name\">").text(retried == null ? "-" : retried.requests() + ": " + join(retried.errors()))
           .raw("</td></tr>\n");
     }
-    p.raw("</tbody></table></section>\n");
+    p.raw("</tbody></table>");
+    failureMessages(p, results);
+    p.raw("</section>\n");
+  }
+
+  /** The most frequent failure messages per script (iterations) and per request name. */
+  private static void failureMessages(Page p, RunResults results) throws IOException {
+    boolean any = results.iterations().values().stream().anyMatch(s -> !s.messages().isEmpty())
+        || results.requests().values().stream().anyMatch(s -> !s.messages().isEmpty());
+    if (!any) {
+      return;
+    }
+    p.raw("<h3 id=\"failure-messages\">Why requests and iterations failed</h3><p class=\"muted\">The most frequent messages per "
+        + "script and request name; ids and numbers are folded so alike failures group.</p><table><thead><tr>"
+        + "<th class=\"name\">Script or request</th><th class=\"name\">Message</th><th>Count</th></tr></thead><tbody>\n");
+    for (Map.Entry<String, Stats> e : results.iterations().entrySet()) {
+      for (Map.Entry<String, Long> m : e.getValue().messages().entrySet()) {
+        p.raw("<tr><td class=\"name\">").text(e.getKey() + " (iterations)").raw("</td><td class=\"name message\">").text(m.getKey())
+            .raw("</td><td>").text(Long.toString(m.getValue())).raw("</td></tr>\n");
+      }
+    }
+    for (Map.Entry<String, Stats> e : results.requests().entrySet()) {
+      for (Map.Entry<String, Long> m : e.getValue().messages().entrySet()) {
+        p.raw("<tr><td class=\"name\">").text(e.getKey()).raw("</td><td class=\"name message\">").text(m.getKey())
+            .raw("</td><td>").text(Long.toString(m.getValue())).raw("</td></tr>\n");
+      }
+    }
+    p.raw("</tbody></table>");
   }
 
   private static String join(Map<String, Long> counts) {

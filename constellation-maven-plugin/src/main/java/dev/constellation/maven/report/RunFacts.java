@@ -54,6 +54,17 @@ public record RunFacts(String runId, Instant startedAt, long durationMs, String 
     }
   }
 
+  /**
+   * The region extra that marks a run with {@code insecure=true} TLS (every certificate trusted, no
+   * host name checked); reports show it as a warning.
+   */
+  public static final String INSECURE_TLS = "insecureTls";
+
+  /** Whether any region ran with insecure TLS. */
+  public boolean insecureTls() {
+    return regions.values().stream().anyMatch(r -> Boolean.TRUE.equals(r.extra().get(INSECURE_TLS)));
+  }
+
   /** The file name facts are stored under in a run directory. */
   public static final String FILE_NAME = "run.json";
 

@@ -345,6 +345,7 @@ public final class RunResults {
             Accumulator step = stepAcc.computeIfAbsent(r.region(), k -> new Accumulator());
             region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            name.addMessages(r.messages());
             step.count += r.count();
             step.failures += r.failures();
             stepTotal.count += r.count();
@@ -354,6 +355,7 @@ public final class RunResults {
             Accumulator script = scriptAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             Accumulator region = regionIterAcc.computeIfAbsent(r.region(), k -> new Accumulator());
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            script.addMessages(r.messages());
             region.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             adder.addTo(r.histogram(), script.histogram, region.histogram);
           } else if (IntervalRecord.KIND_SERVICE.equals(r.kind())) {

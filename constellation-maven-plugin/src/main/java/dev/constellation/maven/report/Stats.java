@@ -1,6 +1,9 @@
 package dev.constellation.maven.report;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -23,6 +26,7 @@ public final class Stats {
   private final Map<String, Long> statusCodes;
   private final Map<String, Long> errors;
   private final Histogram histogram;
+  private final Map<String, Long> messages;
   private final double p50;
   private final double p90;
   private final double p95;
@@ -31,8 +35,17 @@ public final class Stats {
   private final double mean;
   private final double min;
 
+  /** The most failure messages a name shows, most frequent first; the rest are summed as one. */
+  public static final int TOP_MESSAGES = 5;
+
   Stats(long requests, long failures, long bytes, double durationSeconds, Map<String, Long> statusCodes,
       Map<String, Long> errors, Histogram histogram) {
+    this(requests, failures, bytes, durationSeconds, statusCodes, errors, histogram, Map.of());
+  }
+
+  Stats(long requests, long failures, long bytes, double durationSeconds, Map<String, Long> statusCodes,
+      Map<String, Long> errors, Histogram histogram, Map<String, Long> messages) {
+    this.messages = top(messages);
     this.requests = requests;
     this.failures = failures;
     this.bytes = bytes;
@@ -134,6 +147,40 @@ public final class Stats {
   /** Count per error type (transport errors, or exception types for iterations), sorted. */
   public Map<String, Long> errors() {
     return errors;
+  }
+
+  /**
+   * The most frequent failure messages (folded: ids and numbers replaced, so alike failures group),
+   * at most {@value #TOP_MESSAGES}, most frequent first (ties by text); the rest summed under
+   * {@code "(n other messages)"}. Empty when nothing failed with a message.
+   *
+   * @return message to count, in that order
+   */
+  public Map<String, Long> messages() {
+    return messages;
+  }
+
+  private static Map<String, Long> top(Map<String, Long> all) {
+    if (all.isEmpty()) {
+      return Map.of();
+    }
+    List<Map.Entry<String, Long>> sorted = new ArrayList<>(all.entrySet());
+    sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    Map<String, Long> out = new LinkedHashMap<>();
+    long rest = 0;
+    int others = 0;
+    for (Map.Entry<String, Long> e : sorted) {
+      if (out.size() < TOP_MESSAGES && !e.getKey().equals(Accumulator.OTHER_MESSAGES)) {
+        out.put(e.getKey(), e.getValue());
+      } else {
+        rest += e.getValue();
+        others++;
+      }
+    }
+    if (rest > 0) {
+      out.put("(" + others + " other message" + (others == 1 ? "" : "s") + ")", rest);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** Response body bytes received. */

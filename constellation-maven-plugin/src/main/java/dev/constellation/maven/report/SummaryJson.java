@@ -29,6 +29,9 @@ final class SummaryJson {
     o.put("allIterationsFailed", RunWarnings.allIterationsFailed(results));
     ArrayNode warnings = o.putArray("warnings");
     RunWarnings.of(results).forEach(warnings::add);
+    if (facts.insecureTls()) {
+      o.put("insecureTls", true);
+    }
     ObjectNode totals = stats(results.totals());
     totals.put("retries", results.retryTotals().requests());
     totals.put("attempts", results.totals().requests() + results.retryTotals().requests());
@@ -71,6 +74,9 @@ final class SummaryJson {
         r.set("retryErrors", counts(retried.errors()));
         r.set("retryLatencyMs", latency(retried));
       }
+      if (!s.messages().isEmpty()) {
+        r.set("failureMessages", counts(s.messages()));
+      }
       Stats service = results.serviceTimes().get(name);
       if (service != null) {
         r.set("serviceTimeMs", latency(service));
@@ -81,6 +87,9 @@ final class SummaryJson {
     results.iterations().forEach((name, s) -> {
       ObjectNode r = stats(s);
       r.set("errors", counts(s.errors()));
+      if (!s.messages().isEmpty()) {
+        r.set("failureMessages", counts(s.messages()));
+      }
       iterations.set(name, r);
     });
     Stats starts = results.scheduleTotals();

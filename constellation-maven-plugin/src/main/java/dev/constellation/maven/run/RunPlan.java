@@ -1,6 +1,8 @@
 package dev.constellation.maven.run;
 
 import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import dev.constellation.maven.report.Thresholds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import java.util.Objects;
  * @param engine the HTTP engine ({@code socket} or {@code jdk})
  * @param retries whether a request that got no byte of response on a reused keep-alive connection
  *     is sent again once on a new one (counted as a retry)
+ * @param httpOptions redirects, cookies and compression
+ * @param tls truststore, client certificate, insecure
  * @param scripts the {@code @VirtualUser} classes to run; empty runs all
  * @param parameters values scripts read with {@code VuContext.parameter(key)}
  * @param thresholds pass/fail criteria, parsed
@@ -42,6 +46,8 @@ public record RunPlan(
     String baseUrl,
     String engine,
     boolean retries,
+    HttpOptions httpOptions,
+    TlsSettings tls,
     List<String> scripts,
     Map<String, String> parameters,
     Thresholds thresholds,
@@ -111,7 +117,7 @@ public record RunPlan(
     List<AgentConfig> out = new ArrayList<>();
     regions.forEach((region, vus) -> out.add(new AgentConfig(runId, region, 0, 1, vus, workload.duration(),
         timings.gracefulStop(), baseUrl, scripts, resultsDir, parameters, timings.requestTimeout(), timings.connectTimeout(),
-        Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine, "local", "", "", null, null, null, null, retries)));
+        Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine, "local", "", "", null, null, null, null, retries, httpOptions, tls)));
     return out;
   }
 

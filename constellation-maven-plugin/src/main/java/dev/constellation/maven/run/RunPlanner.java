@@ -4,6 +4,8 @@ import dev.constellation.agent.AgentConfig;
 import dev.constellation.agent.Durations;
 import dev.constellation.agent.Setting;
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
 import dev.constellation.maven.plan.AwsRegions;
 import dev.constellation.maven.plan.RegionVus;
 import dev.constellation.maven.plan.SeedConfig;
@@ -157,6 +159,15 @@ public final class RunPlanner {
         problems.add(Setting.RETRIES.pom() + " is \"" + retriesText + "\"; use true or false (default true)");
       }
       boolean retries = !retriesText.equalsIgnoreCase("false");
+      boolean followRedirects = bool("followRedirects", Setting.FOLLOW_REDIRECTS.pom(), true);
+      int maxRedirects = integer("maxRedirects", Setting.MAX_REDIRECTS.pom(), Integer.toString(HttpOptions.DEFAULT_MAX_REDIRECTS));
+      String cookies = pick("cookies", null, HttpOptions.COOKIES_VU, String::equals).trim();
+      boolean compression = bool("compression", Setting.COMPRESSION.pom(), true);
+      HttpOptions httpOptions = new HttpOptions(followRedirects, maxRedirects, cookies, compression);
+      TlsSettings tls = new TlsSettings(file(pick("truststore", null, null, String::equals)),
+          pick("truststorePassword", null, null, String::equals), file(pick("clientCert", null, null, String::equals)),
+          file(pick("clientKey", null, null, String::equals)), pick("clientCertPassword", null, null, String::equals),
+          bool("insecure", Setting.INSECURE.pom(), false));
       String baseUrl = pick("baseUrl", null, "", String::equals).trim();
       List<String> scripts = list("scripts");
       List<String> jvmArgs = list("jvmArgs");
@@ -173,7 +184,7 @@ public final class RunPlanner {
         throw new PlanException(problems);
       }
       RunPlan plan = new RunPlan(target, homeRegion, regions, new RunPlan.Workload(duration, rate, stages), baseUrl, engine, retries,
-          scripts, parameters, thresholds, new RunPlan.Timings(grace, request, connect, progress, wait, buffer, deadline), maxNames, java,
+          httpOptions, tls, scripts, parameters, thresholds, new RunPlan.Timings(grace, request, connect, progress, wait, buffer, deadline), maxNames, java,
           jvmArgs, overrides);
       for (AgentConfig agent : plan.agents("plan", sources.baseDir().resolve("records"))) {
         try {
@@ -260,6 +271,23 @@ public final class RunPlanner {
       } catch (IllegalArgumentException e) {
         return a.equals(b);
       }
+    }
+
+    private boolean bool(String key, String label, boolean def) {
+      String text = pick(key, null, Boolean.toString(def), String::equalsIgnoreCase).trim();
+      if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+        problems.add(label + " is \"" + text + "\"; use true or false (default " + def + ")");
+        return def;
+      }
+      return Boolean.parseBoolean(text);
+    }
+
+    /** A file path from the pom or the command line, resolved against the project directory (agents run elsewhere); classpath: as is. */
+    private String file(String path) {
+      if (path == null || path.isBlank() || path.trim().startsWith("classpath:")) {
+        return path;
+      }
+      return sources.baseDir().resolve(path.trim()).toString();
     }
 
     private int integer(String key, String label, String def) {

@@ -129,6 +129,10 @@ public final class RunService {
       throw new RunException("the run directory " + runDir + " could not be written: " + e.getMessage(), e);
     }
     AgentConfig first = agents.get(0);
+    if (first.tls().insecure()) {
+      log.warn("INSECURE TLS (insecure=true): every https certificate is trusted and no host name is checked; the results say "
+          + "nothing about the target's real TLS setup. Give a <truststore> instead where you can");
+    }
     log.info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
         + plan.totalVus() + " VUs for " + Durations.format(plan.loadDuration())
         + (plan.baseUrl().isEmpty() ? "" : " against " + plan.baseUrl()) + " (" + plan.target().key() + ", " + agents.size() + " agent"
@@ -192,6 +196,9 @@ public final class RunService {
         String agentId = e.getKey() + "-0";
         Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agentId));
         extra.put("stragglers", outcome.stragglers().contains(agentId) ? 1 : 0);
+        if (plan.tls().insecure()) {
+          extra.put(RunFacts.INSECURE_TLS, true);
+        }
         regions.put(e.getKey(), new RunFacts.RegionFacts(e.getValue().agents(), e.getValue().vus(), extra));
       }
       long durationMs = interrupted ? coveredMillis(records) : started.plannedDurationMs();

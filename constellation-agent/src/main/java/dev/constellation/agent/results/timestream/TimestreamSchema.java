@@ -77,7 +77,7 @@ final class TimestreamSchema {
         dim(D_RUN, r.runId()), dim(D_REGION, r.region()), dim(D_AGENT, r.agentId()), dim(D_SCRIPT, r.script()),
         dim(D_NAME, r.name()), dim(D_KIND, r.kind()), dim(D_SEQ, Long.toString(seq)));
     long[] numbers = {r.version(), r.count(), r.failures(), r.bytes(), r.lengthMs()};
-    String[] texts = {json(r.statusCodes()), json(r.errors()), r.histogram()};
+    String[] texts = {json(r.statusCodes()), json(errorsAndMessages(r)), r.histogram()};
     int[] pos = new int[texts.length];
     int t = 0;
     List<List<MeasureValue>> measures = new ArrayList<>();
@@ -221,7 +221,8 @@ final class TimestreamSchema {
       out.add(new IntervalRecord(
           (int) number(head, M_VERSION), k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5),
           Long.parseLong(k.get(7)), number(head, M_LENGTH), number(head, M_COUNT), number(head, M_FAILURES),
-          counts(texts[0].toString(), k), counts(texts[1].toString(), k), number(head, M_BYTES), texts[2].toString()));
+          counts(texts[0].toString(), k), withoutMessages(counts(texts[1].toString(), k)), number(head, M_BYTES), texts[2].toString(),
+          messagesOf(counts(texts[1].toString(), k))));
     }
     if (!incomplete.isEmpty()) {
       throw new IOException(incomplete.size() + " interval records in Timestream are missing parts, e.g. "
@@ -229,6 +230,38 @@ final class TimestreamSchema {
           + "; Timestream reads are eventually consistent, so read again in a few seconds; if it persists, the agent's "
           + "close() reported these records as not stored");
     }
+    return out;
+  }
+
+  /**
+   * Failure messages travel in the {@value #M_ERRORS} measure under keys starting with
+   * {@value #MESSAGE_PREFIX} (error types never hold a ':'), so the table keeps its columns and
+   * tables written before messages existed still read.
+   */
+  static final String MESSAGE_PREFIX = "message:";
+
+  private static Map<String, Long> errorsAndMessages(IntervalRecord r) {
+    if (r.messages().isEmpty()) {
+      return r.errors();
+    }
+    Map<String, Long> all = new LinkedHashMap<>(r.errors());
+    r.messages().forEach((m, c) -> all.put(MESSAGE_PREFIX + m, c));
+    return all;
+  }
+
+  private static Map<String, Long> withoutMessages(Map<String, Long> counts) {
+    Map<String, Long> out = new LinkedHashMap<>(counts);
+    out.keySet().removeIf(k -> k.startsWith(MESSAGE_PREFIX));
+    return out;
+  }
+
+  private static Map<String, Long> messagesOf(Map<String, Long> counts) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    counts.forEach((k, v) -> {
+      if (k.startsWith(MESSAGE_PREFIX)) {
+        out.put(k.substring(MESSAGE_PREFIX.length()), v);
+      }
+    });
     return out;
   }
 

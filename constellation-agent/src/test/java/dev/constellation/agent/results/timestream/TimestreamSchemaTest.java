@@ -52,6 +52,16 @@ class TimestreamSchemaTest {
   }
 
   @Test
+  void failureMessagesTravelInTheErrorsMeasureAndComeBackApart() throws IOException {
+    IntervalRecord plain = TestRecords.record("r1", "eu-west-1", "a1", "GET /", 1_790_000_000_000L, 30, 1);
+    IntervalRecord r = new IntervalRecord(plain.version(), plain.runId(), plain.region(), plain.agentId(), plain.script(), plain.name(),
+        plain.kind(), plain.startMs(), plain.lengthMs(), plain.count(), plain.failures(), plain.statusCodes(), plain.errors(),
+        plain.bytes(), plain.histogram(), Map.of("timeout: request timed out", 1L, "connection_refused: {n}.{n}.{n}.{n}:{n}", 2L));
+    List<TimestreamSchema.Part> parts = TimestreamSchema.encode(r, 0, 2048);
+    assertThat(TimestreamSchema.decode(rows(parts))).containsExactly(r);
+  }
+
+  @Test
   void aLargeHistogramIsSplitIntoPartsUnderTwoKilobytesAndJoinedBackByteForByte() throws IOException {
     IntervalRecord r = TestRecords.record("r1", "eu-west-1", "a1", "GET /items/{id}", 1_790_000_000_000L, 50_000, 9);
     assertThat(r.histogram().length()).isGreaterThan(3 * 2048);
