@@ -44,6 +44,19 @@ public final class HttpEngines {
   }
 
   /**
+   * Creates an engine with retries on.
+   *
+   * @param name {@value #SOCKET} or {@value #JDK}
+   * @param connectTimeout the TCP connect time limit
+   * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
+   * @return the engine; the caller closes it
+   * @throws IllegalArgumentException naming the known engines when {@code name} is none of them
+   */
+  public static HttpEngine create(String name, Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
+    return create(name, connectTimeout, true, ssl);
+  }
+
+  /**
    * Creates an engine.
    *
    * @param name {@value #SOCKET} or {@value #JDK}
