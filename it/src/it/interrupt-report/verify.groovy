@@ -43,6 +43,7 @@ pb.environment().put('AWS_EC2_METADATA_DISABLED', 'true')
 def started = System.currentTimeMillis()
 def maven = pb.start()
 List<ProcessHandle> agents = []
+List<ProcessHandle> leftAlive = null
 try {
   // Wait for load: a progress line, then a few seconds more.
   long deadline = System.currentTimeMillis() + 90_000
@@ -57,6 +58,8 @@ try {
   long interruptedAt = System.currentTimeMillis()
   assert new ProcessBuilder('kill', '-INT', Long.toString(maven.pid())).inheritIO().start().waitFor() == 0
   assert maven.waitFor(150, TimeUnit.SECONDS) : "Maven did not exit within 150 s of SIGINT"
+  // checked before the finally below kills whatever is left
+  leftAlive = agents.findAll { it.isAlive() }
   println "SIGINT ${(interruptedAt - started) / 1000} s after the start; Maven exited ${maven.exitValue()} " +
       "${System.currentTimeMillis() - interruptedAt} ms later"
 } finally {
@@ -70,8 +73,7 @@ pool.shutdownNow()
 
 def log = runLog.text
 assert maven.exitValue() == 130 : "a SIGINT'd build exits 130, it exited ${maven.exitValue()}"
-def alive = agents.findAll { it.isAlive() }
-assert alive.isEmpty() : "agent processes left running: ${alive*.pid()}"
+assert leftAlive != null && leftAlive.isEmpty() : "agent processes left running after Maven exited: ${leftAlive*.pid()}"
 
 def runs = new File(basedir, 'target/constellation').listFiles().findAll { it.isDirectory() }
 assert runs.size() == 1 : "expected one run, found ${runs}"
