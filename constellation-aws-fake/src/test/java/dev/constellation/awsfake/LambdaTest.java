@@ -202,8 +202,19 @@ class LambdaTest {
     assertThat(err.path("errorType").asText()).isEqualTo("java.lang.ClassNotFoundException");
     assertThat(err.path("errorMessage").asText()).isEqualTo("Class not found: dev.constellation.awsfake.testfn.EchoHandler");
 
+    byte[] both = zipOf("dev/constellation/awsfake/testfn/EchoHandler.class", "dev/constellation/awsfake/FormAssert.class");
+    lambda.updateFunctionCode(x -> x.functionName("constellation-orchestrator").zipFile(SdkBytes.fromByteArray(both)));
+    lambda.updateFunctionConfiguration(x -> x.functionName("constellation-orchestrator").runtime(Runtime.JAVA11));
+    InvokeResponse tooNew = lambda.invoke(x -> x.functionName("constellation-orchestrator")
+        .payload(SdkBytes.fromUtf8String("{}")));
+    assertThat(tooNew.functionError()).as("release 17 classes on java11").isEqualTo("Unhandled");
+    JsonNode version = new ObjectMapper().readTree(tooNew.payload().asUtf8String());
+    assertThat(version.path("errorType").asText()).isEqualTo("java.lang.UnsupportedClassVersionError");
+    assertThat(version.path("errorMessage").asText()).contains("class file version 61.0")
+        .contains("up to 55.0");
+
     lambda.updateFunctionConfiguration(x -> x.functionName("constellation-orchestrator")
-        .handler("dev.constellation.awsfake.FormAssert::form"));
+        .runtime(Runtime.JAVA21).handler("dev.constellation.awsfake.FormAssert::form"));
     InvokeResponse wrongShape = lambda.invoke(x -> x.functionName("constellation-orchestrator")
         .payload(SdkBytes.fromUtf8String("{}")));
     assertThat(wrongShape.functionError()).isEqualTo("Unhandled");

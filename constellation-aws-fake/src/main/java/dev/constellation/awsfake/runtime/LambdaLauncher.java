@@ -50,6 +50,8 @@ public final class LambdaLauncher {
       int sep = handler.indexOf("::");
       String className = sep < 0 ? handler : handler.substring(0, sep);
       String methodName = sep < 0 ? "handleRequest" : handler.substring(sep + 2);
+      int maxClassVersion = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE;
+      checkClassVersion(className, maxClassVersion);
       Class<?> cls;
       try {
         cls = Class.forName(className, true, LambdaLauncher.class.getClassLoader());
@@ -133,6 +135,31 @@ public final class LambdaLauncher {
       proto.writeInt(body.length);
       proto.write(body);
       proto.flush();
+    }
+  }
+
+  /**
+   * Fails as the runtime's JVM would when the handler class was compiled for a newer Java than the
+   * function's {@code Runtime} (e.g. class file 69 = Java 25 on {@code java21}, which reads up to 65).
+   */
+  private static void checkClassVersion(String className, int max) throws Exception {
+    try (InputStream in = LambdaLauncher.class.getClassLoader()
+        .getResourceAsStream(className.replace('.', '/') + ".class")) {
+      if (in == null) {
+        return;
+      }
+      DataInputStream data = new DataInputStream(in);
+      if (data.readInt() != 0xCAFEBABE) {
+        return;
+      }
+      data.readUnsignedShort();
+      int major = data.readUnsignedShort();
+      if (major > max) {
+        throw new LambdaError("java.lang.UnsupportedClassVersionError", className.replace('.', '/')
+            + " has been compiled by a more recent version of the Java Runtime (class file version "
+            + major + ".0), this version of the Java Runtime only recognizes class file versions up to "
+            + max + ".0", null);
+      }
     }
   }
 
