@@ -202,7 +202,7 @@ final class LambdaRuntime implements AutoCloseable {
     Path task = unpack(root, key.codeSha256(), zip);
     Path log = Files.createTempFile(root, "function-", ".log");
     List<String> cmd = new ArrayList<>();
-    cmd.add(options.javaExecutable.toString());
+    cmd.add(options.javaByRuntime.getOrDefault(key.runtime(), options.javaExecutable).toString());
     cmd.add("-Xmx" + Math.max(64, key.memoryMb() * 85 / 100) + "m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");

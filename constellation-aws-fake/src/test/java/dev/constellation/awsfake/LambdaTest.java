@@ -297,4 +297,22 @@ class LambdaTest {
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(2_000_000_000L);
     assertThat(fake.resources("lambda")).hasSize(1);
   }
+
+  @Test
+  void aRuntimeCanHaveItsOwnJava() throws Exception {
+    Path java25 = Paths.get(System.getProperty("java25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "no Java 25 at " + java25);
+    try (FakeAws own = FakeAws.start(FakeAws.Options.defaults().javaForRuntime("java25", java25));
+         LambdaClient client = Clients.of(LambdaClient.builder(), own, "eu-west-1");
+         IamClient iam = Clients.of(IamClient.builder(), own, "us-east-1")) {
+      String arn = iam.createRole(r -> r.roleName("fn").assumeRolePolicyDocument(IamTest.TRUST)).role().arn();
+      client.createFunction(create(zipOf("dev/constellation/awsfake/testfn/EchoHandler.class")).toBuilder()
+          .role(arn).runtime("java25").timeout(60).build());
+      InvokeResponse r = client.invoke(x -> x.functionName("constellation-orchestrator").payload(SdkBytes.fromUtf8String("{}")));
+      assertThat(r.functionError()).as(r.payload().asUtf8String()).isNull();
+      long pid = new ObjectMapper().readTree(r.payload().asUtf8String()).path("pid").asLong();
+      String command = ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("");
+      assertThat(Paths.get(command).toRealPath()).isEqualTo(java25.toRealPath());
+    }
+  }
 }
