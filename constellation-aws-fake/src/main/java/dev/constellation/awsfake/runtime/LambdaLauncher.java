@@ -213,10 +213,10 @@ public final class LambdaLauncher {
   /** Lambda's error document: errorMessage, errorType, stackTrace (JSON written by hand). */
   static byte[] errorJson(Throwable t) {
     String type = t instanceof LambdaError le ? le.type : t.getClass().getName();
-    Throwable shown = t instanceof LambdaError && t.getCause() != null ? t : t;
-    StringBuilder sb = new StringBuilder("{\"errorMessage\":").append(quote(String.valueOf(shown.getMessage())))
+    StringBuilder sb = new StringBuilder("{\"errorMessage\":").append(quote(String.valueOf(t.getMessage())))
         .append(",\"errorType\":").append(quote(type)).append(",\"stackTrace\":[");
-    StackTraceElement[] st = (t.getCause() != null && t instanceof LambdaError ? t.getCause() : t).getStackTrace();
+    // For the runtime's own errors (class not found, ...) the trace of the underlying cause.
+    StackTraceElement[] st = (t instanceof LambdaError && t.getCause() != null ? t.getCause() : t).getStackTrace();
     for (int i = 0; i < st.length && i < 50; i++) {
       sb.append(i == 0 ? "" : ",").append(quote(st[i].toString()));
     }
