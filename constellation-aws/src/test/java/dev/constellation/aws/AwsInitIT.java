@@ -231,8 +231,10 @@ class AwsInitIT {
 
     assertThatThrownBy(() -> aws.init(SETTINGS))
         .isInstanceOf(DeployException.class)
+        .hasMessageContaining("init found 1 problem before changing anything; nothing was created")
         .hasMessageContaining("[eu-west-1] security group constellation-agents (" + sg + "): it exists but is not Constellation's");
-    assertThat(aws.fake.journal().mutating()).noneMatch(c -> c.service().equals("ec2") && c.region().equals("eu-west-1"));
+    assertThat(aws.fake.journal().mutating()).isEmpty();
+    assertThat(aws.constellationResources()).extracting(FakeResource::id).containsExactly(sg);
     assertThat(aws.fake.resources("ec2")).anyMatch(r -> r.id().equals(sg) && r.tags().isEmpty());
   }
 }
