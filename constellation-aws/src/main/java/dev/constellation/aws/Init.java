@@ -73,7 +73,8 @@ import software.amazon.awssdk.services.timestreamwrite.model.RetentionProperties
  * lifecycle policy, ECS cluster, log group with retention, security group without ingress.
  *
  * <p>An existing resource with Constellation's name but without its tags is never adopted or
- * changed: init fails naming it. With {@code dryRun} nothing that changes anything is called; each
+ * changed: init fails naming it, before anything is created (a read-only pass over every step runs
+ * first). With {@code dryRun} nothing that changes anything is called; each
  * missing resource is reported as {@code would create}.
  */
 public final class Init {
@@ -139,7 +140,32 @@ public final class Init {
     listener.info("account " + facts.account() + " (" + facts.callerArn() + "), home region "
         + settings.installation().homeRegion() + ", agent regions " + settings.regions()
         + (options.dryRun() ? "; dry run: nothing will be changed" : ""));
+    if (!options.dryRun()) {
+      // A read-only pass first: a resource with our name that is not ours (or a denied read) stops
+      // init before anything is created, not halfway.
+      Init check = new Init(aws, StepListener.silent(), new Options(true, options.roleRetryFirst(),
+          options.roleRetryCap(), options.roleRetryBudget(), options.clusterRetryBudget()));
+      List<Problem> clashes = check.apply(settings, facts, lambdaJar, new Steps(StepListener.silent()));
+      if (!clashes.isEmpty()) {
+        throw new DeployException("init found " + clashes.size() + (clashes.size() == 1 ? " problem" : " problems")
+            + " before changing anything; nothing was created", clashes);
+      }
+    }
     Steps steps = new Steps(listener);
+    List<Problem> problems = apply(settings, facts, lambdaJar, steps);
+    if (!problems.isEmpty()) {
+      throw new DeployException("init did not finish (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+          + "); what was created stays and a second init continues from there", problems);
+    }
+    Summary summary = new Summary(steps.all(), java.time.Duration.ofNanos(System.nanoTime() - start));
+    if (!summary.changed() && !options.dryRun()) {
+      listener.info("nothing changed: every resource was already there as wanted");
+    }
+    return summary;
+  }
+
+  /** The home region and every agent region in parallel; returns the problems. */
+  private List<Problem> apply(DeploySettings settings, Preflight.Result facts, byte[] lambdaJar, Steps steps) {
     Context ctx = new Context(settings, facts, steps, lambdaJar);
     List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, 1 + settings.regions().size()));
@@ -162,15 +188,9 @@ public final class Init {
     } finally {
       pool.shutdownNow();
     }
-    if (!problems.isEmpty()) {
-      throw new DeployException("init did not finish (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
-          + "); what was created stays and a second init continues from there", problems);
-    }
-    Summary summary = new Summary(steps.all(), java.time.Duration.ofNanos(System.nanoTime() - start));
-    if (!summary.changed() && !options.dryRun()) {
-      listener.info("nothing changed: every resource was already there as wanted");
-    }
-    return summary;
+    List<Problem> sorted = new ArrayList<>(problems);
+    sorted.sort((a, b) -> a.region().compareTo(b.region()));
+    return sorted;
   }
 
   private record Context(DeploySettings settings, Preflight.Result facts, Steps steps, byte[] jar) {

@@ -154,6 +154,20 @@ class AwsInitIT {
   }
 
   @Test
+  void aNewRoleThatPropagatesSlowlyIsWaitedFor() {
+    // IAM propagation as time: Lambda refuses the orchestrator role until 15 s after CreateRole
+    // (longer than the steps between CreateRole and CreateFunction take even on a loaded machine)
+    aws.fake.faults().rolesAssumableAfter(java.time.Duration.ofSeconds(15));
+
+    new Init(aws.clients, aws.listener(), new Init.Options(false, java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(90), java.time.Duration.ofSeconds(2)))
+        .run(SETTINGS, AwsHarness.lambdaJar());
+
+    assertThat(aws.fake.journal().calls("lambda", "CreateFunction").size()).isGreaterThan(1);
+    assertThat(aws.fake.resources("lambda")).extracting(FakeResource::name).containsExactly("constellation-orchestrator");
+  }
+
+  @Test
   void roleNeverAssumableFailsWithinBudgetNamingTheRole() {
     aws.fake.faults().failNext("lambda", "CreateFunction", 50, 400, "InvalidParameterValueException",
         "The role defined for the function cannot be assumed by Lambda.");
@@ -217,8 +231,10 @@ class AwsInitIT {
 
     assertThatThrownBy(() -> aws.init(SETTINGS))
         .isInstanceOf(DeployException.class)
+        .hasMessageContaining("init found 1 problem before changing anything; nothing was created")
         .hasMessageContaining("[eu-west-1] security group constellation-agents (" + sg + "): it exists but is not Constellation's");
-    assertThat(aws.fake.journal().mutating()).noneMatch(c -> c.service().equals("ec2") && c.region().equals("eu-west-1"));
+    assertThat(aws.fake.journal().mutating()).isEmpty();
+    assertThat(aws.constellationResources()).extracting(FakeResource::id).containsExactly(sg);
     assertThat(aws.fake.resources("ec2")).anyMatch(r -> r.id().equals(sg) && r.tags().isEmpty());
   }
 }
