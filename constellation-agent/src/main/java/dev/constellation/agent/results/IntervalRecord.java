@@ -66,6 +66,11 @@ public record IntervalRecord(
    * histogram = service time in µs.
    */
   public static final String KIND_SERVICE = "service";
+  /**
+   * Kind of a record about VUs whose teardown ({@code @AfterVirtualUser}) threw: count = failures =
+   * such VUs, errors by exception type. Not iterations.
+   */
+  public static final String KIND_TEARDOWN = "teardown";
   /** A start lag above this counts as late: 10 ms. */
   public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */
