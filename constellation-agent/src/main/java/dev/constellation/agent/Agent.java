@@ -225,7 +225,7 @@ public final class Agent {
   private AgentResult result(long startAt, long end) {
     Counts c = flushed.get();
     return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), c.requests(), c.requestFailures(),
-        c.iterations(), c.iterationFailures(), c.interrupted(), c.started(), c.dropped(), c.late(),
+        c.iterations(), c.iterationFailures(), c.interrupted(), c.started(), c.dropped(), c.late(), c.teardownFailures(),
         Math.round(selfCheck.maxCpu() * 100), selfCheck.maxLagMs(), selfCheck.saturatedSeconds(),
         percent(selfCheck.maxMachineCpu()), percent(selfCheck.maxSteal()), selfCheck.cause().key());
   }
@@ -449,7 +449,7 @@ public final class Agent {
       if (!Thread.currentThread().isInterrupted()) {
         Throwable t = vu.after();
         if (t != null) {
-          recording.iterations(script.name() + " (teardown)").recordFailure(1, -1, failureType(t), failureMessage(t));
+          recording.teardowns(script.name()).recordFailure(1, -1, failureType(t), failureMessage(t));
         }
       }
     }

@@ -19,6 +19,7 @@ import dev.constellation.agent.results.Counts;
  * @param started open model: iterations started on the schedule; 0 in the closed model
  * @param dropped open model: iterations dropped because every VU was busy
  * @param late open model: iterations that started late
+ * @param teardownFailures VUs whose teardown ({@code @AfterVirtualUser}) threw
  * @param maxCpuPercent the agent's highest own (process) CPU over one second, % of the cores it may use
  * @param maxSchedulingLagMs the agent's worst scheduling lag (late wake-up of its once-a-second flusher)
  * @param saturatedSeconds seconds with own CPU above 90% or scheduling lag above 50 ms
@@ -42,6 +43,7 @@ public record AgentResult(
     long started,
     long dropped,
     long late,
+    long teardownFailures,
     long maxCpuPercent,
     long maxSchedulingLagMs,
     long saturatedSeconds,
@@ -51,6 +53,6 @@ public record AgentResult(
 
   /** The counts of this result. */
   public Counts counts() {
-    return new Counts(requests, failures, iterations, iterationFailures, interrupted, started, dropped, late);
+    return new Counts(requests, failures, iterations, iterationFailures, interrupted, started, dropped, late, teardownFailures);
   }
 }

@@ -44,6 +44,15 @@ class AgentCountsTest {
     }
   }
 
+  /** Counted, but its teardown throws: a failed teardown is not an iteration. */
+  @VirtualUser(name = "counted")
+  public static class BadTeardown extends Counted {
+    @dev.constellation.api.AfterVirtualUser
+    void logOut() {
+      throw new IllegalStateException("session already gone");
+    }
+  }
+
   @BeforeEach
   void reset() {
     RAN.set(0);
@@ -56,9 +65,13 @@ class AgentCountsTest {
 
   /** Runs the agent, writes its result file as AgentMain does, and checks line, file and records agree. */
   private AgentResult runAndReconcile(AgentConfig c, TestTargets.Counting target) throws Exception {
+    return runAndReconcile(c, target, Counted.class);
+  }
+
+  private AgentResult runAndReconcile(AgentConfig c, TestTargets.Counting target, Class<?> script) throws Exception {
     AgentResult r;
     try (JdkHttpEngine engine = new JdkHttpEngine(c.connectTimeout())) {
-      r = new Agent(c, List.of(ScriptDefinition.of(Counted.class)), engine, new LocalDirectoryStore(dir).sink(c.agentId()),
+      r = new Agent(c, List.of(ScriptDefinition.of(script)), engine, new LocalDirectoryStore(dir).sink(c.agentId()),
           StartGate.immediate()).run();
     }
     java.nio.file.Files.writeString(dir.resolve(c.agentId() + AgentMain.RESULT_SUFFIX), AgentMain.resultJson(c, r, 0, null, null));
@@ -88,6 +101,15 @@ class AgentCountsTest {
       AgentResult r = runAndReconcile(config(3, Duration.ofSeconds(1), "", "", target.url()), target);
       assertThat(r.started() + r.dropped() + r.late()).as("no schedule in the closed model").isZero();
       assertThat(AgentMain.doneLine("local-0", r)).doesNotContain("schedule");
+    }
+  }
+
+  @Test
+  void aFailedTeardownIsNotAnIteration() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 10)) {
+      AgentResult r = runAndReconcile(config(2, Duration.ofMillis(500), "", "", target.url()), target, BadTeardown.class);
+      assertThat(r.teardownFailures()).isEqualTo(2);
+      assertThat(AgentMain.doneLine("local-0", r)).contains("2 VU teardowns failed");
     }
   }
 

@@ -94,8 +94,8 @@ public final class InstrumentedHttp implements Http {
   /**
    * Sets how late the current iteration started (open model): its actual start minus when the
    * arrival schedule said it was due. Every request of the iteration then records a latency of its
-   * service time plus this lateness, so a start delayed by a busy generator or a full VU pool shows
-   * in the percentiles (coordinated omission), while whatever the script does before a request
+   * service time plus this lateness, so a start delayed by a busy or stalled generator shows in
+   * the percentiles (no coordinated omission), while whatever the script does before a request
    * (think time, building a body) does not. As in wrk2, a request's latency counts from when the
    * plan says it should have been sent: the iteration's plan is shifted by its lateness, and every
    * request in it by the same amount. Zero (the closed model) records service time alone.

@@ -27,6 +27,7 @@ public final class Recording {
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
   private final Map<String, Map<String, MetricRecorder>> retries = new ConcurrentHashMap<>();
+  private final Map<String, MetricRecorder> teardowns = new ConcurrentHashMap<>();
   /** The drain's histograms, guarded by this recording's lock. */
   private final MetricRecorder.Scratch scratch = new MetricRecorder.Scratch();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
@@ -139,6 +140,16 @@ public final class Recording {
   }
 
   /**
+   * The recorder of a script's failed teardowns ({@code @AfterVirtualUser} methods that threw).
+   *
+   * @param script the script's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder teardowns(String script) {
+    return teardowns.computeIfAbsent(script, s -> new MetricRecorder(s, s, IntervalRecord.KIND_TEARDOWN));
+  }
+
+  /**
    * The recorder of a script's scheduled starts (open model).
    *
    * @param script the script's name
@@ -172,6 +183,9 @@ public final class Recording {
       for (MetricRecorder r : byName.values()) {
         r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
       }
+    }
+    for (MetricRecorder r : teardowns.values()) {
+      r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
     }
     return out;
   }

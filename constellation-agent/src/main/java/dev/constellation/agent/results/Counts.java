@@ -17,7 +17,9 @@ import java.util.Locale;
  *   <li>{@code started}, {@code dropped}, {@code late}: the open model's arrivals, from kind
  *       {@value IntervalRecord#KIND_SCHEDULE}: iterations started, not started because every VU of
  *       the script was busy, and started more than {@link IntervalRecord#LATE_MICROS} µs after they
- *       were due. Zero in the closed model.
+ *       were due. Zero in the closed model;
+ *   <li>{@code teardownFailures}: VUs whose teardown ({@code @AfterVirtualUser}) threw, from kind
+ *       {@value IntervalRecord#KIND_TEARDOWN}: not iterations.
  * </ul>
  *
  * <p>Records of kind {@value IntervalRecord#KIND_SERVICE} repeat the requests' count (their
@@ -31,12 +33,13 @@ import java.util.Locale;
  * @param started open model: iterations started on the schedule
  * @param dropped open model: iterations due but not started, every VU busy
  * @param late open model: of the started ones, those that started late
+ * @param teardownFailures VUs whose teardown threw
  */
 public record Counts(long requests, long requestFailures, long iterations, long iterationFailures, long interrupted,
-    long started, long dropped, long late) {
+    long started, long dropped, long late, long teardownFailures) {
 
   /** Nothing counted. */
-  public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0);
+  public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   /**
    * Counts a collection of records.
@@ -68,6 +71,9 @@ public record Counts(long requests, long requestFailures, long iterations, long 
     if (openModel()) {
       line += String.format(Locale.ROOT, "; schedule: %,d started, %,d dropped (every VU busy), %,d late", started, dropped, late);
     }
+    if (teardownFailures > 0) {
+      line += String.format(Locale.ROOT, "; %,d VU teardowns failed", teardownFailures);
+    }
     return line;
   }
 
@@ -81,6 +87,7 @@ public record Counts(long requests, long requestFailures, long iterations, long 
     private long started;
     private long dropped;
     private long late;
+    private long teardownFailures;
 
     /**
      * Counts one record, by its kind (see {@link Counts}).
@@ -103,6 +110,7 @@ public record Counts(long requests, long requestFailures, long iterations, long 
           dropped += r.failures();
           late += r.errors().getOrDefault("late", 0L);
         }
+        case IntervalRecord.KIND_TEARDOWN -> teardownFailures += r.failures();
         default -> {
           // service times repeat the requests; unknown kinds count nothing
         }
@@ -123,11 +131,12 @@ public record Counts(long requests, long requestFailures, long iterations, long 
       started += other.started;
       dropped += other.dropped;
       late += other.late;
+      teardownFailures += other.teardownFailures;
     }
 
     /** What was counted so far. */
     public Counts counts() {
-      return new Counts(requests, requestFailures, iterations, iterationFailures, interrupted, started, dropped, late);
+      return new Counts(requests, requestFailures, iterations, iterationFailures, interrupted, started, dropped, late, teardownFailures);
     }
   }
 }

@@ -79,6 +79,11 @@ public record IntervalRecord(
    * latency covering every attempt; attempts on the wire = requests + retries.
    */
   public static final String KIND_RETRY = "retry";
+  /**
+   * Kind of a record about VUs whose teardown ({@code @AfterVirtualUser}) threw: count = failures =
+   * such VUs, errors by exception type. Not iterations.
+   */
+  public static final String KIND_TEARDOWN = "teardown";
   /** A start lag above this counts as late: 10 ms. */
   public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */

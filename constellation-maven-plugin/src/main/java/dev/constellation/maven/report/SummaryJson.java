@@ -115,6 +115,7 @@ final class SummaryJson {
     cn.put("started", c.started());
     cn.put("dropped", c.dropped());
     cn.put("late", c.late());
+    cn.put("teardownFailures", c.teardownFailures());
     o.set("errors", counts(results.errors()));
     o.set("statusCodes", counts(results.statusCodes()));
     o.set("iterationErrors", counts(results.iterationTotals().errors()));
