@@ -405,7 +405,7 @@ public class RunMojo extends AbstractResultsMojo {
     }
   }
 
-  private AgentConfig agentFor(RunSettings s, String runId, String region, int regionVus, Path recordsDir) {
+  AgentConfig agentFor(RunSettings s, String runId, String region, int regionVus, Path recordsDir) {
     return new AgentConfig(runId, region, 0, 1, regionVus, s.duration(), s.gracefulStop(), baseUrl == null ? "" : baseUrl.trim(),
         scripts == null ? List.of() : scripts.stream().map(String::trim).filter(x -> !x.isEmpty()).toList(), recordsDir,
         s.parameters(), s.requestTimeout(), s.connectTimeout(), Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5),
