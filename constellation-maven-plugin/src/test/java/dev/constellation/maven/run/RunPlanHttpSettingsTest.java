@@ -1,0 +1,57 @@
+package dev.constellation.maven.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.http.HttpOptions;
+import dev.constellation.agent.http.TlsSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP and TLS settings of constellation:run (pom or -D) reach the agent's command line. */
+class RunPlanHttpSettingsTest {
+
+  @TempDir
+  Path dir;
+
+  private AgentConfig agent(Map<String, ?> pom, Map<String, String> commandLine) throws PlanException {
+    RunPlan plan = new RunPlanner().plan(new RunPlanner.Sources(pom, commandLine, dir));
+    AgentConfig c = plan.agents("r1", dir.resolve("records")).get(0);
+    // what the agent JVM reads back from its command line
+    return AgentConfig.parse(c.toArgs().toArray(String[]::new));
+  }
+
+  @Test
+  void defaultsAreTheAgentsDefaults() throws PlanException {
+    AgentConfig c = agent(Map.of(), Map.of());
+    assertThat(c.httpOptions()).isEqualTo(HttpOptions.DEFAULT);
+    assertThat(c.tls()).isEqualTo(TlsSettings.DEFAULT);
+    assertThat(c.retries()).isTrue();
+  }
+
+  @Test
+  void everyHttpAndTlsSettingTravelsToTheAgent() throws PlanException {
+    AgentConfig c = agent(Map.of("followRedirects", "false", "maxRedirects", "3", "cookies", "iteration", "compression", "false",
+        "engine", "jdk", "truststore", "classpath:certs/ca.pem", "clientCert", "classpath:certs/me.p12", "clientCertPassword", "pw"),
+        Map.of("constellation.retries", "false"));
+    assertThat(c.httpOptions()).isEqualTo(new HttpOptions(false, 3, "iteration", false));
+    assertThat(c.tls()).isEqualTo(new TlsSettings("classpath:certs/ca.pem", "", "classpath:certs/me.p12", "", "pw", false));
+    assertThat(c.retries()).isFalse();
+    assertThat(agent(Map.of(), Map.of("constellation.insecure", "true")).tls().insecure()).isTrue();
+  }
+
+  @Test
+  void aRelativeTruststorePathStartsAtTheProjectDirectory() throws PlanException {
+    assertThat(agent(Map.of("truststore", "certs/ca.pem"), Map.of()).tls().truststore())
+        .isEqualTo(dir.resolve("certs/ca.pem").toString());
+  }
+
+  @Test
+  void aBooleanThatIsNeitherTrueNorFalseIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> agent(Map.of(), Map.of("constellation.compression", "yes")))
+        .isInstanceOf(PlanException.class).hasMessageContaining("<compression>").hasMessageContaining("\"yes\"");
+  }
+}
