@@ -141,20 +141,32 @@ public final class RunService {
         : env.installHook() ? Interruption.install(log, INTERRUPT_WAIT) : Interruption.manual(log, INTERRUPT_WAIT);
     try {
       RunOutcome outcome;
+      boolean threadInterrupted = false;
       try {
         outcome = runner.run(plan, new RunContext(runId, runDir, recordsDir, env.workDir(), env.classpath(), log, interruption));
       } catch (IOException e) {
         throw new RunException("the " + plan.target().key() + " run could not be started or read: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        // the build thread was interrupted (a cancelled build in a long-lived JVM): the runner stopped its
+        // agents; report the partial run like a Ctrl-C, then restore the flag
+        threadInterrupted = true;
+        outcome = new RunOutcome(List.of(), List.of(), true);
       }
       boolean interrupted = outcome.interrupted() || interruption.interrupted();
+      if (threadInterrupted) {
+        try {
+          return interruptedResult(plan, env, facts, outcome, recordsDir, runDir);
+        } finally {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (!interrupted) {
         refuseFailedStart(outcome);
       }
-      List<ThresholdResult> thresholds = report(plan, env, facts, outcome, interrupted, recordsDir, runDir);
       if (interrupted) {
-        log.warn("the run was interrupted; the report of the partial run, marked interrupted, is " + runDir.resolve(ReportWriter.INDEX_HTML));
-        return new Result(runId, runDir, thresholds, true);
+        return interruptedResult(plan, env, facts, outcome, recordsDir, runDir);
       }
+      List<ThresholdResult> thresholds = report(plan, env, facts, outcome, false, recordsDir, runDir);
       List<String> broken = new ArrayList<>();
       for (RunOutcome.AgentExit exit : outcome.agents()) {
         if (exit.exitCode() != 0 && !outcome.stragglers().contains(exit.agentId())) {
@@ -169,6 +181,13 @@ public final class RunService {
     } finally {
       interruption.close();
     }
+  }
+
+  private static Result interruptedResult(RunPlan plan, Environment env, RunFacts facts, RunOutcome outcome, Path recordsDir,
+      Path runDir) throws RunException {
+    List<ThresholdResult> thresholds = report(plan, env, facts, outcome, true, recordsDir, runDir);
+    env.log().warn("the run was interrupted; the report of the partial run, marked interrupted, is " + runDir.resolve(ReportWriter.INDEX_HTML));
+    return new Result(facts.runId(), runDir, thresholds, true);
   }
 
   /** Bad settings or an aborted start: nothing was sent, so there is nothing to report. */

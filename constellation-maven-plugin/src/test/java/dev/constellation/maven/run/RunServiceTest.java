@@ -166,4 +166,31 @@ class RunServiceTest {
     assertThat(lines).contains("WARN interrupted: stopping the agents (each flushes what it recorded), then writing the report of "
         + "the partial run");
   }
+
+  /** A cancelled build interrupts the build thread instead of sending a signal: the partial run is reported the same way. */
+  @Test
+  void anInterruptedBuildThreadGetsTheSameReportAndKeepsItsInterruptFlag() throws Exception {
+    Runner cancelled = (plan, ctx) -> {
+      record(ctx, 1_000_000);
+      throw new InterruptedException("build cancelled");
+    };
+    AtomicReference<RunService.Result> result = new AtomicReference<>();
+    AtomicBoolean flagKept = new AtomicBoolean();
+    Thread run = new Thread(() -> {
+      try {
+        result.set(new RunService(Map.of(Target.LOCAL, cancelled)).run(plan(Map.of()), env()));
+        flagKept.set(Thread.currentThread().isInterrupted());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    run.start();
+    run.join(20_000);
+    assertThat(result.get().interrupted()).isTrue();
+    assertThat(flagKept).isTrue();
+    JsonNode summary = new ObjectMapper().readTree(result.get().runDir().resolve("summary.json").toFile());
+    assertThat(summary.path("interrupted").asBoolean()).isTrue();
+    assertThat(summary.path("passed").asBoolean(true)).isFalse();
+    assertThat(summary.path("totals").path("requests").asLong()).isEqualTo(20);
+  }
 }
