@@ -1,6 +1,7 @@
 package dev.constellation.agent.junit;
 
 import dev.constellation.agent.AgentConfig;
+import dev.constellation.agent.Setting;
 import dev.constellation.agent.http.HttpEngine;
 import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.record.Recording;
@@ -87,25 +88,50 @@ public final class ConstellationTestEngine implements TestEngine {
             + "@VirtualUser once");
       } else {
         listener.executionStarted(run);
-        listener.executionFinished(run, smokeRun(script, baseUrl.get(), listener));
+        listener.executionFinished(run, smokeRun(script, baseUrl.get(), request.getConfigurationParameters(), listener));
       }
       listener.executionFinished(script, TestExecutionResult.successful());
     }
     listener.executionFinished(root, TestExecutionResult.successful());
   }
 
-  private static TestExecutionResult smokeRun(ScriptDescriptor d, String baseUrl, EngineExecutionListener listener) {
+  /** The HTTP and TLS settings a smoke run takes from {@code constellation.<setting>} parameters (or system properties), as a run does. */
+  static AgentConfig httpSettings(org.junit.platform.engine.ConfigurationParameters params) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--runId", "smoke"));
+    for (Setting s : java.util.List.of(Setting.FOLLOW_REDIRECTS, Setting.MAX_REDIRECTS, Setting.COOKIES, Setting.COMPRESSION,
+        Setting.TRUSTSTORE, Setting.TRUSTSTORE_PASSWORD, Setting.CLIENT_CERT, Setting.CLIENT_KEY, Setting.CLIENT_CERT_PASSWORD,
+        Setting.INSECURE)) {
+      params.get("constellation." + s.key()).ifPresent(v -> {
+        args.add(s.flag());
+        args.add(v);
+      });
+    }
+    return AgentConfig.parse(args.toArray(String[]::new));
+  }
+
+  private static TestExecutionResult smokeRun(ScriptDescriptor d, String baseUrl, org.junit.platform.engine.ConfigurationParameters params,
+      EngineExecutionListener listener) {
     TestDescriptor test = d.smokeRun();
     String problem = AgentConfig.checkBaseUrl(baseUrl);
     if (problem != null) {
       return TestExecutionResult.failed(new IllegalArgumentException(BASE_URL + " is \"" + baseUrl + "\": " + problem));
     }
-    try (HttpEngine engine = HttpEngines.create(HttpEngines.DEFAULT, Duration.ofSeconds(10))) {
+    AgentConfig http;
+    try {
+      http = httpSettings(params);
+      java.util.List<String> tlsProblems = http.tls().problems();
+      if (!tlsProblems.isEmpty()) {
+        throw new IllegalArgumentException(String.join("\n", tlsProblems));
+      }
+    } catch (IllegalArgumentException e) {
+      return TestExecutionResult.failed(e);
+    }
+    try (HttpEngine engine = HttpEngines.create(HttpEngines.DEFAULT, Duration.ofSeconds(10), http.tls().sslContext())) {
       ScriptDefinition script = ScriptDefinition.of(d.scriptClass);
       Recording recording = new Recording("smoke", "local", "smoke-0", 100);
       SmokeContext context = new SmokeContext(baseUrl);
       VirtualUserInstance vu = VirtualUserInstance.create(script,
-          new InstrumentedHttp(engine, recording, script.name(), baseUrl, Duration.ofSeconds(30)), context);
+          new InstrumentedHttp(engine, recording, script.name(), baseUrl, Duration.ofSeconds(30), http.httpOptions()), context);
       Throwable failure = null;
       try {
         vu.before();

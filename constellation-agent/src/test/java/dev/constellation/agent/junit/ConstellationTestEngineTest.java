@@ -65,4 +65,19 @@ class ConstellationTestEngineTest {
       assertThat(target.requests()).isEqualTo(2);
     }
   }
+
+  @Test
+  void smokeRunsTakeTheRunsTlsSettingsAndNameABadOneBeforeSendingAnything() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0)) {
+      Events tests = EngineTestKit.engine(ConstellationTestEngine.ID)
+          .selectors(selectClass(Ok.class))
+          .configurationParameter(ConstellationTestEngine.BASE_URL, target.url())
+          .configurationParameter("constellation.truststore", "no-such-ca.pem")
+          .execute().testEvents();
+
+      tests.assertThatEvents().haveExactly(1,
+          event(test("Ok"), finishedWithFailure(message(m -> m.contains("truststore \"no-such-ca.pem\" does not exist")))));
+      assertThat(target.requests()).isZero();
+    }
+  }
 }
