@@ -47,7 +47,7 @@ class AgentConfigTest {
     AgentConfig insecure = base.withHttp(HttpOptions.DEFAULT, new TlsSettings("", "", "", "", "", true));
     assertThat(AgentConfig.parse(insecure.toArgs().toArray(String[]::new)).tls().insecure()).isTrue();
     assertThatThrownBy(() -> AgentConfig.parse(new String[] {"--runId", "r", "--insecure", "yes"}))
-        .hasMessageContaining("--insecure is \"yes\"; give true or false");
+        .hasMessageContaining("--insecure is \"yes\"; use true or false");
   }
 
   @Test
