@@ -566,8 +566,13 @@ final class Ecs {
             .put("type", "ElasticNetworkInterface").put("status", "ATTACHED");
         eni.putArray("details").addObject().put("name", "subnetId").put("value", subnets.get(0));
       }
-      r.tasks.put(arn, new Task(t, arn, c.arn, groups));
-      tasks.add(t);
+      Task task = new Task(t, arn, c.arn, groups);
+      r.tasks.put(arn, task);
+      tasks.add(t.deepCopy());
+      String failedStart = fake.faults.nextFailedStart(r.name);
+      if (failedStart != null) {
+        stop(task, "TaskFailedToStart", failedStart);
+      }
       arns.add(arn);
     }
     if (token != null) {

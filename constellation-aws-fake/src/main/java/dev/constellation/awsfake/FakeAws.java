@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class FakeAws implements AutoCloseable {
 
-  /** The commercial regions; the second element says whether the region is opt-in. */
+  /** The commercial regions; those from {@link #FIRST_OPT_IN} on are opt-in regions. */
   static final List<String> COMMERCIAL_REGIONS = List.of(
       "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
       "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
@@ -58,6 +58,7 @@ public final class FakeAws implements AutoCloseable {
     List<String> regions = COMMERCIAL_REGIONS;
     Map<String, String> lambdaEnvironment = new LinkedHashMap<>();
     Path javaExecutable = Paths.get(System.getProperty("java.home"), "bin", "java");
+    final Map<String, Path> javaByRuntime = new LinkedHashMap<>();
     String ecrProxyEndpoint;
     int lambdaMaxWarmPerFunction = 4;
 
@@ -96,6 +97,16 @@ public final class FakeAws implements AutoCloseable {
     /** The {@code java} that runs Lambda code (default: this JVM's). */
     public Options javaExecutable(Path java) {
       this.javaExecutable = java;
+      return this;
+    }
+
+    /**
+     * The {@code java} for functions of one Lambda {@code Runtime} (e.g. {@code java21} → a JDK 21),
+     * instead of {@link #javaExecutable(Path)}. Class files newer than the runtime reads fail
+     * either way (see docs/testing-aws.md).
+     */
+    public Options javaForRuntime(String runtime, Path java) {
+      this.javaByRuntime.put(runtime, java);
       return this;
     }
 

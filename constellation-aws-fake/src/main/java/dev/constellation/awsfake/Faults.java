@@ -25,6 +25,7 @@ public final class Faults {
   private long lambdaPendingMillis;
   private long roleAssumableAfterMillis;
   private final Map<String, double[]> runTaskRates = new HashMap<>();
+  private final Map<String, Deque<String>> failedStarts = new HashMap<>();
   private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
@@ -168,7 +169,28 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * The next {@code times} tasks that {@code RunTask} starts in {@code region} are accepted (they
+   * appear in {@code tasks[]}) but are already STOPPED with {@code stopCode=TaskFailedToStart} and
+   * this {@code stoppedReason} when described, e.g. "Timeout waiting for network interface
+   * provisioning to complete." or "CannotPullContainerError: ...".
+   */
+  public Faults tasksFailToStart(String region, int times, String stoppedReason) {
+    synchronized (lock) {
+      Deque<String> q = failedStarts.computeIfAbsent(region, k -> new ArrayDeque<>());
+      for (int i = 0; i < times; i++) {
+        q.add(stoppedReason);
+      }
+    }
+    return this;
+  }
+
   // --- read by the services, under the lock ---
+
+  String nextFailedStart(String region) {
+    Deque<String> q = failedStarts.get(region);
+    return q == null ? null : q.poll();
+  }
 
   /** {burst, perSecond} for RunTask in the region. */
   double[] runTaskRate(String region) {

@@ -43,7 +43,19 @@ final class LambdaRuntime implements AutoCloseable {
   record Outcome(boolean error, byte[] body, String log) {}
 
   /** Everything that makes two execution environments interchangeable. */
-  record Key(String codeSha256, String handler, int memoryMb, Map<String, String> env) {}
+  record Key(String codeSha256, String handler, String runtime, int memoryMb, Map<String, String> env) {}
+
+  /** The newest class file version each Java runtime reads (JVMS §4.1: Java N reads up to N + 44). */
+  static int maxClassVersion(String runtime) {
+    return switch (runtime) {
+      case "java8.al2" -> 52;
+      case "java11" -> 55;
+      case "java17" -> 61;
+      case "java21" -> 65;
+      case "java25" -> 69;
+      default -> Integer.MAX_VALUE;
+    };
+  }
 
   private final class Worker {
     final Key key;
@@ -190,7 +202,7 @@ final class LambdaRuntime implements AutoCloseable {
     Path task = unpack(root, key.codeSha256(), zip);
     Path log = Files.createTempFile(root, "function-", ".log");
     List<String> cmd = new ArrayList<>();
-    cmd.add(options.javaExecutable.toString());
+    cmd.add(options.javaByRuntime.getOrDefault(key.runtime(), options.javaExecutable).toString());
     cmd.add("-Xmx" + Math.max(64, key.memoryMb() * 85 / 100) + "m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
@@ -200,6 +212,7 @@ final class LambdaRuntime implements AutoCloseable {
         + java.io.File.pathSeparator + task.resolve("lib") + java.io.File.separator + "*");
     cmd.add(LambdaLauncher.class.getName());
     cmd.add(key.handler());
+    cmd.add(Integer.toString(maxClassVersion(key.runtime())));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(task.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();

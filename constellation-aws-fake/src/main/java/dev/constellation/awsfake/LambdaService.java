@@ -662,7 +662,7 @@ final class LambdaService implements AutoCloseable {
           + "function " + f.name + " has Runtime " + runtimeName);
     }
     LambdaRuntime.Key key = new LambdaRuntime.Key(c.path("CodeSha256").asText(),
-        c.path("Handler").asText(), c.path("MemorySize").asInt(), LambdaRuntime.sorted(env));
+        c.path("Handler").asText(), runtimeName, c.path("MemorySize").asInt(), LambdaRuntime.sorted(env));
     String requestId = UUID.randomUUID().toString();
     LambdaRuntime.Outcome o;
     try {

@@ -189,6 +189,24 @@ class EcsTest {
   }
 
   @Test
+  void aTaskCanFailToStartWithAStoppedReason() {
+    fake.faults().tasksFailToStart("eu-west-1", 1, "Timeout waiting for network interface provisioning to complete.");
+    ecs.createCluster(r -> r.clusterName("c"));
+    String td = ecs.registerTaskDefinition(r -> r.family("f").networkMode(NetworkMode.AWSVPC)
+        .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512")
+        .containerDefinitions(ContainerDefinition.builder().name("a").image("i").build()))
+        .taskDefinition().taskDefinitionArn();
+    var ran = ecs.runTask(r -> r.cluster("c").taskDefinition(td).launchType(LaunchType.FARGATE).count(2)
+        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("s"))));
+    assertThat(ran.tasks()).hasSize(2);
+    var described = ecs.describeTasks(r -> r.cluster("c").tasks(ran.tasks().get(0).taskArn(), ran.tasks().get(1).taskArn()));
+    assertThat(described.tasks().get(0).lastStatus()).isEqualTo("STOPPED");
+    assertThat(described.tasks().get(0).stopCodeAsString()).isEqualTo("TaskFailedToStart");
+    assertThat(described.tasks().get(0).stoppedReason()).isEqualTo("Timeout waiting for network interface provisioning to complete.");
+    assertThat(described.tasks().get(1).lastStatus()).isEqualTo("RUNNING");
+  }
+
+  @Test
   void aSecurityGroupUsedByARunningTaskCannotBeDeleted() {
     String sg = fake.seed().securityGroup("eu-west-1", "constellation-agents", "agents", Map.of());
     ecs.createCluster(r -> r.clusterName("c"));

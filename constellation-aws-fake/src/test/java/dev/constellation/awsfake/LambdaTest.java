@@ -202,8 +202,19 @@ class LambdaTest {
     assertThat(err.path("errorType").asText()).isEqualTo("java.lang.ClassNotFoundException");
     assertThat(err.path("errorMessage").asText()).isEqualTo("Class not found: dev.constellation.awsfake.testfn.EchoHandler");
 
+    byte[] both = zipOf("dev/constellation/awsfake/testfn/EchoHandler.class", "dev/constellation/awsfake/FormAssert.class");
+    lambda.updateFunctionCode(x -> x.functionName("constellation-orchestrator").zipFile(SdkBytes.fromByteArray(both)));
+    lambda.updateFunctionConfiguration(x -> x.functionName("constellation-orchestrator").runtime(Runtime.JAVA11));
+    InvokeResponse tooNew = lambda.invoke(x -> x.functionName("constellation-orchestrator")
+        .payload(SdkBytes.fromUtf8String("{}")));
+    assertThat(tooNew.functionError()).as("release 17 classes on java11").isEqualTo("Unhandled");
+    JsonNode version = new ObjectMapper().readTree(tooNew.payload().asUtf8String());
+    assertThat(version.path("errorType").asText()).isEqualTo("java.lang.UnsupportedClassVersionError");
+    assertThat(version.path("errorMessage").asText()).contains("class file version 61.0")
+        .contains("up to 55.0");
+
     lambda.updateFunctionConfiguration(x -> x.functionName("constellation-orchestrator")
-        .handler("dev.constellation.awsfake.FormAssert::form"));
+        .runtime(Runtime.JAVA21).handler("dev.constellation.awsfake.FormAssert::form"));
     InvokeResponse wrongShape = lambda.invoke(x -> x.functionName("constellation-orchestrator")
         .payload(SdkBytes.fromUtf8String("{}")));
     assertThat(wrongShape.functionError()).isEqualTo("Unhandled");
@@ -285,5 +296,23 @@ class LambdaTest {
     assertThat(failures).isPositive();
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(2_000_000_000L);
     assertThat(fake.resources("lambda")).hasSize(1);
+  }
+
+  @Test
+  void aRuntimeCanHaveItsOwnJava() throws Exception {
+    Path java25 = Paths.get(System.getProperty("java25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "no Java 25 at " + java25);
+    try (FakeAws own = FakeAws.start(FakeAws.Options.defaults().javaForRuntime("java25", java25));
+         LambdaClient client = Clients.of(LambdaClient.builder(), own, "eu-west-1");
+         IamClient iam = Clients.of(IamClient.builder(), own, "us-east-1")) {
+      String arn = iam.createRole(r -> r.roleName("fn").assumeRolePolicyDocument(IamTest.TRUST)).role().arn();
+      client.createFunction(create(zipOf("dev/constellation/awsfake/testfn/EchoHandler.class")).toBuilder()
+          .role(arn).runtime("java25").timeout(60).build());
+      InvokeResponse r = client.invoke(x -> x.functionName("constellation-orchestrator").payload(SdkBytes.fromUtf8String("{}")));
+      assertThat(r.functionError()).as(r.payload().asUtf8String()).isNull();
+      long pid = new ObjectMapper().readTree(r.payload().asUtf8String()).path("pid").asLong();
+      String command = ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("");
+      assertThat(Paths.get(command).toRealPath()).isEqualTo(java25.toRealPath());
+    }
   }
 }

@@ -96,8 +96,10 @@ class OrchestratorLambdaIT {
     lambda.publishVersion(r -> r.functionName("constellation-orchestrator"));
     lambda.createAlias(r -> r.functionName("constellation-orchestrator").name("live").functionVersion("1"));
 
+    long cold = System.nanoTime();
     InvokeResponse reset = invoke("constellation-orchestrator", "live",
         "{\"action\":\"test-reset\",\"runId\":\"it-1\",\"expected\":{\"eu-west-1\":1},\"startBufferMs\":1000}");
+    cold = System.nanoTime() - cold;
     assertThat(reset.functionError()).as(reset.payload().asUtf8String()).isNull();
     JsonNode status = JSON.readTree(reset.payload().asUtf8String());
     assertThat(status.path("runId").asText()).isEqualTo("it-1");
@@ -113,6 +115,17 @@ class OrchestratorLambdaIT {
     try (DynamoDbClient dynamo = dynalite.client()) {
       assertThat(new DynamoDbRunStateStore(dynamo, TABLE).get("it-1")).isPresent();
     }
+    long[] warm = new long[20];
+    for (int i = 0; i < warm.length; i++) {
+      long t = System.nanoTime();
+      JsonNode polled = JSON.readTree(invoke("constellation-orchestrator", "live",
+          "{\"action\":\"test-init\",\"runId\":\"it-1\"}").payload().asUtf8String());
+      warm[i] = System.nanoTime() - t;
+      assertThat(polled.path("state").asText()).isEqualTo("STARTED");
+    }
+    java.util.Arrays.sort(warm);
+    System.out.printf("fake Lambda, orchestrator jar: cold invoke %d ms; warm test-init p50 %.1f ms, max %.1f ms (%d calls)%n",
+        cold / 1_000_000, warm[warm.length / 2] / 1e6, warm[warm.length - 1] / 1e6, warm.length);
   }
 
   @Test

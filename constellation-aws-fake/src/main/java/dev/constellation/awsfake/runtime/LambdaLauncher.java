@@ -50,6 +50,8 @@ public final class LambdaLauncher {
       int sep = handler.indexOf("::");
       String className = sep < 0 ? handler : handler.substring(0, sep);
       String methodName = sep < 0 ? "handleRequest" : handler.substring(sep + 2);
+      int maxClassVersion = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE;
+      checkClassVersion(className, maxClassVersion);
       Class<?> cls;
       try {
         cls = Class.forName(className, true, LambdaLauncher.class.getClassLoader());
@@ -136,6 +138,31 @@ public final class LambdaLauncher {
     }
   }
 
+  /**
+   * Fails as the runtime's JVM would when the handler class was compiled for a newer Java than the
+   * function's {@code Runtime} (e.g. class file 69 = Java 25 on {@code java21}, which reads up to 65).
+   */
+  private static void checkClassVersion(String className, int max) throws Exception {
+    try (InputStream in = LambdaLauncher.class.getClassLoader()
+        .getResourceAsStream(className.replace('.', '/') + ".class")) {
+      if (in == null) {
+        return;
+      }
+      DataInputStream data = new DataInputStream(in);
+      if (data.readInt() != 0xCAFEBABE) {
+        return;
+      }
+      data.readUnsignedShort();
+      int major = data.readUnsignedShort();
+      if (major > max) {
+        throw new LambdaError("java.lang.UnsupportedClassVersionError", className.replace('.', '/')
+            + " has been compiled by a more recent version of the Java Runtime (class file version "
+            + major + ".0), this version of the Java Runtime only recognizes class file versions up to "
+            + max + ".0", null);
+      }
+    }
+  }
+
   private static boolean implementsByName(Class<?> c, String name) {
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
       for (Class<?> i : k.getInterfaces()) {
@@ -186,10 +213,10 @@ public final class LambdaLauncher {
   /** Lambda's error document: errorMessage, errorType, stackTrace (JSON written by hand). */
   static byte[] errorJson(Throwable t) {
     String type = t instanceof LambdaError le ? le.type : t.getClass().getName();
-    Throwable shown = t instanceof LambdaError && t.getCause() != null ? t : t;
-    StringBuilder sb = new StringBuilder("{\"errorMessage\":").append(quote(String.valueOf(shown.getMessage())))
+    StringBuilder sb = new StringBuilder("{\"errorMessage\":").append(quote(String.valueOf(t.getMessage())))
         .append(",\"errorType\":").append(quote(type)).append(",\"stackTrace\":[");
-    StackTraceElement[] st = (t.getCause() != null && t instanceof LambdaError ? t.getCause() : t).getStackTrace();
+    // For the runtime's own errors (class not found, ...) the trace of the underlying cause.
+    StackTraceElement[] st = (t instanceof LambdaError && t.getCause() != null ? t.getCause() : t).getStackTrace();
     for (int i = 0; i < st.length && i < 50; i++) {
       sb.append(i == 0 ? "" : ",").append(quote(st[i].toString()));
     }
