@@ -15,18 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Flow;
 
 /**
  * {@link HttpEngine} on {@code java.net.http}: HTTP/1.1 only (the default tries an h2c upgrade on
  * every cleartext request), redirects not followed (see {@link InstrumentedHttp}), and on Java 21+ a virtual-thread executor (the
  * default executor measured about 7k req/s here, a virtual-thread one about 21k).
  *
- * <p>The request timeout covers the whole exchange, body included ({@code HttpRequest.timeout}
- * stops at the response headers). A request without a body is sent with no body framing headers
+ * <p>The request timeout covers the whole exchange, body included: {@code HttpRequest.timeout}
+ * stops at the response headers, so a sweeper thread fails bodies still being read at the
+ * deadline (a body subscriber per request, no timer per request). A request without a body is sent with no body framing headers
  * ({@code GET()}, {@code HEAD()}, {@code DELETE()}). Retries behave as on {@link SocketHttpEngine}:
  * the JDK client would send a GET or HEAD that got no byte of response on a reused connection
  * again, silently; this engine turns that off and makes the same decision itself, for every
@@ -45,6 +45,8 @@ public final class JdkHttpEngine implements HttpEngine {
 
   /** The JDK's message when it wanted to send an attempt again: the connection had expired (jdk.internal.net.http.MultiExchange). */
   private static final String JDK_RETRY = "Too many retries";
+  /** Retries of one request at most, as on the socket engine. */
+  private static final int MAX_RETRIES = 1;
   private static final MethodHandle HEAD;
 
   static {
@@ -74,6 +76,10 @@ public final class JdkHttpEngine implements HttpEngine {
   private final HttpClient client;
   private final ExecutorService executor;
   private final boolean retries;
+  /** Response bodies being read, each with its request's deadline; the sweeper fails the late ones. */
+  private final java.util.Set<DeadlineBody> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Thread sweeper;
+  private volatile boolean closed;
 
   /**
    * Creates the engine, with retries on and the JVM's default TLS context.
@@ -125,6 +131,30 @@ public final class JdkHttpEngine implements HttpEngine {
       b.sslContext(ssl);
     }
     this.client = b.build();
+    this.sweeper = new Thread(this::sweep, "constellation-jdk-http-timeouts");
+    sweeper.setDaemon(true);
+    sweeper.start();
+  }
+
+  /**
+   * Fails response bodies still being read past their deadline, every 10 ms: {@code
+   * HttpRequest.timeout} ends when the headers arrive, so a slow body needs this (one thread, no
+   * timer per request, as in {@link SocketHttpEngine}).
+   */
+  private void sweep() {
+    while (!closed) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (DeadlineBody b : reading) {
+        if (now - b.deadline >= 0) {
+          b.expire();
+        }
+      }
+    }
   }
 
   @Override
@@ -136,23 +166,45 @@ public final class JdkHttpEngine implements HttpEngine {
 
   private RawResponse exchange(String method, RequestTarget target, List<String> headers, byte[] body, long deadline,
       Attempts attempts) throws IOException, InterruptedException {
-    HttpRequest request = request(method, target, headers, body, deadline);
-    for (boolean retried = false; ; retried = true) {
+    for (int retried = 0; ; retried++) {
       long start = System.nanoTime();
+      HttpRequest request = request(method, target, headers, body, deadline);
       try {
-        return await(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()), deadline);
+        HttpResponse<byte[]> r = client.send(request, info -> new DeadlineBody(deadline));
+        Map<String, List<String>> h = new TreeMap<>();
+        r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        return new RawResponse(r.statusCode(), h, r.body());
       } catch (IOException e) {
-        if (!JDK_RETRY.equals(e.getMessage()) || e.getCause() == null || e.getCause() instanceof java.net.ConnectException) {
-          throw e.getCause() instanceof java.net.ConnectException ? (IOException) e.getCause() : e;
+        IOException stale = staleConnection(e);
+        if (stale == null) {
+          throw e;
         }
-        // the JDK found the reused connection closed before any byte of the response
-        IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
-        if (!retries || retried || System.nanoTime() - deadline >= 0) {
-          throw cause;
+        if (!retries || retried >= MAX_RETRIES || System.nanoTime() - deadline >= 0) {
+          throw stale;
         }
-        attempts.retried(ErrorTypes.classify(cause), System.nanoTime() - start);
+        attempts.retried(ErrorTypes.classify(stale), System.nanoTime() - start);
       }
     }
+  }
+
+  /**
+   * Why the attempt failed when the JDK wanted to send it again (a connection that closed before
+   * any byte of the response, which it reports as "Too many retries" once its retry limit is 1;
+   * the JDK flags new connections too, so only the first such failure is retried), or null for
+   * any other failure. {@code HttpClient.send} may wrap that exception in
+   * another with the same message.
+   */
+  private static IOException staleConnection(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      Throwable cause = t.getCause();
+      if (JDK_RETRY.equals(t.getMessage()) && cause != null && !JDK_RETRY.equals(cause.getMessage())) {
+        if (cause instanceof java.net.ConnectException) {
+          return null;
+        }
+        return cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+      }
+    }
+    return null;
   }
 
   private static HttpRequest request(String method, RequestTarget target, List<String> headers, byte[] body, long deadline) {
@@ -180,34 +232,74 @@ public final class JdkHttpEngine implements HttpEngine {
     return rb.build();
   }
 
-  /** Waits for the whole response, body included, until the deadline; cancels the exchange at the deadline. */
-  private static RawResponse await(CompletableFuture<HttpResponse<byte[]>> f, long deadline) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r;
-    try {
-      r = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw (HttpTimeoutException) new HttpTimeoutException("request timed out").initCause(e);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
+  /**
+   * A response body read into a byte array that fails with {@link HttpTimeoutException} when the
+   * request's deadline passes before its last byte (the sweeper calls {@link #expire}), cancelling
+   * the exchange.
+   */
+  private final class DeadlineBody implements HttpResponse.BodySubscriber<byte[]> {
+    final long deadline;
+    private final HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private volatile Flow.Subscription subscription;
+
+    DeadlineBody(long deadline) {
+      this.deadline = deadline;
+      bytes.getBody().whenComplete((b, t) -> {
+        reading.remove(this);
+        if (t != null) {
+          result.completeExceptionally(t);
+        } else {
+          result.complete(b);
+        }
+      });
     }
-    Map<String, List<String>> h = new TreeMap<>();
-    r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
-    return new RawResponse(r.statusCode(), h, r.body());
+
+    void expire() {
+      reading.remove(this);
+      if (result.completeExceptionally(new HttpTimeoutException("request timed out while reading the response body"))) {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+          s.cancel();
+        }
+      }
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      reading.add(this);
+      if (System.nanoTime() - deadline >= 0) {
+        expire();
+      }
+      bytes.onSubscribe(s);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> item) {
+      bytes.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      bytes.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      bytes.onComplete();
+    }
   }
 
   @Override
   public void close() {
+    closed = true;
+    sweeper.interrupt();
     if (executor != null) {
       executor.shutdownNow();
     }

@@ -301,11 +301,24 @@ class TransportFaultsIT {
     InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
     byte[] upload = new byte[4 * 1024 * 1024];
     for (int i = 0; i < 20; i++) {
-      assertThat(http.send(Request.post("/upload").body(upload, "application/octet-stream")).status()).isEqualTo(413);
+      try {
+        assertThat(http.send(Request.post("/upload").body(upload, "application/octet-stream")).status()).isEqualTo(413);
+      } catch (HttpFailure lostByTheJdkClient) {
+        assertThat(engineName).isEqualTo("jdk");
+      }
     }
     Totals t = totals();
-    assertThat(t.statuses).containsExactly(Map.entry("413", 20L));
-    assertThat(t.errors).isEmpty();
+    assertThat(t.requests).isEqualTo(20);
+    if (engineName.equals("socket")) {
+      assertThat(t.statuses).containsExactly(Map.entry("413", 20L));
+      assertThat(t.errors).isEmpty();
+    } else {
+      // the JDK client sometimes loses the early answer to the reset (docs/user-guide.md)
+      long answered = t.statuses.getOrDefault("413", 0L);
+      long lost = t.errors.values().stream().mapToLong(Long::longValue).sum();
+      assertThat(answered + lost).isEqualTo(20);
+      assertThat(answered).isGreaterThanOrEqualTo(15);
+    }
     // the JDK client sometimes reuses the connection the 413 closed; the attempt is sent again, and counted
     assertThat(t.requests + t.retries).isEqualTo(server.requests());
     if (engineName.equals("socket")) {
