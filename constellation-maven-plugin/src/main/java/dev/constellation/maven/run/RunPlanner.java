@@ -62,6 +62,19 @@ public final class RunPlanner {
   public static final String DEFAULT_START_BUFFER = "3s";
   /** Default of {@code registrationDeadline}. */
   public static final String DEFAULT_REGISTRATION_DEADLINE = "60s";
+
+  /**
+   * The start buffer of a run on AWS: agents in other regions poll the orchestrator Lambda once a
+   * second, so the common start must leave them more than a poll interval and a cross-region round
+   * trip (docs/aws.md).
+   */
+  public static final String DEFAULT_AWS_START_BUFFER = "15s";
+
+  /**
+   * The registration deadline of a run on AWS: Fargate tasks take one to three minutes to pull the
+   * image and start (ENI, image pull), more in a region the image was just pushed to.
+   */
+  public static final String DEFAULT_AWS_REGISTRATION_DEADLINE = "5m";
   /** Default of {@code homeRegion}. */
   public static final String DEFAULT_HOME_REGION = "us-east-1";
   /** Default of {@code target}. */
@@ -137,8 +150,10 @@ public final class RunPlanner {
       Duration connect = duration("connectTimeout", Setting.CONNECT_TIMEOUT.pom(), null, DEFAULT_CONNECT_TIMEOUT);
       Duration progress = duration("progressInterval", label("progressInterval"), null, DEFAULT_PROGRESS_INTERVAL);
       Duration wait = duration("targetWait", label("targetWait"), null, DEFAULT_TARGET_WAIT);
-      Duration buffer = duration("startBuffer", label("startBuffer"), null, DEFAULT_START_BUFFER);
-      Duration deadline = duration("registrationDeadline", label("registrationDeadline"), null, DEFAULT_REGISTRATION_DEADLINE);
+      boolean aws = target == Target.AWS;
+      Duration buffer = duration("startBuffer", label("startBuffer"), null, aws ? DEFAULT_AWS_START_BUFFER : DEFAULT_START_BUFFER);
+      Duration deadline = duration("registrationDeadline", label("registrationDeadline"), null,
+          aws ? DEFAULT_AWS_REGISTRATION_DEADLINE : DEFAULT_REGISTRATION_DEADLINE);
       String homeRegion = pick("homeRegion", seed == null ? null : seed.homeRegion(), DEFAULT_HOME_REGION, String::equals)
           .trim();
       if (!AwsRegions.isKnown(homeRegion)) {

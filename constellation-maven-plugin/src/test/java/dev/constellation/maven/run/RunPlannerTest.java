@@ -44,6 +44,16 @@ class RunPlannerTest {
     assertThat(p.overrides()).isEmpty();
   }
 
+  @Test
+  void aRunOnAwsGetsTimingsSizedForFargateUnlessGiven() throws PlanException {
+    RunPlan p = plan(Map.of("target", "aws"), Map.of());
+    assertThat(p.timings().startBuffer()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(p.timings().registrationDeadline()).isEqualTo(Duration.ofMinutes(5));
+    RunPlan given = plan(Map.of("target", "aws"), Map.of("constellation.startBuffer", "20s", "constellation.registrationDeadline", "2m"));
+    assertThat(given.timings().startBuffer()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(given.timings().registrationDeadline()).isEqualTo(Duration.ofMinutes(2));
+  }
+
   /** Issue 14, item 5: the JSON file silently beat -Dconstellation.duration=5s. */
   @Test
   void theCommandLineBeatsTheSeedFileAndSaysWhatItOverrode() throws Exception {
