@@ -60,6 +60,8 @@ public final class AgentMain {
    * @return the exit code
    */
   public static int run(String[] args) {
+    // before the orchestrator client or anything else uses java.net.http, which reads them once
+    dev.constellation.agent.http.JdkHttpEngine.configureJdkClient();
     return run(args, System::getenv);
   }
 

@@ -50,10 +50,7 @@ public final class JdkHttpEngine implements HttpEngine {
   private static final MethodHandle HEAD;
 
   static {
-    setIfAbsent("jdk.httpclient.redirects.retrylimit", "1");
-    setIfAbsent("jdk.httpclient.enableAllMethodRetry", "true");
-    setIfAbsent("jdk.httpclient.disableRetryConnect", "true");
-    setIfAbsent("jdk.httpclient.allowRestrictedHeaders", "host,connection");
+    configureJdkClient();
     MethodHandle head;
     try {
       head = MethodHandles.publicLookup().findVirtual(HttpRequest.Builder.class, "HEAD", MethodType.methodType(HttpRequest.Builder.class));
@@ -61,6 +58,19 @@ public final class JdkHttpEngine implements HttpEngine {
       head = null; // Java 17: HEAD() came in 18; method("HEAD", noBody()) adds Content-Length: 0 there
     }
     HEAD = head;
+  }
+
+  /**
+   * Sets the {@code jdk.httpclient.*} properties this engine needs (see the class comment), unless
+   * already set. {@code java.net.http} reads them once per JVM, when it is first used, so a JVM
+   * that may use this engine calls this before anything else sends with {@code java.net.http}
+   * (the agent's HTTP orchestrator client does): {@code AgentMain} does it first thing.
+   */
+  public static synchronized void configureJdkClient() {
+    setIfAbsent("jdk.httpclient.redirects.retrylimit", "1");
+    setIfAbsent("jdk.httpclient.enableAllMethodRetry", "true");
+    setIfAbsent("jdk.httpclient.disableRetryConnect", "true");
+    setIfAbsent("jdk.httpclient.allowRestrictedHeaders", "host,connection");
   }
 
   private static void setIfAbsent(String property, String value) {
