@@ -294,7 +294,7 @@ public final class InstrumentedHttp implements Http {
 
   /** The script's headers plus the jar's cookies and {@code Accept-Encoding}; the same list when nothing is added. */
   private List<String> clientHeaders(List<String> headers, RequestTarget to) {
-    String cookie = autoCookies ? jar.header(to, System.currentTimeMillis()) : null;
+    String cookie = autoCookies && !jar.isEmpty() ? jar.header(to, System.currentTimeMillis()) : null;
     boolean encoding = options.compression();
     if (!encoding && cookie == null) {
       return headers;

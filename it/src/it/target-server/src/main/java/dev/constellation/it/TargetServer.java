@@ -67,6 +67,37 @@ public final class TargetServer {
           Thread.currentThread().interrupt();
         }
       });
+      // A login that answers 302 with a session cookie and a page that needs it; and an endless redirect loop.
+      java.util.Set<String> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicLong nextSession = new java.util.concurrent.atomic.AtomicLong();
+      http.createContext("/cookie-login", exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          requests.incrementAndGet();
+          String sid = "s" + nextSession.incrementAndGet();
+          sessions.add(sid);
+          exchange.getResponseHeaders().add("Set-Cookie", "sid=" + sid + "; Path=/; HttpOnly");
+          exchange.getResponseHeaders().add("Location", "/cookie-home");
+          exchange.sendResponseHeaders(302, -1);
+        }
+      });
+      http.createContext("/cookie-home", exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          requests.incrementAndGet();
+          String cookie = String.valueOf(exchange.getRequestHeaders().getFirst("Cookie"));
+          boolean known = cookie.startsWith("sid=") && sessions.contains(cookie.substring(4));
+          exchange.sendResponseHeaders(known ? 200 : 401, -1);
+        }
+      });
+      http.createContext("/redirect-loop", exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          requests.incrementAndGet();
+          exchange.getResponseHeaders().add("Location", "/redirect-loop");
+          exchange.sendResponseHeaders(302, -1);
+        }
+      });
       http.start();
       open.add(() -> http.stop(0));
     }
