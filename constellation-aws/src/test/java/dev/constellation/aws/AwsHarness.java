@@ -1,5 +1,6 @@
 package dev.constellation.aws;
 
+import dev.constellation.awsfake.S3rver;
 import dev.constellation.awsfake.Dynalite;
 import dev.constellation.awsfake.FakeAws;
 import dev.constellation.awsfake.FakeResource;

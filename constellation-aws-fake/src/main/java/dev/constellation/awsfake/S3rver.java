@@ -1,4 +1,4 @@
-package dev.constellation.agent.results.s3;
+package dev.constellation.awsfake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** An s3rver (npm) process on 127.0.0.1 that a test starts, stops and restarts on the same port and directory. */
-final class S3rver implements AutoCloseable {
+public final class S3rver implements AutoCloseable {
 
   private final Path script;
   private final Path directory;
@@ -39,7 +39,7 @@ final class S3rver implements AutoCloseable {
   }
 
   /** Starts s3rver on a free loopback port, storing objects under {@code directory}. */
-  static S3rver start(Path directory) throws IOException {
+  public static S3rver start(Path directory) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -49,12 +49,12 @@ final class S3rver implements AutoCloseable {
     return server;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Starts (again) on the same port and directory; waits until it accepts connections. */
-  void start() throws IOException {
+  public void start() throws IOException {
     Files.createDirectories(directory);
     // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 17+ only offers with
     // the legacy OpenSSL provider; without it every truncated listing answers HTTP 500.
@@ -80,7 +80,7 @@ final class S3rver implements AutoCloseable {
   }
 
   /** Stops the process and its descendants, and waits until the port refuses connections. */
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
@@ -103,7 +103,7 @@ final class S3rver implements AutoCloseable {
   }
 
   /** A client as AWS-NOTES §4.2/§4.5 prescribe for s3rver: path style, no aws-chunked bodies, no SDK retries. */
-  S3Client client() {
+  public S3Client client() {
     return S3Client.builder()
         .region(Region.US_EAST_1)
         // s3rver only accepts its built-in account's key pair
