@@ -7,6 +7,18 @@ import dev.constellation.maven.run.RunLog;
 import dev.constellation.maven.run.RunPlan;
 import dev.constellation.maven.run.RunPlanner;
 import dev.constellation.maven.run.RunService;
+import dev.constellation.maven.run.Runner;
+import dev.constellation.maven.run.Target;
+import dev.constellation.maven.run.LocalRunner;
+import dev.constellation.maven.aws.AwsRun;
+import dev.constellation.maven.aws.AwsRunner;
+import dev.constellation.maven.aws.EcrImages;
+import dev.constellation.maven.image.AgentImageBuilder;
+import dev.constellation.maven.image.ImageSpec;
+import dev.constellation.aws.AwsClients;
+import dev.constellation.aws.Installation;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +49,10 @@ import org.codehaus.plexus.util.xml.Xpp3Dom;
     threadSafe = true)
 public class RunMojo extends AbstractResultsMojo {
 
-  /** Where agents run: {@code local} (agent JVMs on this machine) or {@code aws} (not available yet). */
+  /**
+   * Where agents run: {@code local} (agent JVMs on this machine) or {@code aws} (ECS Fargate tasks in
+   * each region; run {@code constellation:init} first, see docs/aws.md).
+   */
   @Parameter(property = "constellation.target", defaultValue = RunPlanner.DEFAULT_TARGET)
   String target;
 
@@ -193,6 +208,61 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.config")
   File config;
 
+  /**
+   * On AWS: virtual users one task (one agent) carries; a region gets {@code ceil(vus / vusPerTask)}
+   * tasks. An estimate from local measurements, not yet measured on Fargate.
+   */
+  @Parameter(property = "constellation.vusPerTask", defaultValue = "500")
+  String vusPerTask;
+
+  /** On AWS: tasks per region instead of the computed number, such as {@code <us-east-2>3</us-east-2>}; {@code -Dconstellation.tasksPerRegion=us-east-2:3}. */
+  @Parameter
+  Map<String, String> tasksPerRegion;
+
+  /** On AWS: Fargate task CPU units (1024 = 1 vCPU); with {@code taskMemory} one of Fargate's allowed combinations. */
+  @Parameter(property = "constellation.taskCpu", defaultValue = "1024")
+  String taskCpu;
+
+  /** On AWS: Fargate task memory in MiB. */
+  @Parameter(property = "constellation.taskMemory", defaultValue = "2048")
+  String taskMemory;
+
+  /** On AWS: run the tasks on Fargate Spot (cheaper; a task can be reclaimed with two minutes' notice). */
+  @Parameter(property = "constellation.spot", defaultValue = "false")
+  String spot;
+
+  /** On AWS: the most the run may cost by the estimate printed before it starts, in US dollars; above it the run is refused. */
+  @Parameter(property = "constellation.maxCost")
+  String maxCost;
+
+  /** On AWS: print the plan and the price, then stop before any AWS call. */
+  @Parameter(property = "constellation.dryRun", defaultValue = "false")
+  String dryRun;
+
+  /** On AWS: the installation {@code constellation:init} created. */
+  @Parameter(property = "constellation.installation", defaultValue = "constellation")
+  String installation;
+
+  /** On AWS: a named AWS profile; empty: the default credential chain. */
+  @Parameter(property = "constellation.profile")
+  String profile;
+
+  /** On AWS: the agent image's base, a Java 21+ runtime (as for {@code constellation:image}). */
+  @Parameter(property = "constellation.image.base", defaultValue = ImageSpec.DEFAULT_BASE_IMAGE)
+  String imageBase;
+
+  /** On AWS: the image platform, {@code linux/amd64} or {@code linux/arm64} (Graviton Fargate). */
+  @Parameter(property = "constellation.image.platform", defaultValue = ImageSpec.DEFAULT_PLATFORM)
+  String imagePlatform;
+
+  /** On AWS: allows a plain-HTTP or self-signed base image registry. */
+  @Parameter(property = "constellation.image.allowInsecureRegistries", defaultValue = "false")
+  boolean allowInsecureRegistries;
+
+  /** On AWS: where Jib keeps its layer caches. */
+  @Parameter(property = "constellation.image.cacheDirectory", defaultValue = "${project.build.directory}/constellation/jib-cache")
+  File imageCacheDirectory;
+
   /** Skips the load test. */
   @Parameter(property = "constellation.skip", defaultValue = "false")
   boolean skip;
@@ -230,7 +300,7 @@ public class RunMojo extends AbstractResultsMojo {
           getLog().warn(line);
         }
       };
-      result = new RunService().run(plan, new RunService.Environment(outputDirectory.toPath(), project.getBasedir().toPath(),
+      result = new RunService(runners(plan, log)).run(plan, new RunService.Environment(outputDirectory.toPath(), project.getBasedir().toPath(),
           ProjectClasspath.of(project, plugin).all(), baselinePath(""), log, true));
     } catch (PlanException | RunException e) {
       throw new MojoExecutionException(e.getMessage(), e);
@@ -238,10 +308,34 @@ public class RunMojo extends AbstractResultsMojo {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted; the agents were stopped");
     }
+    if (result.isDryRun()) {
+      return;
+    }
     if (result.interrupted()) {
       throw new MojoFailureException("the run was interrupted; the report of the partial run is in " + result.runDir());
     }
     failOnThresholds(result.thresholds(), result.runDir());
+  }
+
+  /** The local runner, and the AWS runner with the project's agent image. */
+  private Map<Target, Runner> runners(RunPlan plan, RunLog log) {
+    Map<Target, Runner> out = new LinkedHashMap<>();
+    out.put(Target.LOCAL, new LocalRunner());
+    if (plan.target() == Target.AWS) {
+      Path cache = imageCacheDirectory.toPath();
+      AgentImageBuilder builder = new AgentImageBuilder(cache.resolve("base"), cache.resolve("application"), log::info);
+      Supplier<ImageSpec> spec = () -> {
+        ProjectClasspath cp = ProjectClasspath.of(project, plugin);
+        return ImageSpec.builder().baseImage(imageBase).dependencyJars(cp.dependencyJars()).constellationJars(cp.constellationJars())
+            .classesDirectory(cp.classes()).testClassesDirectory(cp.testClasses())
+            .labels(Map.of("constellation.project", project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion()))
+            .platform(imagePlatform).allowInsecureRegistries(allowInsecureRegistries).build();
+      };
+      out.put(Target.AWS, new AwsRunner(p -> new AwsClients(AwsClients.Options.fromSystemProperties(p.isEmpty() ? null : p)),
+          new EcrImages(spec, builder, new Installation(plan.aws().installation(), plan.homeRegion()).repository(), log::info),
+          AwsRun.Options.defaults()));
+    }
+    return out;
   }
 
   /** The values the pom's {@code <configuration>} really sets (Maven fills the rest from -D properties and defaults). */
@@ -282,6 +376,15 @@ public class RunMojo extends AbstractResultsMojo {
     all.put("config", config == null ? null : config.getPath());
     all.put("homeRegion", homeRegion);
     all.put("thresholds", thresholds);
+    all.put("vusPerTask", vusPerTask);
+    all.put("tasksPerRegion", tasksPerRegion);
+    all.put("taskCpu", taskCpu);
+    all.put("taskMemory", taskMemory);
+    all.put("spot", spot);
+    all.put("maxCost", maxCost);
+    all.put("dryRun", dryRun);
+    all.put("installation", installation);
+    all.put("profile", profile);
     Xpp3Dom configured = mojoExecution == null ? null : mojoExecution.getConfiguration();
     Map<String, Object> pom = new LinkedHashMap<>();
     all.forEach((name, value) -> {

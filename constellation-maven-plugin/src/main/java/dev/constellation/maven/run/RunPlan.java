@@ -37,6 +37,7 @@ import java.util.Objects;
  * @param javaExecutable the {@code java} launcher for local agent JVMs
  * @param jvmArgs extra JVM options for local agent JVMs
  * @param overrides one line per setting whose value from one source overrode another's, to print at the start
+ * @param aws the settings of a run on AWS (task size, tasks per region, cost limit, dry run); ignored by local runs
  */
 public record RunPlan(
     Target target,
@@ -55,7 +56,8 @@ public record RunPlan(
     int maxRequestNames,
     Path javaExecutable,
     List<String> jvmArgs,
-    List<String> overrides) {
+    List<String> overrides,
+    Aws aws) {
 
   public RunPlan {
     Objects.requireNonNull(target, "target");
@@ -67,8 +69,45 @@ public record RunPlan(
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     jvmArgs = List.copyOf(jvmArgs);
     overrides = List.copyOf(overrides);
+    aws = aws == null ? Aws.defaults() : aws;
     if (regions.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one region");
+    }
+  }
+
+  /**
+   * The settings only a run on AWS reads.
+   *
+   * @param vusPerTask virtual users one ECS task (one agent) carries; a region gets
+   *     {@code ceil(vus / vusPerTask)} tasks. Default {@value #DEFAULT_VUS_PER_TASK}, not yet measured on Fargate
+   * @param tasksPerRegion tasks per region that override the computation, e.g. {@code us-east-1 → 3}; may be empty
+   * @param taskCpu Fargate task CPU units (1024 = 1 vCPU)
+   * @param taskMemory Fargate task memory in MiB
+   * @param spot whether tasks run on Fargate Spot
+   * @param maxCost the most the run may cost by the estimate, in USD; null for no limit
+   * @param dryRun print the plan and the price and stop, before any AWS call
+   * @param installation the installation name {@code constellation:init} created (resource names and tags)
+   * @param profile a named AWS profile, or empty for the default credential chain
+   */
+  public record Aws(int vusPerTask, Map<String, Integer> tasksPerRegion, int taskCpu, int taskMemory, boolean spot,
+      java.math.BigDecimal maxCost, boolean dryRun, String installation, String profile) {
+
+    /** Default of {@code vusPerTask}: an estimate from local measurements (docs/performance.md), not yet measured on Fargate. */
+    public static final int DEFAULT_VUS_PER_TASK = 500;
+    /** Default of {@code taskCpu}: 1 vCPU. */
+    public static final int DEFAULT_TASK_CPU = 1024;
+    /** Default of {@code taskMemory}: 2 GB. */
+    public static final int DEFAULT_TASK_MEMORY = 2048;
+
+    public Aws {
+      tasksPerRegion = Collections.unmodifiableMap(new LinkedHashMap<>(tasksPerRegion == null ? Map.of() : tasksPerRegion));
+      installation = installation == null || installation.isBlank() ? "constellation" : installation.trim();
+      profile = profile == null ? "" : profile.trim();
+    }
+
+    /** Every default. */
+    public static Aws defaults() {
+      return new Aws(DEFAULT_VUS_PER_TASK, Map.of(), DEFAULT_TASK_CPU, DEFAULT_TASK_MEMORY, false, null, false, null, null);
     }
   }
 
@@ -118,6 +157,22 @@ public record RunPlan(
     regions.forEach((region, vus) -> out.add(new AgentConfig(runId, region, 0, 1, vus, workload.duration(),
         timings.gracefulStop(), baseUrl, scripts, resultsDir, parameters, timings.requestTimeout(), timings.connectTimeout(),
         Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine, "local", "", "", null, null, null, null, retries, httpOptions, tls)));
+    return out;
+  }
+
+  /**
+   * Agents per region: one for a local run; on AWS one per ECS task, {@code tasksPerRegion} where
+   * given, else {@code ceil(vus / vusPerTask)} (AWS-DEPLOY §2.9).
+   *
+   * @return region → agents, in the regions' order
+   */
+  public Map<String, Integer> agentsPerRegion() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (AgentConfig a : agents("plan", Path.of("."))) {
+      int n = target != Target.AWS ? 1
+          : aws.tasksPerRegion().getOrDefault(a.region(), Math.max(1, (int) Math.ceil(a.vuCount() / (double) aws.vusPerTask())));
+      out.put(a.region(), Math.min(n, Math.max(1, a.vuCount())));
+    }
     return out;
   }
 

@@ -195,12 +195,13 @@ public final class RunPlanner {
       }
       Map<String, String> parameters = parameters();
       Path java = javaExecutable(pick("jvm", null, "", String::equals));
+      RunPlan.Aws awsSettings = aws(regions);
       if (!problems.isEmpty()) {
         throw new PlanException(problems);
       }
       RunPlan plan = new RunPlan(target, homeRegion, regions, new RunPlan.Workload(duration, rate, stages), baseUrl, engine, retries,
           httpOptions, tls, scripts, parameters, thresholds, new RunPlan.Timings(grace, request, connect, progress, wait, buffer, deadline), maxNames, java,
-          jvmArgs, overrides);
+          jvmArgs, overrides, awsSettings);
       for (AgentConfig agent : plan.agents("plan", sources.baseDir().resolve("records"))) {
         try {
           agent.validate(Setting::pom);
@@ -216,6 +217,66 @@ public final class RunPlanner {
         throw new PlanException(problems);
       }
       return plan;
+    }
+
+    /** The settings of a run on AWS; checked for every target, so a typo never waits for the first AWS run. */
+    private RunPlan.Aws aws(Map<String, Integer> regions) {
+      int vusPerTask = integer("vusPerTask", label("vusPerTask"), Integer.toString(RunPlan.Aws.DEFAULT_VUS_PER_TASK));
+      if (vusPerTask < 1) {
+        problems.add(label("vusPerTask") + " is " + vusPerTask + "; give 1 or more virtual users per task (default "
+            + RunPlan.Aws.DEFAULT_VUS_PER_TASK + ")");
+      }
+      Map<String, Integer> tasks = new LinkedHashMap<>();
+      String tasksText = pick("tasksPerRegion", null, "", String::equals).trim();
+      Object pomTasks = sources.pom().get("tasksPerRegion");
+      Map<String, String> given = new LinkedHashMap<>();
+      if (cli("tasksPerRegion") == null && pomTasks instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> given.put(String.valueOf(k).trim(), v == null ? "" : String.valueOf(v).trim()));
+      } else if (!tasksText.isEmpty()) {
+        for (String item : tasksText.split(",")) {
+          String[] kv = item.trim().split("[:=]", 2);
+          given.put(kv[0].trim(), kv.length < 2 ? "" : kv[1].trim());
+        }
+      }
+      given.forEach((region, value) -> {
+        if (!regions.containsKey(region)) {
+          problems.add(label("tasksPerRegion") + " names " + region + ", which is not an agent region " + regions.keySet()
+              + "; remove it or add the region to <remoteRegions>");
+          return;
+        }
+        int n;
+        try {
+          n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          problems.add(label("tasksPerRegion") + " gives " + region + " \"" + value + "\"; write region:tasks, e.g. " + region + ":2");
+          return;
+        }
+        if (n < 1 || n > regions.get(region)) {
+          problems.add(label("tasksPerRegion") + " gives " + region + " " + n + " tasks; give 1 to " + regions.get(region)
+              + " (its virtual users: every task runs at least one)");
+          return;
+        }
+        tasks.put(region, n);
+      });
+      int cpu = integer("taskCpu", label("taskCpu"), Integer.toString(RunPlan.Aws.DEFAULT_TASK_CPU));
+      int memory = integer("taskMemory", label("taskMemory"), Integer.toString(RunPlan.Aws.DEFAULT_TASK_MEMORY));
+      boolean spot = bool("spot", label("spot"), false);
+      boolean dryRun = bool("dryRun", label("dryRun"), false);
+      String maxCostText = pick("maxCost", null, "", String::equals).trim();
+      java.math.BigDecimal maxCost = null;
+      if (!maxCostText.isEmpty()) {
+        try {
+          maxCost = new java.math.BigDecimal(maxCostText.startsWith("$") ? maxCostText.substring(1) : maxCostText);
+          if (maxCost.signum() < 0) {
+            problems.add(label("maxCost") + " is " + maxCostText + "; give 0 or more US dollars, e.g. 5 or 2.50");
+          }
+        } catch (NumberFormatException e) {
+          problems.add(label("maxCost") + " is \"" + maxCostText + "\"; give US dollars as a number, e.g. 5 or 2.50");
+        }
+      }
+      String installation = pick("installation", null, "constellation", String::equals).trim();
+      String profile = pick("profile", null, "", String::equals).trim();
+      return new RunPlan.Aws(Math.max(1, vusPerTask), tasks, cpu, memory, spot, maxCost, dryRun, installation, profile);
     }
 
     private static String label(String key) {

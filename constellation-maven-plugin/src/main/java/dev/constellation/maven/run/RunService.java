@@ -37,7 +37,7 @@ public final class RunService {
 
   private final Map<Target, Runner> runners;
 
-  /** The service with the runners available today: {@link LocalRunner}. */
+  /** The service with the local runner only ({@link LocalRunner}); the Maven goal adds the AWS runner. */
   public RunService() {
     this(Map.of(Target.LOCAL, new LocalRunner()));
   }
@@ -77,6 +77,16 @@ public final class RunService {
     public boolean passed() {
       return !interrupted && thresholds.stream().allMatch(ThresholdResult::passed);
     }
+
+    /** The result of a dry run: the plan was printed, nothing ran. */
+    public static Result dryRun() {
+      return new Result(null, null, List.of(), false);
+    }
+
+    /** Whether this was a dry run (nothing ran, no run directory). */
+    public boolean isDryRun() {
+      return runId == null;
+    }
   }
 
   /**
@@ -107,13 +117,14 @@ public final class RunService {
   Result run(RunPlan plan, Environment env, Interruption given) throws PlanException, RunException, InterruptedException {
     Runner runner = runners.get(plan.target());
     if (runner == null) {
-      throw new PlanException(List.of(plan.target() == Target.AWS
-          ? "<target> (-Dconstellation.target) is aws, but runs on AWS are not available yet: they land with issue 12 (agents as "
-            + "ECS Fargate tasks started by the orchestrator Lambda). Run with <target>local</target> (the default) meanwhile"
-          : "<target> (-Dconstellation.target) is " + plan.target().key() + ", which has no runner here; use local"));
+      throw new PlanException(List.of("<target> (-Dconstellation.target) is " + plan.target().key()
+          + ", which has no runner here; use local, or aws through mvn constellation:run"));
     }
     RunLog log = env.log();
     plan.overrides().forEach(log::info);
+    if (!runner.preview(plan, log)) {
+      return Result.dryRun();
+    }
     String runId = newRunId();
     Path runDir = env.outputDirectory().resolve(runId);
     Path recordsDir = runDir.resolve("records");
@@ -121,7 +132,8 @@ public final class RunService {
     Instant startedAt = Instant.now();
     long plannedMs = plan.loadDuration().toMillis();
     Map<String, RunFacts.RegionFacts> planned = new LinkedHashMap<>();
-    agents.forEach(a -> planned.put(a.region(), RunFacts.RegionFacts.of(1, a.vuCount())));
+    Map<String, Integer> agentsPerRegion = plan.agentsPerRegion();
+    agents.forEach(a -> planned.put(a.region(), RunFacts.RegionFacts.of(agentsPerRegion.get(a.region()), a.vuCount())));
     RunFacts facts = new RunFacts(runId, startedAt, plannedMs, plan.baseUrl(), planned, plannedMs, RunFacts.Status.RUNNING);
     try {
       facts.write(runDir);
@@ -135,8 +147,8 @@ public final class RunService {
     }
     log.info("constellation run " + runId + ": " + (first.rate().isEmpty() ? "" : "rate " + first.rate() + "/s per region, ")
         + plan.totalVus() + " VUs for " + Durations.format(plan.loadDuration())
-        + (plan.baseUrl().isEmpty() ? "" : " against " + plan.baseUrl()) + " (" + plan.target().key() + ", " + agents.size() + " agent"
-        + (agents.size() == 1 ? "" : "s") + ": " + String.join(", ", plan.regions().keySet()) + ")");
+        + (plan.baseUrl().isEmpty() ? "" : " against " + plan.baseUrl()) + " (" + plan.target().key() + ", " + planned.values().stream().mapToInt(RunFacts.RegionFacts::agents).sum() + " agent"
+        + (planned.values().stream().mapToInt(RunFacts.RegionFacts::agents).sum() == 1 ? "" : "s") + ": " + String.join(", ", plan.regions().keySet()) + ")");
     Interruption interruption = given != null ? given
         : env.installHook() ? Interruption.install(log, INTERRUPT_WAIT) : Interruption.manual(log, INTERRUPT_WAIT);
     try {
@@ -212,9 +224,19 @@ public final class RunService {
       List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(started.runId());
       Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
       for (Map.Entry<String, RunFacts.RegionFacts> e : started.regions().entrySet()) {
-        String agentId = e.getKey() + "-0";
-        Map<String, Object> extra = new LinkedHashMap<>(AgentResults.read(recordsDir, agentId));
-        extra.put("stragglers", outcome.stragglers().contains(agentId) ? 1 : 0);
+        List<Map<String, Object>> perAgent = new ArrayList<>();
+        int stragglers = 0;
+        for (int i = 0; i < e.getValue().agents(); i++) {
+          String agentId = e.getKey() + "-" + i;
+          Map<String, Object> one = AgentResults.read(recordsDir, agentId);
+          if (!one.isEmpty()) {
+            perAgent.add(one);
+          }
+          stragglers += outcome.stragglers().contains(agentId) ? 1 : 0;
+        }
+        Map<String, Object> extra = new LinkedHashMap<>(perAgent.size() == 1 ? perAgent.get(0)
+            : perAgent.isEmpty() ? Map.of() : AgentResults.region(perAgent));
+        extra.put("stragglers", stragglers);
         if (plan.tls().insecure()) {
           extra.put(RunFacts.INSECURE_TLS, true);
         }

@@ -21,4 +21,18 @@ public interface Runner {
    * @throws InterruptedException when the calling thread is interrupted (the agents are stopped first)
    */
   RunOutcome run(RunPlan plan, RunContext context) throws RunException, IOException, InterruptedException;
+
+  /**
+   * What happens before anything is created: prints what the runner will start (on AWS the tasks
+   * per region and the price) and checks limits that need no call anywhere. Nothing is started,
+   * nothing is written, no credentials are needed.
+   *
+   * @param plan what to run
+   * @param log where lines go
+   * @return false when the run stops here (a dry run)
+   * @throws PlanException when the plan exceeds a limit the user set (such as the most it may cost)
+   */
+  default boolean preview(RunPlan plan, RunLog log) throws PlanException {
+    return true;
+  }
 }

@@ -66,11 +66,38 @@ class RunServiceTest {
   }
 
   @Test
-  void awsIsRefusedBeforeAnythingIsCreated() throws PlanException {
+  void aTargetWithoutARunnerIsRefusedBeforeAnythingIsCreated() throws PlanException {
     RunPlan aws = plan(Map.of("constellation.target", "aws"));
     assertThatThrownBy(() -> new RunService().run(aws, env())).isInstanceOf(PlanException.class)
-        .hasMessageStartingWith("<target> (-Dconstellation.target) is aws, but runs on AWS are not available yet: they land with issue 12");
+        .hasMessageStartingWith("<target> (-Dconstellation.target) is aws, which has no runner here");
     assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aDryRunOnAwsPrintsThePlanAndCallsNothing() throws Exception {
+    RunPlan aws = plan(Map.of("constellation.target", "aws", "constellation.dryRun", "true",
+        "constellation.remoteRegions", "us-east-2:1001,eu-west-1:3", "constellation.tasksPerRegion", "eu-west-1:2"));
+    List<String> lines = new java.util.ArrayList<>();
+    RunLog log = new RunLog() {
+      @Override
+      public void info(String line) {
+        lines.add(line);
+      }
+
+      @Override
+      public void warn(String line) {
+        lines.add(line);
+      }
+    };
+    dev.constellation.maven.aws.AwsRunner runner = new dev.constellation.maven.aws.AwsRunner(p -> {
+      throw new AssertionError("a dry run must not create AWS clients");
+    }, null, dev.constellation.maven.aws.AwsRun.Options.defaults());
+    RunService.Result r = new RunService(Map.of(Target.AWS, runner)).run(aws, new RunService.Environment(dir.resolve("out"), dir,
+        List.of(), null, log, false));
+    assertThat(r.isDryRun()).isTrue();
+    assertThat(dir.resolve("out")).doesNotExist();
+    assertThat(lines).contains("  us-east-2         3 tasks, 333-334 VUs each", "  eu-west-1         2 tasks, 1-2 VUs each");
+    assertThat(lines).anyMatch(l -> l.startsWith("dry run"));
   }
 
   @Test

@@ -1,0 +1,72 @@
+package dev.constellation.maven.aws;
+
+import dev.constellation.aws.AwsClients;
+import dev.constellation.maven.run.PlanException;
+import dev.constellation.maven.run.RunContext;
+import dev.constellation.maven.run.RunException;
+import dev.constellation.maven.run.RunLog;
+import dev.constellation.maven.run.RunOutcome;
+import dev.constellation.maven.run.RunPlan;
+import dev.constellation.maven.run.Runner;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The {@link Runner} of {@code target=aws}: prints the tasks per region and the price before
+ * anything else (no AWS call, no credentials), stops there for a dry run or when the estimate is
+ * above {@code maxCost}, and otherwise lets {@link AwsRun} carry the run out.
+ */
+public final class AwsRunner implements Runner {
+
+  private final Function<String, AwsClients> clients;
+  private final AwsRun.Images images;
+  private final AwsRun.Options options;
+
+  /**
+   * A runner.
+   *
+   * @param clients the client factory for a profile name (empty: the default chain)
+   * @param images publishes the agent image to ECR
+   * @param options timings of the run's control loop
+   */
+  public AwsRunner(Function<String, AwsClients> clients, AwsRun.Images images, AwsRun.Options options) {
+    this.clients = clients;
+    this.images = images;
+    this.options = options;
+  }
+
+  @Override
+  public boolean preview(RunPlan plan, RunLog log) throws PlanException {
+    TaskPlan tasks = TaskPlan.of(plan);
+    for (String line : planLines(plan, tasks)) {
+      log.info(line);
+    }
+    if (plan.aws().dryRun()) {
+      log.info("dry run (-Dconstellation.dryRun=true): nothing was started, no AWS call was made");
+      return false;
+    }
+    return true;
+  }
+
+  /** The plan as printed: per region tasks, VUs per task, and the task size. */
+  static List<String> planLines(RunPlan plan, TaskPlan tasks) {
+    List<String> out = new java.util.ArrayList<>();
+    RunPlan.Aws a = plan.aws();
+    out.add("plan: " + tasks.tasks() + " ECS Fargate task" + (tasks.tasks() == 1 ? "" : "s") + (a.spot() ? " (Spot)" : "") + " of "
+        + a.taskCpu() + " CPU units / " + a.taskMemory() + " MiB, home region " + plan.homeRegion());
+    tasks.regions().forEach((region, shares) -> {
+      String vus = shares.stream().map(s -> Integer.toString(s.vus())).distinct().count() == 1
+          ? Integer.toString(shares.get(0).vus()) : shares.get(shares.size() - 1).vus() + "-" + shares.get(0).vus();
+      out.add(String.format(java.util.Locale.ROOT, "  %-15s %3d task%s, %s VUs each%s", region, shares.size(),
+          shares.size() == 1 ? " " : "s", vus, shares.get(0).rate().isEmpty() ? "" : ", rate " + shares.get(0).rate() + "/s each"));
+    });
+    return out;
+  }
+
+  @Override
+  public RunOutcome run(RunPlan plan, RunContext context) throws RunException, InterruptedException {
+    try (AwsClients aws = clients.apply(plan.aws().profile())) {
+      return new AwsRun(aws, images, options).run(plan, context);
+    }
+  }
+}
