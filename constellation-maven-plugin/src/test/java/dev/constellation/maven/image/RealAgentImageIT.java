@@ -470,7 +470,7 @@ class RealAgentImageIT {
   }
 
   /** Copies one compiled test class, alone, into a project's test classes folder. */
-  private static void copyFromTestClasses(String classFile, Path testClasses) throws IOException {
+  static void copyFromTestClasses(String classFile, Path testClasses) throws IOException {
     Path compiled = codeSource(PingScript.class);
     Path target = testClasses.resolve(classFile);
     Files.createDirectories(target.getParent());
@@ -481,7 +481,7 @@ class RealAgentImageIT {
    * The jar holding a class: the reactor's built jar, or, where the class comes from a class
    * folder (an IDE, or a reactor run that stopped before package), a jar made from that folder.
    */
-  private static Path jarOf(Class<?> type, Path jarsDir) throws IOException {
+  static Path jarOf(Class<?> type, Path jarsDir) throws IOException {
     Path location = codeSource(type);
     if (Files.isRegularFile(location)) {
       return location;
@@ -503,7 +503,7 @@ class RealAgentImageIT {
   }
 
   /** Every other jar on this test's classpath: the agent's dependencies (and some more). */
-  private static List<Path> dependencyJars(List<Path> constellationJars) throws IOException {
+  static List<Path> dependencyJars(List<Path> constellationJars) throws IOException {
     Set<Path> exclude = new LinkedHashSet<>();
     for (Class<?> type : List.of(AgentMain.class, VirtualUser.class, RunSetup.class)) {
       exclude.add(codeSource(type).toRealPath());
