@@ -8,6 +8,12 @@ import dev.constellation.maven.run.RunLog;
 import dev.constellation.maven.run.RunOutcome;
 import dev.constellation.maven.run.RunPlan;
 import dev.constellation.maven.run.Runner;
+import dev.constellation.agent.AgentConfig;
+import dev.constellation.aws.cost.CostEstimate;
+import dev.constellation.aws.cost.CostEstimator;
+import dev.constellation.aws.cost.CostInput;
+import dev.constellation.aws.cost.FargateSize;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;
 
@@ -41,11 +47,41 @@ public final class AwsRunner implements Runner {
     for (String line : planLines(plan, tasks)) {
       log.info(line);
     }
+    CostEstimate cost;
+    try {
+      cost = estimate(plan, tasks, images.cpuArchitecture());
+    } catch (IllegalArgumentException | RunException e) {
+      throw new PlanException(List.of(e.getMessage()));
+    }
+    log.info("estimated cost (prices as of " + cost.pricesAsOf() + (cost.exact() ? "" : "; an upper bound where a region has no price")
+        + "):");
+    cost.lines().forEach(log::info);
+    BigDecimal max = plan.aws().maxCost();
+    if (max != null && cost.totalUsd().compareTo(max) > 0) {
+      throw new PlanException(List.of("<maxCost> (-Dconstellation.maxCost) is " + CostEstimate.money(max) + ", but this run is estimated at "
+          + CostEstimate.money(cost.totalUsd()) + "; nothing was started. Raise <maxCost>, or plan fewer or smaller tasks "
+          + "(<vusPerTask>, <tasksPerRegion>, <taskCpu>/<taskMemory>), fewer regions or a shorter duration"));
+    }
     if (plan.aws().dryRun()) {
       log.info("dry run (-Dconstellation.dryRun=true): nothing was started, no AWS call was made");
       return false;
     }
     return true;
+  }
+
+  /**
+   * The price of a plan by the bundled price table.
+   *
+   * @param plan the run
+   * @param tasks its tasks
+   * @param cpuArchitecture the image's architecture, {@code X86_64} or {@code ARM64}
+   * @return the estimate
+   */
+  static CostEstimate estimate(RunPlan plan, TaskPlan tasks, String cpuArchitecture) {
+    RunPlan.Aws a = plan.aws();
+    return CostEstimator.withBundledPrices().estimate(new CostInput(tasks.tasksPerRegion(), FargateSize.of(a.taskCpu(), a.taskMemory()),
+        a.spot(), cpuArchitecture, plan.loadDuration(), plan.timings().startBuffer(), plan.timings().gracefulStop(),
+        AgentConfig.LAMBDA_POLL_INTERVAL, "s3"));
   }
 
   /** The plan as printed: per region tasks, VUs per task, and the task size. */

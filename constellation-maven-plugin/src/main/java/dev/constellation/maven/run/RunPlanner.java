@@ -260,6 +260,11 @@ public final class RunPlanner {
       });
       int cpu = integer("taskCpu", label("taskCpu"), Integer.toString(RunPlan.Aws.DEFAULT_TASK_CPU));
       int memory = integer("taskMemory", label("taskMemory"), Integer.toString(RunPlan.Aws.DEFAULT_TASK_MEMORY));
+      try {
+        dev.constellation.aws.cost.FargateSize.of(cpu, memory);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
       boolean spot = bool("spot", label("spot"), false);
       boolean dryRun = bool("dryRun", label("dryRun"), false);
       String maxCostText = pick("maxCost", null, "", String::equals).trim();

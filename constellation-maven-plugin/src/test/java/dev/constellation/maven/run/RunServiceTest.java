@@ -89,15 +89,50 @@ class RunServiceTest {
         lines.add(line);
       }
     };
-    dev.constellation.maven.aws.AwsRunner runner = new dev.constellation.maven.aws.AwsRunner(p -> {
-      throw new AssertionError("a dry run must not create AWS clients");
-    }, null, dev.constellation.maven.aws.AwsRun.Options.defaults());
-    RunService.Result r = new RunService(Map.of(Target.AWS, runner)).run(aws, new RunService.Environment(dir.resolve("out"), dir,
+    RunService.Result r = new RunService(Map.of(Target.AWS, noAwsCalls())).run(aws, new RunService.Environment(dir.resolve("out"), dir,
         List.of(), null, log, false));
     assertThat(r.isDryRun()).isTrue();
     assertThat(dir.resolve("out")).doesNotExist();
     assertThat(lines).contains("  us-east-2         3 tasks, 333-334 VUs each", "  eu-west-1         2 tasks, 1-2 VUs each");
+    assertThat(lines).anyMatch(l -> l.startsWith("estimated cost (prices as of "));
+    assertThat(lines).anyMatch(l -> l.startsWith("  total $"));
     assertThat(lines).anyMatch(l -> l.startsWith("dry run"));
+  }
+
+  @Test
+  void aRunOnAwsAboveMaxCostIsRefusedBeforeAnyAwsCall() throws Exception {
+    RunPlan aws = plan(Map.of("constellation.target", "aws", "constellation.maxCost", "0.01", "constellation.duration", "10m",
+        "constellation.remoteRegions", "us-east-1:2000,eu-west-1:2000"));
+    assertThatThrownBy(() -> new RunService(Map.of(Target.AWS, noAwsCalls())).run(aws, env()))
+        .isInstanceOf(PlanException.class)
+        .hasMessageStartingWith("<maxCost> (-Dconstellation.maxCost) is $0.01, but this run is estimated at $")
+        .hasMessageContaining("nothing was started");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aTaskSizeFargateDoesNotOfferIsRefusedWithTheAllowedValues() {
+    assertThatThrownBy(() -> plan(Map.of("constellation.target", "aws", "constellation.taskCpu", "1024",
+        "constellation.taskMemory", "1024"))).isInstanceOf(PlanException.class)
+        .hasMessageContaining("<taskMemory> (-Dconstellation.taskMemory) = 1024 MiB does not go with <taskCpu>");
+  }
+
+  /** The AWS runner whose every AWS call (clients, image) fails the test. */
+  private static dev.constellation.maven.aws.AwsRunner noAwsCalls() {
+    dev.constellation.maven.aws.AwsRun.Images images = new dev.constellation.maven.aws.AwsRun.Images() {
+      @Override
+      public Map<String, String> publish(dev.constellation.aws.AwsClients aws, List<String> regions) {
+        throw new AssertionError("no image may be published before the plan is accepted");
+      }
+
+      @Override
+      public String cpuArchitecture() {
+        return "X86_64";
+      }
+    };
+    return new dev.constellation.maven.aws.AwsRunner(p -> {
+      throw new AssertionError("no AWS client may be created before the plan is accepted");
+    }, images, dev.constellation.maven.aws.AwsRun.Options.defaults());
   }
 
   @Test
