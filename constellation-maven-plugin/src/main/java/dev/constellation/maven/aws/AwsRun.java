@@ -138,6 +138,7 @@ public final class AwsRun {
     volatile String taskArn;
     volatile Task last;
     volatile boolean pending;
+    volatile boolean stopSent;
 
     Agent(TaskPlan.Share share) {
       this.share = share;
@@ -226,6 +227,7 @@ public final class AwsRun {
       if (!ctx.interruption().interrupted()) {
         new Gather(aws.s3(home), bucket, log).into(ctx.runId(), ctx.recordsDir());
       } else {
+        waitStopped(st);
         try {
           new Gather(aws.s3(home), bucket, log).into(ctx.runId(), ctx.recordsDir());
         } catch (RunException e) {
@@ -412,6 +414,7 @@ public final class AwsRun {
         a.taskArn = r.tasks().get(0).taskArn();
         a.last = r.tasks().get(0);
         a.pending = false;
+        a.stopSent = false;
         return;
       }
       Failure f = r.failures().isEmpty() ? null : r.failures().get(0);
@@ -498,7 +501,12 @@ public final class AwsRun {
         log.warn("the orchestrator did not answer (" + e.getMessage() + "); trying again");
       }
       RunState state = status == null ? RunState.WAITING : status.state();
-      if (state == RunState.WAITING || state == RunState.ABORTED) {
+      if (state == RunState.ABORTED) {
+        fail(st, "the run was aborted before it started: " + registeredLine(status)
+            + "; no load was sent. " + neverRegistered(st));
+        return;
+      }
+      if (state == RunState.WAITING) {
         for (Agent a : st.all()) {
           Task t = a.last;
           if (t != null && "STOPPED".equals(t.lastStatus()) && !a.pending) {
@@ -508,11 +516,6 @@ public final class AwsRun {
             }
           }
         }
-      }
-      if (state == RunState.ABORTED) {
-        fail(st, "the run was aborted before it started: " + registeredLine(status)
-            + "; no load was sent. " + neverRegistered(st));
-        return;
       }
       String counts = status == null ? "" : registeredLine(status) + taskStates(st);
       if (state == RunState.WAITING && !counts.equals(lastCounts)) {
@@ -679,8 +682,8 @@ public final class AwsRun {
     if (abortRun && st.orchestrator != null) {
       abort(st, reason);
     }
-    List<Agent> live = st.all().stream().filter(a -> a.taskArn != null && (a.last == null || !"STOPPED".equals(a.last.lastStatus())))
-        .toList();
+    List<Agent> live = st.all().stream().filter(a -> a.taskArn != null && !a.stopSent
+        && (a.last == null || !"STOPPED".equals(a.last.lastStatus()))).toList();
     if (live.isEmpty()) {
       return;
     }
@@ -688,6 +691,7 @@ public final class AwsRun {
     live.parallelStream().forEach(a -> {
       try {
         a.last = aws.ecs(a.share.region()).stopTask(b -> b.cluster(st.inst.cluster()).task(a.taskArn).reason(reason)).task();
+        a.stopSent = true;
       } catch (SdkException e) {
         failed.add(a.share.region() + " " + a.taskArn + ": " + e.getMessage());
       }
