@@ -631,11 +631,23 @@ public final class AwsRun {
     return "; tasks " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
   }
 
-  private static String neverRegistered(State st) {
-    List<String> running = st.all().stream().filter(a -> a.last != null && !"STOPPED".equals(a.last.lastStatus()))
-        .map(a -> a.share.agentId() + " (" + a.last.lastStatus() + ")").toList();
-    return running.isEmpty() ? "" : "Tasks not registered by the deadline: " + String.join(", ", running)
-        + ". Fargate tasks take one to three minutes to start; give more time with -Dconstellation.registrationDeadline";
+  /** The tasks still starting or waiting when the run was aborted, with the last log lines of the first few. */
+  private String neverRegistered(State st) {
+    List<Agent> running = st.all().stream().filter(a -> a.last != null && !"STOPPED".equals(a.last.lastStatus())).toList();
+    if (running.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("Tasks still starting or waiting at the deadline: ").append(running.stream()
+        .map(a -> a.share.agentId() + " (" + a.last.lastStatus() + ")").collect(Collectors.joining(", ")))
+        .append(". Fargate tasks take one to three minutes to start; give more time with -Dconstellation.registrationDeadline.");
+    for (Agent a : running.subList(0, Math.min(3, running.size()))) {
+      List<String> lines = logTail(st, a);
+      if (!lines.isEmpty()) {
+        out.append("\n  last log lines of ").append(a.share.agentId()).append(":\n    ")
+            .append(String.join("\n    ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+      }
+    }
+    return out.toString();
   }
 
   /** The agent's CONSTELLATION-ERROR line, or its last log line. */

@@ -53,8 +53,6 @@ public final class AwsRunner implements Runner {
     } catch (IllegalArgumentException | RunException e) {
       throw new PlanException(List.of(e.getMessage()));
     }
-    log.info("estimated cost (prices as of " + cost.pricesAsOf() + (cost.exact() ? "" : "; an upper bound where a region has no price")
-        + "):");
     cost.lines().forEach(log::info);
     BigDecimal max = plan.aws().maxCost();
     if (max != null && cost.totalUsd().compareTo(max) > 0) {

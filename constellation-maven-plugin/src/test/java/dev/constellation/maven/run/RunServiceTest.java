@@ -94,7 +94,7 @@ class RunServiceTest {
     assertThat(r.isDryRun()).isTrue();
     assertThat(dir.resolve("out")).doesNotExist();
     assertThat(lines).contains("  us-east-2         3 tasks, 333-334 VUs each", "  eu-west-1         2 tasks, 1-2 VUs each");
-    assertThat(lines).anyMatch(l -> l.startsWith("estimated cost (prices as of "));
+    assertThat(lines).anyMatch(l -> l.startsWith("Estimated cost (USD, prices as of "));
     assertThat(lines).anyMatch(l -> l.startsWith("  total $"));
     assertThat(lines).anyMatch(l -> l.startsWith("dry run"));
   }

@@ -1,0 +1,395 @@
+package dev.constellation.maven.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.constellation.aws.AwsClients;
+import dev.constellation.aws.DeploySettings;
+import dev.constellation.aws.Init;
+import dev.constellation.aws.Installation;
+import dev.constellation.aws.Step;
+import dev.constellation.aws.StepListener;
+import dev.constellation.aws.Teardown;
+import dev.constellation.awsfake.Call;
+import dev.constellation.awsfake.DockerRegistry;
+import dev.constellation.awsfake.Dynalite;
+import dev.constellation.awsfake.FakeAws;
+import dev.constellation.awsfake.S3rver;
+import dev.constellation.maven.image.AgentImageBuilder;
+import dev.constellation.maven.image.ImageSpec;
+import dev.constellation.maven.image.RealAgentImages;
+import dev.constellation.maven.run.Interruption;
+import dev.constellation.maven.run.PlanException;
+import dev.constellation.maven.run.RunContext;
+import dev.constellation.maven.run.RunException;
+import dev.constellation.maven.run.RunLog;
+import dev.constellation.maven.run.RunPlan;
+import dev.constellation.maven.run.RunPlanner;
+import dev.constellation.maven.run.RunService;
+import dev.constellation.maven.run.Target;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+
+/**
+ * {@code constellation:run -Dconstellation.target=aws} end to end on this machine (issue 12):
+ * FakeAws runs each ECS task's image (the real agent, built with Jib on a stand-in base and pushed
+ * to a loopback {@code docker-registry} as "ECR") as a local process; the real orchestrator jar
+ * runs behind the fake Lambda {@code Invoke} on dynalite; agents write to s3rver; the load goes to
+ * a loopback server that counts requests. {@code init} first, {@code teardown} last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AwsRunIT {
+
+  static final String HOME = "us-east-1";
+  static final String CAPACITY = "Capacity is unavailable at this time. Please try again later or in a different availability zone";
+
+  @TempDir static Path shared;
+
+  static Dynalite dynalite;
+  static S3rver s3rver;
+  static DockerRegistry registry;
+  static FakeAws fake;
+  static Map<String, URI> endpoints;
+  static ImageSpec spec;
+  static HttpServer target;
+  static ExecutorService targetThreads;
+  static final AtomicLong served = new AtomicLong();
+
+  @TempDir Path dir;
+  final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void startTheOfflineAwsAndInit() throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    targetThreads = Executors.newFixedThreadPool(8);
+    target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    byte[] pong = "pong".getBytes(StandardCharsets.UTF_8);
+    target.createContext("/ping", exchange -> {
+      served.incrementAndGet();
+      exchange.sendResponseHeaders(200, pong.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(pong);
+      }
+    });
+    target.setExecutor(targetThreads);
+    target.start();
+
+    dynalite = Dynalite.start();
+    s3rver = S3rver.start(shared.resolve("s3"));
+    registry = DockerRegistry.start();
+    URI s3 = URI.create("http://127.0.0.1:" + s3rver.port());
+    Map<String, String> agentEnv = new LinkedHashMap<>();
+    // s3rver accepts only its own key pair; the fake does not check signatures
+    agentEnv.put("AWS_ACCESS_KEY_ID", "S3RVER");
+    agentEnv.put("AWS_SECRET_ACCESS_KEY", "S3RVER");
+    agentEnv.put("AWS_EC2_METADATA_DISABLED", "true");
+    agentEnv.put("CONSTELLATION_S3_ENDPOINT", s3.toString());
+    FakeAws.Options options = FakeAws.Options.defaults()
+        .lambdaEnvironment(Map.of("CONSTELLATION_DYNAMODB_ENDPOINT", dynalite.endpoint().toString(),
+            "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY", "secret", "AWS_EC2_METADATA_DISABLED", "true"))
+        .ecrProxyEndpoint(registry.endpoint());
+    fake = FakeAws.start(options);
+    // the agents' Lambda endpoint is the fake's own, known once it listens; tasks read the options when they start
+    agentEnv.put("CONSTELLATION_LAMBDA_ENDPOINT", fake.endpoint().toString());
+    options.taskEnvironment(agentEnv);
+    endpoints = new HashMap<>();
+    for (String s : List.of("sts", "ec2", "iam", "ecs", "ecr", "logs", "servicequotas", "lambda")) {
+      endpoints.put(s, fake.endpoint());
+    }
+    endpoints.put("dynamodb", dynalite.endpoint());
+    endpoints.put("s3", s3);
+    spec = RealAgentImages.spec(registry.host(), shared.resolve("image"));
+    try (AwsClients aws = clients()) {
+      new Init(aws, listener(new ArrayList<>()), new Init.Options(false, Duration.ofMillis(20), Duration.ofMillis(100),
+          Duration.ofSeconds(60), Duration.ofSeconds(2))).run(settings(), lambdaJar());
+    }
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    try {
+      if (fake != null) {
+        fake.close();
+      }
+    } finally {
+      closeQuietly(registry);
+      closeQuietly(s3rver);
+      closeQuietly(dynalite);
+      if (target != null) {
+        target.stop(0);
+        targetThreads.shutdownNow();
+        targetThreads.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @BeforeEach
+  void clear() {
+    fake.journal().clear();
+    served.set(0);
+  }
+
+  @Test
+  @Order(1)
+  void aDryRunPrintsThePlanAndThePriceAndMakesNoAwsCall() throws Exception {
+    RunService.Result r = service().run(plan(Map.of("constellation.dryRun", "true")), env());
+
+    assertThat(r.isDryRun()).isTrue();
+    assertThat(fake.journal().calls()).as("AWS calls of a dry run").isEmpty();
+    assertThat(lines).contains("  us-east-2         2 tasks, 1 VUs each", "  eu-west-1         1 task , 1 VUs each");
+    assertThat(lines).anyMatch(l -> l.startsWith("  total $"));
+  }
+
+  @Test
+  @Order(2)
+  void twoRegionsStartTogetherAndTheReportCountsEveryRequestTheTargetSaw() throws Exception {
+    RunService.Result r = service().run(plan(Map.of()), env());
+
+    assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
+    JsonNode summary = new ObjectMapper().readTree(r.runDir().resolve("summary.json").toFile());
+    long requests = summary.path("totals").path("requests").asLong();
+    assertThat(requests).as(String.join("\n", lines)).isPositive().isEqualTo(served.get());
+    assertThat(summary.path("regions").has("us-east-2")).isTrue();
+    assertThat(summary.path("regions").path("us-east-2").path("agents").asInt()).isEqualTo(2);
+    assertThat(summary.path("regions").path("eu-west-1").path("agents").asInt()).isEqualTo(1);
+    List<Call> runTasks = fake.journal().calls("ecs", "RunTask");
+    assertThat(runTasks).hasSize(3);
+    List<String> tokens = runTasks.stream().map(c -> json(c.body()).path("clientToken").asText()).toList();
+    assertThat(tokens).doesNotHaveDuplicates().allSatisfy(t -> assertThat(t).hasSizeBetween(1, 64));
+    assertThat(runTasks).allSatisfy(c -> assertThat(json(c.body()).path("count").asInt()).isEqualTo(1));
+    assertThat(fake.journal().calls("ecs", "RegisterTaskDefinition")).extracting(Call::region)
+        .containsExactlyInAnyOrder("us-east-2", "eu-west-1");
+    assertThat(fake.journal().calls("ecs", "DeregisterTaskDefinition")).extracting(Call::region)
+        .containsExactlyInAnyOrder("us-east-2", "eu-west-1");
+    assertThat(lines).anyMatch(l -> l.startsWith("start skew us-east-2: "));
+    assertThat(fake.runningTaskProcesses()).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void aCapacityFailureAndATaskStoppedBeforeItsStartAreLaunchedAgainAndTheRunStartsOnce() throws Exception {
+    fake.faults().runTaskFailures("eu-west-1", 1, CAPACITY);
+    fake.faults().taskStopsBeforeRunning("us-east-2", 1, "TaskFailedToStart",
+        "Timeout waiting for network interface provisioning to complete.");
+
+    RunService.Result r = service().run(plan(Map.of()), env());
+
+    assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
+    List<Call> runTasks = fake.journal().calls("ecs", "RunTask");
+    assertThat(runTasks).as("3 agents, one capacity failure and one early stop").hasSize(5);
+    assertThat(runTasks.stream().map(c -> json(c.body()).path("clientToken").asText()).toList()).doesNotHaveDuplicates();
+    JsonNode summary = new ObjectMapper().readTree(r.runDir().resolve("summary.json").toFile());
+    assertThat(summary.path("totals").path("requests").asLong()).isPositive().isEqualTo(served.get());
+    long resets = fake.journal().calls("lambda", "Invoke").stream().filter(c -> c.body().contains("test-reset")).count();
+    assertThat(resets).as("one run, reset once").isEqualTo(1);
+    assertThat(fake.runningTaskProcesses()).isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void anAgentThatExitsWithBadInputFailsTheRunQuotingItsLogAbortsAndLeavesNoTask() throws Exception {
+    fake.faults().taskEnvironment("eu-west-1", 1, Map.of("CONSTELLATION_VUS", "many"));
+
+    assertThatThrownBy(() -> service().run(plan(Map.of()), env()))
+        .isInstanceOf(RunException.class)
+        .hasMessageContaining("agent eu-west-1-0 in eu-west-1 stopped before the start")
+        .hasMessageContaining("exit code 2")
+        .hasMessageContaining("CONSTELLATION-ERROR")
+        .hasMessageContaining("CONSTELLATION_VUS");
+    assertThat(fake.journal().calls("lambda", "Invoke")).anyMatch(c -> c.body().contains("test-abort"));
+    assertThat(fake.journal().calls("ecs", "DeregisterTaskDefinition")).hasSize(2);
+    awaitNoTaskProcess();
+    assertThat(served.get()).as("no load was sent").isZero();
+  }
+
+  @Test
+  @Order(5)
+  void ctrlCStopsEveryTaskOfTheRun() throws Exception {
+    RunPlan plan = plan(Map.of("constellation.duration", "60s"));
+    Interruption interruption = Interruption.manual(log(), Duration.ofSeconds(30));
+    Path runDir = dir.resolve("ctrl-c");
+    Thread stopper = new Thread(() -> {
+      try {
+        long until = System.currentTimeMillis() + 120_000;
+        while (served.get() == 0 && System.currentTimeMillis() < until) {
+          Thread.sleep(100);
+        }
+        interruption.interrupt();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    stopper.start();
+    long started = System.currentTimeMillis();
+    try (AwsClients aws = clients()) {
+      var outcome = new AwsRun(aws, images(), fastOptions()).run(plan, new RunContext("ctrl-c-run", runDir, runDir.resolve("records"),
+          dir, List.of(), log(), interruption));
+      assertThat(outcome.interrupted()).isTrue();
+    } finally {
+      interruption.close();
+      stopper.join();
+    }
+    assertThat(System.currentTimeMillis() - started).as("stopped long before the 60 s load ended").isLessThan(60_000);
+    assertThat(fake.journal().calls("ecs", "StopTask")).hasSize(3);
+    awaitNoTaskProcess();
+  }
+
+  @Test
+  @Order(6)
+  void teardownAfterTheRunsLeavesTheFakeEmpty() throws Exception {
+    try (AwsClients aws = clients()) {
+      new Teardown(aws, listener(new ArrayList<>()), new Teardown.Options(Teardown.Scope.ALL, false, false, Duration.ofSeconds(10),
+          Duration.ofSeconds(5), Duration.ofMillis(50))).run(settings());
+    }
+    assertThat(fake.resources().stream().filter(r -> !r.arn().contains(":role/aws-service-role/")).toList()).isEmpty();
+    assertThat(fake.runningTaskProcesses()).isEmpty();
+  }
+
+  // --- helpers
+
+  private RunPlan plan(Map<String, String> more) throws PlanException {
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("constellation.target", "aws");
+    cli.put("constellation.homeRegion", HOME);
+    cli.put("constellation.remoteRegions", "us-east-2:2,eu-west-1:1");
+    cli.put("constellation.vusPerTask", "1");
+    cli.put("constellation.duration", "3s");
+    cli.put("constellation.gracefulStop", "5s");
+    cli.put("constellation.startBuffer", "2s");
+    cli.put("constellation.registrationDeadline", "90s");
+    cli.put("constellation.progressInterval", "1s");
+    cli.put("constellation.baseUrl", "http://127.0.0.1:" + target.getAddress().getPort());
+    cli.putAll(more);
+    return new RunPlanner().plan(new RunPlanner.Sources(Map.of(), cli, dir));
+  }
+
+  private RunService service() {
+    return new RunService(Map.of(Target.AWS, new AwsRunner(p -> clients(), images(), fastOptions())));
+  }
+
+  private RunService.Environment env() {
+    return new RunService.Environment(dir.resolve("out"), dir, List.of(), null, log(), false);
+  }
+
+  private static AwsRun.Options fastOptions() {
+    return new AwsRun.Options(Duration.ofMillis(500), Duration.ofSeconds(10), 3, 10, Duration.ofSeconds(30));
+  }
+
+  private AwsRun.Images images() {
+    return new EcrImages(() -> spec, new AgentImageBuilder(shared.resolve("cache/base"), shared.resolve("cache/app"), line -> { }),
+        new Installation(Installation.DEFAULT_NAME, HOME).repository(), lines::add);
+  }
+
+  private RunLog log() {
+    return new RunLog() {
+      @Override
+      public void info(String line) {
+        lines.add(line);
+        System.out.println("[INFO] " + line);
+      }
+
+      @Override
+      public void warn(String line) {
+        lines.add(line);
+        System.out.println("[WARNING] " + line);
+      }
+    };
+  }
+
+  static AwsClients clients() {
+    return new AwsClients(AwsClients.Options.defaults()
+        .withEndpoints(endpoints)
+        .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .withCredentials("s3", StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "S3RVER")))
+        .withRetryStrategy(AwsRetryStrategy.doNotRetry()));
+  }
+
+  static DeploySettings settings() {
+    return DeploySettings.of(new Installation(Installation.DEFAULT_NAME, HOME), List.of("us-east-2", "eu-west-1"))
+        .withResultsStore("s3");
+  }
+
+  static StepListener listener(List<String> out) {
+    return new StepListener() {
+      @Override
+      public void step(Step step) {
+        out.add(step.line());
+      }
+
+      @Override
+      public void warn(String message) {
+        out.add(message);
+      }
+
+      @Override
+      public void info(String message) {
+        out.add(message);
+      }
+    };
+  }
+
+  /** The shaded orchestrator jar the plugin carries (copied into target/classes at prepare-package). */
+  static byte[] lambdaJar() throws Exception {
+    try (InputStream in = AwsRunIT.class.getClassLoader().getResourceAsStream("META-INF/constellation/orchestrator-lambda.jar")) {
+      assertThat(in).as("the embedded orchestrator jar; run the ITs with mvn verify").isNotNull();
+      return in.readAllBytes();
+    }
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return new ObjectMapper().readTree(body);
+    } catch (Exception e) {
+      throw new AssertionError(body, e);
+    }
+  }
+
+  private static void awaitNoTaskProcess() throws InterruptedException {
+    long until = System.currentTimeMillis() + 60_000;
+    while (!fake.runningTaskProcesses().isEmpty() && System.currentTimeMillis() < until) {
+      Thread.sleep(200);
+    }
+    assertThat(fake.runningTaskProcesses()).as("task processes left running").isEmpty();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort at the end of the test
+      }
+    }
+  }
+}
