@@ -85,6 +85,16 @@ final class ClockProbe implements OrchestratorClient {
   }
 
   @Override
+  public RunStatus startStatus(String runId) throws OrchestratorException {
+    return measure(() -> delegate.startStatus(runId));
+  }
+
+  @Override
+  public RunStatus abort(String runId, String reason) throws OrchestratorException {
+    return measure(() -> delegate.abort(runId, reason));
+  }
+
+  @Override
   public String address() {
     return delegate.address();
   }

@@ -136,4 +136,34 @@ class AgentProcessIT {
       assertThat(target.requests()).isZero();
     }
   }
+
+  @Test
+  void aTestAbortWhileWaitingForTheStartEndsTheAgentAtOnceNamingTheReason() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0);
+        LocalOrchestratorServer orchestrator = new LocalOrchestratorServer(0).start()) {
+      HttpOrchestratorClient client = new HttpOrchestratorClient(orchestrator.url(), Duration.ofSeconds(5));
+      client.reset(new RunSetup("it-run", Map.of("local", 2), 200, 120_000)); // the second agent never comes
+      Path log = dir.resolve("agent.log");
+      Process p = start("java", target.url(), "5s", log, "--orchestrator", orchestrator.url().toString());
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (client.status("it-run").registered() < 1 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(client.status("it-run").registered()).as(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo(1);
+      long abortAt = System.nanoTime();
+      client.abort("it-run", "agent local-1 exited with code 2 (bad input)");
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - abortAt);
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      System.out.printf("test-abort at the start barrier: exit %d after %d ms%n", p.exitValue(), stopMillis);
+      assertThat(p.exitValue()).as(out).isEqualTo(AgentMain.EXIT_ABORTED);
+      assertThat(stopMillis).as(out).isLessThan(10_000);
+      List<String> errors = out.lines().filter(l -> l.startsWith(Console.ERROR_MARKER)).toList();
+      assertThat(errors).as(out).hasSize(1);
+      assertThat(errors.get(0)).startsWith(Console.ERROR_MARKER + "no load was sent: the run was aborted")
+          .endsWith("run 'it-run' was aborted (test-abort at " + orchestrator.url()
+              + "): agent local-1 exited with code 2 (bad input); this agent sends no load");
+      assertThat(target.requests()).isZero();
+    }
+  }
 }

@@ -55,6 +55,11 @@ class ClockProbeTest {
     }
 
     @Override
+    public RunStatus abort(String runId, String reason) {
+      return status(runId);
+    }
+
+    @Override
     public String address() {
       return "test";
     }

@@ -77,6 +77,13 @@ public final class InMemoryRunStateStore implements RunStateStore {
   }
 
   @Override
+  public Optional<RunRecord> abort(String runId, String reason) {
+    return Optional.ofNullable(runs.computeIfPresent(runId, (id, r) -> r.state() == RunState.ABORTED ? r
+        : new RunRecord(r.runId(), r.expected(), r.ready(), r.done(), r.summaries(), RunState.ABORTED,
+            r.startAt(), r.resetAt(), r.deadline(), r.startBufferMs(), reason)));
+  }
+
+  @Override
   public Optional<RunRecord> addDone(
       String runId, String region, String agentId, Map<String, Long> summary) {
     boolean[] applied = {false};
@@ -98,6 +105,6 @@ public final class InMemoryRunStateStore implements RunStateStore {
   private static RunRecord with(RunRecord r, Set<String> ready, Set<String> done,
       Map<String, Map<String, Long>> summaries, RunState state, long startAt) {
     return new RunRecord(r.runId(), r.expected(), ready, done, summaries, state, startAt,
-        r.resetAt(), r.deadline(), r.startBufferMs());
+        r.resetAt(), r.deadline(), r.startBufferMs(), r.abortReason());
   }
 }

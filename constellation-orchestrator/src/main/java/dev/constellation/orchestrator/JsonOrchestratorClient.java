@@ -59,6 +59,20 @@ public abstract class JsonOrchestratorClient implements OrchestratorClient {
     return call(Wire.request(Wire.TEST_INIT, runId));
   }
 
+  @Override
+  public RunStatus startStatus(String runId) throws OrchestratorException {
+    ObjectNode req = Wire.request(Wire.TEST_INIT, runId);
+    req.put("view", Wire.VIEW_START);
+    return call(req);
+  }
+
+  @Override
+  public RunStatus abort(String runId, String reason) throws OrchestratorException {
+    ObjectNode req = Wire.request(Wire.TEST_ABORT, runId);
+    req.put("reason", reason);
+    return call(req);
+  }
+
   private RunStatus call(ObjectNode request) throws OrchestratorException {
     return Wire.parseReply(exchange(Wire.write(request)), address());
   }

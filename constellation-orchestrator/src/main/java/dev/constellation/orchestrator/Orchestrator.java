@@ -1,6 +1,8 @@
 package dev.constellation.orchestrator;
 
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,16 +15,27 @@ import java.util.TreeSet;
  * Agents register ({@link #register}), poll ({@link #init}) and end ({@link #end}); the plugin
  * creates runs ({@link #reset}). The start time is decided exactly once, by whichever caller first
  * sees every expected agent registered; a run whose agents do not all register before its
- * deadline is aborted by the first caller that looks after the deadline.
+ * deadline is aborted by the first caller that looks after the deadline; the runner can abort a
+ * run at any time ({@link #abort}, the {@code test-abort} action).
+ *
+ * <p>With {@code cacheStarts}, a {@code STARTED} run is kept in memory and start polls
+ * ({@link #initStart}) are answered from it without reading the store: the start time is written
+ * once, so the cached answer is right for as long as the run is not aborted or reset, and both of
+ * those through this instance drop the entry. (AWS-DEPLOY §2.12: every poll would otherwise be a
+ * strongly consistent read of the whole run item.)
  *
  * @since 0.1.0
  */
 public final class Orchestrator {
 
   private static final int MAX_ID_LENGTH = 200;
+  /** Longest {@code test-abort} reason kept (DynamoDB items stay small). */
+  public static final int MAX_REASON_LENGTH = 2000;
+  private static final int MAX_CACHED_RUNS = 1024;
 
   private final RunStateStore store;
   private final Clock clock;
+  private final Map<String, RunRecord> started;
 
   /**
    * An orchestrator over a store.
@@ -31,8 +44,26 @@ public final class Orchestrator {
    * @param clock the clock start times and deadlines are read from
    */
   public Orchestrator(RunStateStore store, Clock clock) {
+    this(store, clock, false);
+  }
+
+  /**
+   * An orchestrator over a store, optionally caching started runs (see the type's Javadoc).
+   *
+   * @param store where run state lives
+   * @param clock the clock start times and deadlines are read from
+   * @param cacheStarts whether {@link #initStart} answers {@code STARTED} runs from memory (the
+   *     Lambda handler does: one cache per container)
+   */
+  public Orchestrator(RunStateStore store, Clock clock, boolean cacheStarts) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.started = cacheStarts ? Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, RunRecord> eldest) {
+        return size() > MAX_CACHED_RUNS;
+      }
+    }) : null;
   }
 
   /**
@@ -64,6 +95,7 @@ public final class Orchestrator {
           + RunSetup.DEFAULT_REGISTRATION_DEADLINE_MS + ")");
     }
     long now = clock.millis();
+    forget(setup.runId());
     RunRecord fresh = new RunRecord(setup.runId(), setup.expected(), Set.of(), Set.of(), Map.of(),
         RunState.WAITING, 0, now, now + setup.registrationDeadlineMs(), setup.startBufferMs());
     store.put(fresh);
@@ -124,7 +156,68 @@ public final class Orchestrator {
   public RunStatus init(String runId) throws OrchestratorException {
     checkId("runId", runId);
     long now = clock.millis();
-    return settle(load(runId), now).toStatus(now);
+    return remember(settle(load(runId), now)).toStatus(now);
+  }
+
+  /**
+   * The start state of a run for an agent waiting for it ({@code test-init} with
+   * {@code "view":"start"}). Like {@link #init}, but with {@code cacheStarts} a run seen
+   * {@code STARTED} before is answered from memory: state, start time and deadline are exact, the
+   * per-region counts are those of when it was cached; the server time is now.
+   *
+   * @param runId the run
+   * @return the run's status
+   * @throws OrchestratorException {@code unknown-run} or {@code bad-request}
+   */
+  public RunStatus initStart(String runId) throws OrchestratorException {
+    checkId("runId", runId);
+    if (started != null) {
+      RunRecord cached = started.get(runId);
+      if (cached != null) {
+        return cached.toStatus(clock.millis());
+      }
+    }
+    return init(runId);
+  }
+
+  /**
+   * Aborts a run ({@code test-abort}): a {@code WAITING} run becomes {@code ABORTED} and agents
+   * waiting for its start stop at their next poll, naming the reason; a {@code STARTED} run is
+   * marked {@code ABORTED} too (its start time stays), so later polls and registrations answer
+   * {@code ABORTED}. Aborting again changes nothing and answers the run as it is (first reason).
+   *
+   * @param runId the run
+   * @param reason why, shown by every agent that stops for it (at most {@value #MAX_REASON_LENGTH}
+   *     characters)
+   * @return the run's status after the abort, with {@link RunStatus#abortReason()}
+   * @throws OrchestratorException {@code unknown-run} or {@code bad-request}
+   */
+  public RunStatus abort(String runId, String reason) throws OrchestratorException {
+    checkId("runId", runId);
+    if (reason == null || reason.isBlank()) {
+      throw bad("reason is missing or blank; say why the run is aborted, e.g. \"agent us-east-1/3 exited with"
+          + " code 2\"");
+    }
+    if (reason.length() > MAX_REASON_LENGTH) {
+      throw bad("reason is " + reason.length() + " characters long; use at most " + MAX_REASON_LENGTH);
+    }
+    forget(runId);
+    RunRecord after = store.abort(runId, reason.strip()).orElseThrow(() -> unknownRun(runId));
+    forget(runId);
+    return after.toStatus(clock.millis());
+  }
+
+  private RunRecord remember(RunRecord run) {
+    if (started != null && run.state() == RunState.STARTED) {
+      started.put(run.runId(), run);
+    }
+    return run;
+  }
+
+  private void forget(String runId) {
+    if (started != null) {
+      started.remove(runId);
+    }
   }
 
   /**
@@ -183,9 +276,12 @@ public final class Orchestrator {
   }
 
   private RunRecord load(String runId) throws OrchestratorException {
-    return store.get(runId).orElseThrow(() -> new OrchestratorException(
-        OrchestratorException.UNKNOWN_RUN,
-        "no run '" + runId + "'; create it with test-reset before agents register or poll"));
+    return store.get(runId).orElseThrow(() -> unknownRun(runId));
+  }
+
+  private static OrchestratorException unknownRun(String runId) {
+    return new OrchestratorException(OrchestratorException.UNKNOWN_RUN,
+        "no run '" + runId + "'; create it with test-reset before agents register or poll");
   }
 
   private static int regionCap(RunRecord run, String region) throws OrchestratorException {

@@ -61,7 +61,17 @@ public final class OrchestratorActions {
       case Wire.AGG_RECORD:
         return orchestrator.register(text(req, "runId"), text(req, "region"), text(req, "agentId"));
       case Wire.TEST_INIT:
-        return orchestrator.init(text(req, "runId"));
+        JsonNode view = req.get("view");
+        if (view == null || view.isNull()) {
+          return orchestrator.init(text(req, "runId"));
+        }
+        if (!Wire.VIEW_START.equals(view.asText()) || !view.isTextual()) {
+          throw bad("field 'view' is " + view + "; use \"" + Wire.VIEW_START
+              + "\" (an agent waiting for the start) or leave it out (the whole status)");
+        }
+        return orchestrator.initStart(text(req, "runId"));
+      case Wire.TEST_ABORT:
+        return orchestrator.abort(text(req, "runId"), text(req, "reason"));
       case Wire.TEST_END:
         return orchestrator.end(text(req, "runId"), text(req, "region"), text(req, "agentId"),
             longs(req, "summary", false));
@@ -79,7 +89,8 @@ public final class OrchestratorActions {
             optionalLong(req, "registrationDeadlineMs", RunSetup.DEFAULT_REGISTRATION_DEADLINE_MS)));
       default:
         throw new OrchestratorException(OrchestratorException.UNKNOWN_ACTION,
-            "action '" + action + "' is unknown; use one of agg-record, test-init, test-end, test-reset");
+            "action '" + action + "' is unknown; use one of agg-record, test-init, test-end, test-reset,"
+                + " test-abort");
     }
   }
 

@@ -30,8 +30,36 @@ public interface OrchestratorClient {
    * @throws OrchestratorException when the orchestrator refused or could not be reached
    */
   default StartState poll(String runId) throws OrchestratorException {
-    return status(runId).startState();
+    return startStatus(runId).startState();
   }
+
+  /**
+   * The status as an agent waiting for the start needs it ({@code test-init} with
+   * {@code "view":"start"}): state, start time, deadline and abort reason are exact, the per-region
+   * counts may be those of when the run started (the Lambda orchestrator answers a started run
+   * from memory). Use {@link #status} for counts.
+   *
+   * @param runId the run
+   * @return the status
+   * @throws OrchestratorException when the orchestrator refused or could not be reached
+   */
+  default RunStatus startStatus(String runId) throws OrchestratorException {
+    return status(runId);
+  }
+
+  /**
+   * Aborts a run ({@code test-abort}): agents waiting for its start stop at their next poll and
+   * name the reason; a started run is marked {@code ABORTED} too (agents already sending load are
+   * not told; the runner stops their tasks). Repeating it is harmless: the first reason stays.
+   *
+   * @param runId the run
+   * @param reason why, in words an operator understands (non-blank, at most
+   *     {@value Orchestrator#MAX_REASON_LENGTH} characters)
+   * @return the run's status, {@code ABORTED} with {@link RunStatus#abortReason()}
+   * @throws OrchestratorException {@code unknown-run} when there is no such run, {@code bad-request}
+   *     for a blank reason, or when the orchestrator could not be reached
+   */
+  RunStatus abort(String runId, String reason) throws OrchestratorException;
 
   /**
    * Reports that an agent finished ({@code test-end}); repeating it is harmless.

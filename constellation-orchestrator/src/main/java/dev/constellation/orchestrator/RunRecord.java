@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param resetAt when the run was reset, epoch ms
  * @param deadline the registration deadline, epoch ms
  * @param startBufferMs how long after the last registration the run starts
+ * @param abortReason why the run was aborted by {@code test-abort}; {@code null} otherwise (also
+ *     when the registration deadline aborted it)
  * @since 0.1.0
  */
 public record RunRecord(
@@ -32,7 +34,28 @@ public record RunRecord(
     long startAt,
     long resetAt,
     long deadline,
-    long startBufferMs) {
+    long startBufferMs,
+    String abortReason) {
+
+  /**
+   * A run no {@code test-abort} touched.
+   *
+   * @param runId the run
+   * @param expected agents expected per region
+   * @param ready members that registered
+   * @param done members that ended
+   * @param summaries per ended member, the counters it reported
+   * @param state the run state
+   * @param startAt the start time in epoch ms, {@code 0} until decided
+   * @param resetAt when the run was reset, epoch ms
+   * @param deadline the registration deadline, epoch ms
+   * @param startBufferMs how long after the last registration the run starts
+   */
+  public RunRecord(String runId, Map<String, Integer> expected, Set<String> ready, Set<String> done,
+      Map<String, Map<String, Long>> summaries, RunState state, long startAt, long resetAt, long deadline,
+      long startBufferMs) {
+    this(runId, expected, ready, done, summaries, state, startAt, resetAt, deadline, startBufferMs, null);
+  }
 
   /** Copies the collections. */
   public RunRecord {
@@ -90,6 +113,6 @@ public record RunRecord(
       regions.put(region, new RegionStatus(count,
           (int) countIn(ready, region), (int) countIn(done, region), totals));
     });
-    return new RunStatus(runId, state, startAt, deadline, now, regions);
+    return new RunStatus(runId, state, startAt, deadline, now, regions, abortReason);
   }
 }

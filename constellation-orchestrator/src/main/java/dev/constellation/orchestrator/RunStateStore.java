@@ -62,6 +62,17 @@ public interface RunStateStore {
   boolean tryAbort(String runId, long now);
 
   /**
+   * Sets {@code ABORTED} and keeps the reason if, atomically: the run exists and is not
+   * {@code ABORTED} already (a {@code WAITING} or a {@code STARTED} run; a started run keeps its
+   * start time). Aborting again changes nothing: the first reason stays.
+   *
+   * @param runId the run
+   * @param reason why, as the runner says it (non-blank)
+   * @return the run after the call (also when it was aborted before), empty when there is no such run
+   */
+  Optional<RunRecord> abort(String runId, String reason);
+
+  /**
    * Adds {@code region#agentId} to the done set and stores its summary, if the agent is in the
    * ready set. Repeating it changes nothing (the summary is replaced by the same or newer one).
    *

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * What an agent runs before it sends load: register, poll until the run is {@code STARTED}, then
  * sleep until the start time with sub-10 ms precision. It fails closed: a failed poll is retried
  * with back-off, never taken as a start, and when no start is known by the give-up time, or the
- * run is {@code ABORTED}, {@link #await} throws instead of returning.
+ * run is {@code ABORTED} (by its deadline, or by the runner's {@code test-abort}, whose reason the
+ * exception names), {@link #await} throws instead of returning.
  *
  * @since 0.1.0
  */
@@ -111,6 +112,11 @@ public final class StartBarrier {
       if (state != null && lastFailure == null) {
         if (state.state() == RunState.STARTED) {
           return sleepUntil(state.startAt());
+        }
+        if (state.state() == RunState.ABORTED && state.abortReason() != null) {
+          throw new OrchestratorException(OrchestratorException.ABORTED, "run '" + runId
+              + "' was aborted (test-abort at " + client.address() + "): " + state.abortReason()
+              + "; this agent sends no load");
         }
         if (state.state() == RunState.ABORTED) {
           throw new OrchestratorException(OrchestratorException.ABORTED, "run '" + runId

@@ -16,6 +16,9 @@ final class Wire {
   static final String TEST_INIT = "test-init";
   static final String TEST_END = "test-end";
   static final String TEST_RESET = "test-reset";
+  static final String TEST_ABORT = "test-abort";
+  /** {@code test-init} with {@code "view":"start"}: an agent waiting for the start (may be cached). */
+  static final String VIEW_START = "start";
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +54,9 @@ final class Wire {
     n.put("expected", s.expected());
     n.put("registered", s.registered());
     n.put("ended", s.ended());
+    if (s.abortReason() != null) {
+      n.put("abortReason", s.abortReason());
+    }
     ObjectNode regions = n.putObject("regions");
     s.regions().forEach((name, r) -> {
       ObjectNode rn = regions.putObject(name);
@@ -98,7 +104,7 @@ final class Wire {
       }
       return new RunStatus(n.get("runId").asText(), RunState.valueOf(n.get("state").asText()),
           n.path("startAt").asLong(0), n.get("deadline").asLong(), n.path("serverTime").asLong(0),
-          regions);
+          regions, n.hasNonNull("abortReason") ? n.get("abortReason").asText() : null);
     } catch (RuntimeException e) {
       throw notAnOrchestrator(from, "a reply without the status fields: " + abbreviate(json), e);
     }

@@ -5,11 +5,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wraps a store and counts, per run, the start times it actually wrote. */
+/** Wraps a store and counts, per run, the start times it actually wrote, and all reads. */
 public class CountingStore implements RunStateStore {
 
   private final RunStateStore delegate;
   private final Map<String, AtomicInteger> startsWritten = new ConcurrentHashMap<>();
+  private final AtomicInteger reads = new AtomicInteger();
 
   public CountingStore(RunStateStore delegate) {
     this.delegate = delegate;
@@ -25,9 +26,20 @@ public class CountingStore implements RunStateStore {
     delegate.put(fresh);
   }
 
+  /** How many times {@link #get} read the store. */
+  public int reads() {
+    return reads.get();
+  }
+
   @Override
   public Optional<RunRecord> get(String runId) {
+    reads.incrementAndGet();
     return delegate.get(runId);
+  }
+
+  @Override
+  public Optional<RunRecord> abort(String runId, String reason) {
+    return delegate.abort(runId, reason);
   }
 
   @Override

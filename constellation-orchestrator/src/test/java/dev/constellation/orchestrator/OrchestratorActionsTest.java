@@ -98,4 +98,31 @@ class OrchestratorActionsTest {
             assertThat(e.code()).isEqualTo("unknown-run"))
         .hasMessageContaining("test-reset");
   }
+
+  @Test
+  void testAbortAbortsWithItsReasonOnTheWire() throws Exception {
+    call("{\"action\":\"test-reset\",\"runId\":\"r1\",\"expected\":{\"us-east-1\":2}}");
+    JsonNode aborted = call("{\"action\":\"test-abort\",\"runId\":\"r1\",\"reason\":\"agent exited with code 2\"}");
+    assertThat(aborted.get("state").asText()).isEqualTo("ABORTED");
+    assertThat(aborted.get("abortReason").asText()).isEqualTo("agent exited with code 2");
+    JsonNode poll = call("{\"action\":\"test-init\",\"runId\":\"r1\",\"view\":\"start\"}");
+    assertThat(poll.get("state").asText()).isEqualTo("ABORTED");
+    assertThat(poll.get("abortReason").asText()).isEqualTo("agent exited with code 2");
+
+    JsonNode noReason = call("{\"action\":\"test-abort\",\"runId\":\"r1\"}");
+    assertThat(noReason.get("error").asText()).isEqualTo("bad-request");
+    assertThat(noReason.get("message").asText()).isEqualTo("field 'reason' is missing; add it as a string");
+  }
+
+  @Test
+  void aStatusWithoutAbortHasNoReasonFieldAndAnUnknownViewIsRefused() throws Exception {
+    JsonNode reset = call("{\"action\":\"test-reset\",\"runId\":\"r2\",\"expected\":{\"us-east-1\":1}}");
+    assertThat(reset.has("abortReason")).isFalse();
+    JsonNode bad = call("{\"action\":\"test-init\",\"runId\":\"r2\",\"view\":\"all\"}");
+    assertThat(bad.get("error").asText()).isEqualTo("bad-request");
+    assertThat(bad.get("message").asText()).isEqualTo("field 'view' is \"all\"; use \"start\" (an agent waiting"
+        + " for the start) or leave it out (the whole status)");
+    JsonNode unknown = call("{\"action\":\"test-stop\",\"runId\":\"r2\"}");
+    assertThat(unknown.get("message").asText()).endsWith("test-reset, test-abort");
+  }
 }

@@ -189,4 +189,110 @@ class OrchestratorTest {
     assertThatThrownBy(() -> orchestrator.reset(RunSetup.of(" ", Map.of("us-east-1", 1))))
         .hasMessageContaining("runId is missing or blank");
   }
+
+  @Test
+  void abortStopsAWaitingRunAndKeepsTheReasonForEveryLaterCaller() throws Exception {
+    reset(Map.of("us-east-1", 2));
+    orchestrator.register("r1", "us-east-1", "a");
+
+    RunStatus aborted = orchestrator.abort("r1", "agent us-east-1/1 exited with code 2");
+    assertThat(aborted.state()).isEqualTo(RunState.ABORTED);
+    assertThat(aborted.abortReason()).isEqualTo("agent us-east-1/1 exited with code 2");
+    assertThat(aborted.startAt()).isZero();
+
+    assertThat(orchestrator.init("r1").startState())
+        .isEqualTo(new StartState(RunState.ABORTED, 0, clock.millis() + 60_000, "agent us-east-1/1 exited with code 2"));
+    RunStatus late = orchestrator.register("r1", "us-east-1", "b");
+    assertThat(late.state()).isEqualTo(RunState.ABORTED);
+    assertThat(late.registered()).isEqualTo(1);
+    assertThat(store.startsWritten("r1")).isZero();
+  }
+
+  @Test
+  void abortAfterTheStartMarksTheRunAbortedAndKeepsItsStartTime() throws Exception {
+    reset(Map.of("us-east-1", 1));
+    long startAt = orchestrator.register("r1", "us-east-1", "a").startAt();
+
+    RunStatus aborted = orchestrator.abort("r1", "stopped by the user (Ctrl-C)");
+    assertThat(aborted.state()).isEqualTo(RunState.ABORTED);
+    assertThat(aborted.startAt()).isEqualTo(startAt);
+    assertThat(aborted.complete()).isFalse();
+    assertThat(orchestrator.init("r1").state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void abortingAgainKeepsTheFirstReason() throws Exception {
+    reset(Map.of("us-east-1", 1));
+    orchestrator.abort("r1", "first");
+    RunStatus again = orchestrator.abort("r1", "second");
+    assertThat(again.state()).isEqualTo(RunState.ABORTED);
+    assertThat(again.abortReason()).isEqualTo("first");
+  }
+
+  @Test
+  void aDeadlineAbortHasNoReasonAndAResetClearsAnAbort() throws Exception {
+    orchestrator.reset(new RunSetup("r1", Map.of("us-east-1", 2), 0, 1_000));
+    clock.advance(1_000);
+    RunStatus expired = orchestrator.init("r1");
+    assertThat(expired.state()).isEqualTo(RunState.ABORTED);
+    assertThat(expired.abortReason()).isNull();
+
+    reset(Map.of("us-east-1", 1));
+    orchestrator.abort("r1", "why");
+    RunStatus fresh = orchestrator.reset(new RunSetup("r1", Map.of("us-east-1", 1), 0, 1_000));
+    assertThat(fresh.state()).isEqualTo(RunState.WAITING);
+    assertThat(fresh.abortReason()).isNull();
+  }
+
+  @Test
+  void abortRefusesAnUnknownRunAndABlankOrOverlongReason() {
+    assertThatThrownBy(() -> orchestrator.abort("nope", "why"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.UNKNOWN_RUN))
+        .hasMessageContaining("no run 'nope'");
+    assertThatThrownBy(() -> orchestrator.abort("r1", " "))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.BAD_REQUEST))
+        .hasMessageStartingWith("reason is missing or blank");
+    assertThatThrownBy(() -> orchestrator.abort("r1", "x".repeat(2001)))
+        .hasMessage("reason is 2001 characters long; use at most 2000");
+  }
+
+  @Test
+  void withTheStartCacheAStartedRunsStartPollsReadTheStoreNoMore() throws Exception {
+    CountingStore counted = new CountingStore(new InMemoryRunStateStore());
+    Orchestrator cached = new Orchestrator(counted, clock, true);
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+    assertThat(cached.initStart("r1").state()).isEqualTo(RunState.WAITING);
+    int beforeStart = counted.reads();
+    assertThat(cached.initStart("r1").state()).isEqualTo(RunState.WAITING);
+    assertThat(counted.reads()).as("a waiting run is read on every poll").isEqualTo(beforeStart + 1);
+
+    long startAt = cached.register("r1", "us-east-1", "a").startAt();
+    int afterStart = counted.reads();
+    for (int i = 0; i < 50; i++) {
+      clock.advance(100);
+      RunStatus s = cached.initStart("r1");
+      assertThat(s.state()).isEqualTo(RunState.STARTED);
+      assertThat(s.startAt()).isEqualTo(startAt);
+      assertThat(s.serverTime()).isEqualTo(clock.millis());
+    }
+    assertThat(counted.reads()).as("the first start poll reads, the next 49 do not").isEqualTo(afterStart + 1);
+
+    cached.end("r1", "us-east-1", "a", Map.of("requests", 1L));
+    assertThat(cached.init("r1").complete()).as("the whole status always reads").isTrue();
+
+    cached.abort("r1", "stop");
+    assertThat(cached.initStart("r1").state()).as("an abort drops the cached start").isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void withoutTheStartCacheEveryStartPollReads() throws Exception {
+    reset(Map.of("us-east-1", 1));
+    orchestrator.register("r1", "us-east-1", "a");
+    int before = store.reads();
+    orchestrator.initStart("r1");
+    orchestrator.initStart("r1");
+    assertThat(store.reads()).isEqualTo(before + 2);
+  }
 }

@@ -128,4 +128,30 @@ class StartBarrierTest {
             assertThat(e.code()).isEqualTo(OrchestratorException.UNKNOWN_REGION));
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
   }
+
+  @Test
+  void aWaitingAgentStopsAtItsNextPollWhenTheRunIsAbortedAndNamesTheReason() throws Exception {
+    client.reset(new RunSetup("r1", Map.of("us-east-1", 2), 100, 60_000));
+    StartBarrier barrier = new StartBarrier(client, Duration.ofMillis(50), Duration.ofSeconds(30));
+    ExecutorService agent = Executors.newSingleThreadExecutor();
+    try {
+      Future<StartBarrier.Start> start = agent.submit(() -> barrier.await("r1", "us-east-1", "a"));
+      Thread.sleep(200);
+      assertThat(start).isNotDone();
+      long abortedAt = System.nanoTime();
+      assertThat(client.abort("r1", "agent us-east-1/b exited with code 2").abortReason())
+          .isEqualTo("agent us-east-1/b exited with code 2");
+
+      assertThatThrownBy(() -> start.get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(OrchestratorException.class, e ->
+              assertThat(e.code()).isEqualTo(OrchestratorException.ABORTED))
+          .hasMessage("run 'r1' was aborted (test-abort at in-process): agent us-east-1/b exited with code 2;"
+              + " this agent sends no load");
+      long stoppedAfterMs = (System.nanoTime() - abortedAt) / 1_000_000;
+      assertThat(stoppedAfterMs).as("stops within a poll interval or so").isLessThan(1_000);
+    } finally {
+      agent.shutdownNow();
+    }
+  }
 }

@@ -28,13 +28,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Run state in a DynamoDB table (partition key {@code runId}, one item per run). Registrations
- * and ends are {@code ADD} to string sets, the start and the abort are conditional {@code SET}s,
+ * and ends are {@code ADD} to string sets, the start and the aborts are conditional {@code SET}s,
  * reads are strongly consistent; nothing is read, modified and written back.
  *
  * <p>Item: {@code expected} (N, total), {@code expectedByRegion} (M), {@code state} (S),
  * {@code ready} and {@code done} (SS of {@code region#agentId}), {@code ready@<region>} (SS of
  * agent ids, caps a region atomically), {@code summaries} (M of M), {@code startAt},
- * {@code resetAt}, {@code deadline}, {@code startBufferMs}, {@code lastAt} and {@code ttl} (N).
+ * {@code resetAt}, {@code deadline}, {@code startBufferMs}, {@code lastAt} and {@code ttl} (N),
+ * {@code abortReason} (S, only after {@code test-abort}).
  *
  * @since 0.1.0
  */
@@ -156,6 +157,17 @@ public final class DynamoDbRunStateStore implements RunStateStore {
   }
 
   @Override
+  public Optional<RunRecord> abort(String runId, String reason) {
+    Optional<RunRecord> after = update(UpdateItemRequest.builder()
+        .updateExpression("SET #state = :aborted, #abortReason = :reason")
+        .conditionExpression("attribute_exists(#runId) AND #state <> :aborted")
+        .expressionAttributeNames(Map.of("#runId", "runId", "#state", "state", "#abortReason", "abortReason"))
+        .expressionAttributeValues(Map.of(":aborted", s(RunState.ABORTED.name()), ":reason", s(reason))), runId);
+    // Refused: no such run, or aborted before (the first reason stays).
+    return after.isPresent() ? after : get(runId);
+  }
+
+  @Override
   public Optional<RunRecord> addDone(
       String runId, String region, String agentId, Map<String, Long> summary) {
     String member = RunRecord.member(region, agentId);
@@ -204,7 +216,8 @@ public final class DynamoDbRunStateStore implements RunStateStore {
         number(item.get("startAt")),
         number(item.get("resetAt")),
         number(item.get("deadline")),
-        number(item.get("startBufferMs")));
+        number(item.get("startBufferMs")),
+        item.containsKey("abortReason") ? item.get("abortReason").s() : null);
   }
 
   private static Set<String> stringSet(AttributeValue v) {

@@ -24,6 +24,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * DynamoDB table named by {@code CONSTELLATION_TABLE}, in the region {@code AWS_REGION}.
  * Handler string: {@code dev.constellation.orchestrator.lambda.LambdaHandler::handleRequest}.
  *
+ * <p>One handler lives per Lambda container and keeps the runs it saw {@code STARTED}: an agent's
+ * start poll ({@code test-init} with {@code "view":"start"}) for such a run is answered without
+ * reading DynamoDB (the start time is written once; AWS-DEPLOY §2.12, G13). {@code test-abort} and
+ * {@code test-reset} through this container drop the entry; a plain {@code test-init} always reads.
+ *
  * @since 0.1.0
  */
 public final class LambdaHandler implements RequestStreamHandler {
@@ -54,7 +59,7 @@ public final class LambdaHandler implements RequestStreamHandler {
           + " sets it, so outside Lambda set it to the table's region, e.g. eu-central-1");
     }
     DynamoDbRunStateStore store = new DynamoDbRunStateStore(clients.apply(Region.of(region)), table);
-    this.actions = new OrchestratorActions(new Orchestrator(store, Clock.systemUTC()));
+    this.actions = new OrchestratorActions(new Orchestrator(store, Clock.systemUTC(), true));
   }
 
   private static DynamoDbClient defaultClient(Region region, String endpoint) {

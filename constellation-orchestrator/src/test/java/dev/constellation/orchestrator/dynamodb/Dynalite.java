@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -68,13 +69,24 @@ public final class Dynalite implements AutoCloseable {
 
   /** A DynamoDB client for this dynalite: fake credentials, no retries, JDK HTTP client. */
   public DynamoDbClient client() {
+    return client(new ExecutionInterceptor() {});
+  }
+
+  /**
+   * A client like {@link #client()} that also runs an interceptor on every call (e.g. to count
+   * the operations it sends).
+   *
+   * @param interceptor sees every request
+   * @return the client
+   */
+  public DynamoDbClient client(ExecutionInterceptor interceptor) {
     return DynamoDbClient.builder()
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDTEST", "secret")))
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(interceptor))
         .build();
   }
 

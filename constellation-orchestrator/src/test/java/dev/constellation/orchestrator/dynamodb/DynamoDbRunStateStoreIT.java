@@ -118,4 +118,47 @@ class DynamoDbRunStateStoreIT {
     assertThat(orchestrator.init("cap-1").state()).isEqualTo(RunState.WAITING);
     assertThat(orchestrator.register("cap-1", "us-east-1", "a").registered()).isEqualTo(1);
   }
+
+  @Test
+  void abortKeepsTheReasonAndStaysAbortedWithTheFirstReason() throws Exception {
+    Orchestrator orchestrator = new Orchestrator(store, Clock.systemUTC());
+    orchestrator.reset(new RunSetup("test-abort-1", Map.of("us-east-1", 2), 100, 60_000));
+    orchestrator.register("test-abort-1", "us-east-1", "a");
+
+    RunStatus aborted = orchestrator.abort("test-abort-1", "agent us-east-1/b exited with code 2");
+    assertThat(aborted.state()).isEqualTo(RunState.ABORTED);
+    assertThat(aborted.abortReason()).isEqualTo("agent us-east-1/b exited with code 2");
+    assertThat(aborted.registered()).isEqualTo(1);
+    assertThat(orchestrator.abort("test-abort-1", "second").abortReason())
+        .isEqualTo("agent us-east-1/b exited with code 2");
+    RunStatus late = orchestrator.register("test-abort-1", "us-east-1", "b");
+    assertThat(late.state()).isEqualTo(RunState.ABORTED);
+    assertThat(late.abortReason()).isEqualTo("agent us-east-1/b exited with code 2");
+    assertThat(dynamo.getItem(b -> b.tableName("constellation-runs").consistentRead(true)
+        .key(Map.of("runId", AttributeValue.fromS("test-abort-1")))).item().get("abortReason").s())
+        .isEqualTo("agent us-east-1/b exited with code 2");
+
+    RunStatus fresh = orchestrator.reset(new RunSetup("test-abort-1", Map.of("us-east-1", 1), 100, 60_000));
+    assertThat(fresh.abortReason()).isNull();
+    assertThat(store.get("test-abort-1").orElseThrow().abortReason()).isNull();
+  }
+
+  @Test
+  void abortAfterTheStartKeepsTheStartTimeAndAnUnknownRunIsRefused() throws Exception {
+    Orchestrator orchestrator = new Orchestrator(store, Clock.systemUTC());
+    orchestrator.reset(new RunSetup("test-abort-2", Map.of("us-east-1", 1), 100, 60_000));
+    long startAt = orchestrator.register("test-abort-2", "us-east-1", "a").startAt();
+
+    RunStatus aborted = orchestrator.abort("test-abort-2", "stopped by the user");
+    assertThat(aborted.state()).isEqualTo(RunState.ABORTED);
+    assertThat(aborted.startAt()).isEqualTo(startAt);
+    assertThat(orchestrator.init("test-abort-2").state()).isEqualTo(RunState.ABORTED);
+
+    assertThat(store.abort("never-reset", "why")).isEmpty();
+    assertThatThrownBy(() -> orchestrator.abort("never-reset", "why"))
+        .isInstanceOfSatisfying(OrchestratorException.class, e ->
+            assertThat(e.code()).isEqualTo(OrchestratorException.UNKNOWN_RUN));
+    assertThat(dynamo.getItem(b -> b.tableName("constellation-runs").consistentRead(true)
+        .key(Map.of("runId", AttributeValue.fromS("never-reset")))).item()).isEmpty();
+  }
 }

@@ -102,6 +102,30 @@ class LocalOrchestratorServerIT {
   }
 
   @Test
+  void abortsOverHttpAndAWaitingBarrierStopsNamingTheReason() throws Exception {
+    client.reset(new RunSetup("http-4", Map.of("local-a", 2), 500, 30_000));
+    ExecutorService agent = Executors.newSingleThreadExecutor();
+    try {
+      Future<StartBarrier.Start> start = agent.submit(() -> new StartBarrier(client, Duration.ofMillis(50),
+          Duration.ofSeconds(30)).await("http-4", "local-a", "agent-0"));
+      Thread.sleep(200);
+      assertThat(start).isNotDone();
+
+      RunStatus aborted = client.abort("http-4", "the runner could not start local-a/agent-1");
+      assertThat(aborted.state()).isEqualTo(RunState.ABORTED);
+      assertThat(aborted.abortReason()).isEqualTo("the runner could not start local-a/agent-1");
+
+      assertThatThrownBy(() -> start.get(5, TimeUnit.SECONDS)).cause()
+          .isInstanceOfSatisfying(OrchestratorException.class, e ->
+              assertThat(e.code()).isEqualTo(OrchestratorException.ABORTED))
+          .hasMessageContaining("the runner could not start local-a/agent-1");
+      assertThat(client.status("http-4").abortReason()).isEqualTo("the runner could not start local-a/agent-1");
+    } finally {
+      agent.shutdownNow();
+    }
+  }
+
+  @Test
   void failsClosedNamingTheAddressWhenNothingListensThere() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

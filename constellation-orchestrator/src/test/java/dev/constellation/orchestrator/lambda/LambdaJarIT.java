@@ -53,6 +53,9 @@ class LambdaJarIT {
       String started = call(endpoint,
           "{\"action\":\"agg-record\",\"runId\":\"jar-1\",\"region\":\"us-east-1\",\"agentId\":\"a\"}");
       assertThat(started).contains("\"state\":\"STARTED\"").contains("\"registered\":1");
+      String aborted = call(endpoint,
+          "{\"action\":\"test-abort\",\"runId\":\"jar-1\",\"reason\":\"stopped by the user\"}");
+      assertThat(aborted).contains("\"state\":\"ABORTED\"").contains("\"abortReason\":\"stopped by the user\"");
     }
   }
 

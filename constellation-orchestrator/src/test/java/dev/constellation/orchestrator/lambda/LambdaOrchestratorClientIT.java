@@ -75,7 +75,24 @@ class LambdaOrchestratorClientIT {
         .withHeader("X-Amz-Invocation-Type", equalTo("RequestResponse"))
         .withHeader("Authorization", WireMock.containing("AKIDTEST/"))
         .withHeader("Authorization", WireMock.containing("/eu-central-1/lambda/aws4_request"))
-        .withRequestBody(equalToJson("{\"action\":\"test-init\",\"runId\":\"r1\"}")));
+        .withRequestBody(equalToJson("{\"action\":\"test-init\",\"runId\":\"r1\",\"view\":\"start\"}")));
+  }
+
+  @Test
+  void abortsWithTheReasonInThePayloadAndReadsItBack() throws Exception {
+    wireMock.stubFor(post(urlPathEqualTo(PATH))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(STATUS.replace("\"STARTED\"", "\"ABORTED\"")
+                .replace("\"complete\":false,", "\"complete\":false,\"abortReason\":\"agent exited 2\","))));
+
+    RunStatus status = client.abort("r1", "agent exited 2");
+
+    assertThat(status.state()).isEqualTo(RunState.ABORTED);
+    assertThat(status.abortReason()).isEqualTo("agent exited 2");
+    assertThat(status.startState()).isEqualTo(
+        new StartState(RunState.ABORTED, 1700000003000L, 1700000300000L, "agent exited 2"));
+    wireMock.verify(1, postRequestedFor(urlPathEqualTo(PATH))
+        .withRequestBody(equalToJson("{\"action\":\"test-abort\",\"runId\":\"r1\",\"reason\":\"agent exited 2\"}")));
   }
 
   @Test
