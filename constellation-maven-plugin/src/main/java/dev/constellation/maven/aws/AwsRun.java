@@ -509,7 +509,7 @@ public final class AwsRun {
       if (state == RunState.WAITING) {
         for (Agent a : st.all()) {
           Task t = a.last;
-          if (t != null && "STOPPED".equals(t.lastStatus()) && !a.pending) {
+          if (t != null && "STOPPED".equals(t.lastStatus()) && !a.pending && !a.stopSent && !st.ctx.interruption().interrupted()) {
             handleEarlyStop(st, found, a, status);
             if (st.failure != null) {
               return;
@@ -583,15 +583,11 @@ public final class AwsRun {
 
   private void abort(State st, String reason) {
     try {
-      sendAbort(st.orchestrator, st.ctx.runId(), reason); // TEMP until aws-cost merges OrchestratorClient.abort
+      st.orchestrator.abort(st.ctx.runId(), reason);
     } catch (OrchestratorException | RuntimeException e) {
       st.ctx.log().warn("the orchestrator could not be told to abort the run (" + e.getMessage() + "); the agents stop at the "
           + "registration deadline anyway, and their tasks are stopped now");
     }
-  }
-
-  private static void sendAbort(OrchestratorClient client, String runId, String reason) throws OrchestratorException {
-    throw new OrchestratorException("unsupported", "TEMP: test-abort is not merged yet");
   }
 
   /** Reads every known task's state (DescribeTasks takes at most 100 ARNs per call). */
