@@ -262,9 +262,6 @@ public final class AwsClients implements AutoCloseable {
         b.forcePathStyle(true)
             .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            // s3rver checks Content-MD5 on DeleteObjects (teardown of a bucket with results), not the
-            // newer flexible checksums the SDK sends by default since 2.30
-            .addPlugin(software.amazon.awssdk.services.s3.LegacyMd5Plugin.create())
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
       }
       return b.build();
