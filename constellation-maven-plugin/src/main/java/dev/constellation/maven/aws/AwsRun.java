@@ -248,6 +248,7 @@ public final class AwsRun {
       throw e;
     } catch (RunException | RuntimeException e) {
       stopEverything(st, "constellation: the run failed", false);
+      waitStopped(st); // the build fails with no task of the run left running
       throw e;
     } finally {
       stopEverything(st, "constellation: run ended", false);
@@ -499,6 +500,9 @@ public final class AwsRun {
         status = st.orchestrator.status(st.ctx.runId());
       } catch (OrchestratorException e) {
         log.warn("the orchestrator did not answer (" + e.getMessage() + "); trying again");
+      }
+      if (st.ctx.interruption().interrupted()) {
+        return; // Ctrl-C: the stop action aborted the run and stopped its tasks
       }
       RunState state = status == null ? RunState.WAITING : status.state();
       if (state == RunState.ABORTED) {
