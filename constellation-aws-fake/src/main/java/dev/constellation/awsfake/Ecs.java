@@ -604,7 +604,9 @@ final class Ecs {
       }
       task.run = new TaskRuns.Run(task, r.name, c.name, id, td.family, td.revision,
           ((ObjectNode) firstContainer).deepCopy(), override == null ? null : override.deepCopy(),
-          td.body.path("containerDefinitions").size(), fake.faults.nextTaskEnvironment(r.name),
+          td.body.path("containerDefinitions").size(),
+          td.body.path("runtimePlatform").path("cpuArchitecture").asText("X86_64"),
+          fake.faults.nextTaskEnvironment(r.name),
           fake.faults.taskStartDelayMillis(r.name), fake.faults.nextFailedStart(r.name));
       fake.taskRuns.launch(task.run);
       arns.add(arn);
