@@ -511,6 +511,17 @@ final class Ecs {
     if (count < 1 || count > 10) {
       throw AwsError.badRequest("InvalidParameterException", "count must be between 1 and 10; got " + count);
     }
+    for (JsonNode o : in.path("overrides").path("containerOverrides")) {
+      String name = o.path("name").asText("");
+      boolean known = false;
+      for (JsonNode cd : td.body.path("containerDefinitions")) {
+        known |= cd.path("name").asText().equals(name);
+      }
+      if (!known) {
+        throw AwsError.badRequest("InvalidParameterException", "Override for container named " + name
+            + " is not a container in the TaskDefinition.");
+      }
+    }
     String token = Js.opt(in, "clientToken");
     ObjectNode withoutToken = ((ObjectNode) in).deepCopy();
     withoutToken.remove("clientToken");

@@ -144,6 +144,12 @@ class EcsTest {
     });
     ecs.stopTask(r -> r.cluster("constellation").task(partial.tasks().get(0).taskArn()));
 
+    assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("bad-override")
+        .overrides(o -> o.containerOverrides(co -> co.name("agnet").command("x"))).build()))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Override for container named agnet is not a container in the TaskDefinition."));
+
     fake.faults().failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded");
     assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("other").build()))
         .isInstanceOfSatisfying(EcsException.class, e -> {
