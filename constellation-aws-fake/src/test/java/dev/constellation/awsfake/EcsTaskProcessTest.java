@@ -51,6 +51,11 @@ class EcsTaskProcessTest {
 
   @BeforeAll
   static void pushImage() throws Exception {
+    if (!java.nio.file.Files.isExecutable(DockerRegistry.BINARY) && !"true".equals(System.getenv("CI"))) {
+      // As the other registry tests: skipped with the install command on a developer's machine,
+      // a failure in CI (CI=true), where .ci/run installs it.
+      org.junit.jupiter.api.Assumptions.abort(DockerRegistry.BINARY + " is missing; run: apt-get install -y docker-registry");
+    }
     registry = DockerRegistry.start();
     workDir = Files.createTempDirectory("fake-task-test-");
     digest = TestImage.push(registry, "1", workDir);
