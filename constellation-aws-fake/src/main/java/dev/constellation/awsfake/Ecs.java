@@ -511,6 +511,35 @@ final class Ecs {
     if (count < 1 || count > 10) {
       throw AwsError.badRequest("InvalidParameterException", "count must be between 1 and 10; got " + count);
     }
+    JsonNode strategy = in.path("capacityProviderStrategy");
+    String capacityProvider = null;
+    if (strategy.isArray() && !strategy.isEmpty()) {
+      if (in.has("launchType")) {
+        throw AwsError.badRequest("InvalidParameterException",
+            "Specifying both a launch type and capacity provider strategy is not supported.");
+      }
+      for (JsonNode p : strategy) {
+        String name = p.path("capacityProvider").asText("");
+        if (!name.equals("FARGATE") && !name.equals("FARGATE_SPOT")) {
+          throw AwsError.badRequest("InvalidParameterException", "The specified capacity provider "
+              + name + " is not in an ACTIVE state. Specify a valid capacity provider and try again.");
+        }
+        if (capacityProvider == null || p.path("base").asInt(0) > 0) {
+          capacityProvider = name;
+        }
+      }
+    }
+    for (JsonNode o : in.path("overrides").path("containerOverrides")) {
+      String name = o.path("name").asText("");
+      boolean known = false;
+      for (JsonNode cd : td.body.path("containerDefinitions")) {
+        known |= cd.path("name").asText().equals(name);
+      }
+      if (!known) {
+        throw AwsError.badRequest("InvalidParameterException", "Override for container named " + name
+            + " is not a container in the TaskDefinition.");
+      }
+    }
     String token = Js.opt(in, "clientToken");
     ObjectNode withoutToken = ((ObjectNode) in).deepCopy();
     withoutToken.remove("clientToken");
@@ -558,6 +587,9 @@ final class Ecs {
           .put("group", in.path("group").asText("family:" + td.family))
           .put("availabilityZone", r.name + "a").put("enableExecuteCommand", false)
           .put("createdAt", now).put("connectivity", "CONNECTED").put("version", 1);
+      if (capacityProvider != null) {
+        t.put("capacityProviderName", capacityProvider);
+      }
       if (in.has("startedBy")) {
         t.put("startedBy", in.get("startedBy").asText());
       }
@@ -604,7 +636,9 @@ final class Ecs {
       }
       task.run = new TaskRuns.Run(task, r.name, c.name, id, td.family, td.revision,
           ((ObjectNode) firstContainer).deepCopy(), override == null ? null : override.deepCopy(),
-          td.body.path("containerDefinitions").size(), fake.faults.nextTaskEnvironment(r.name),
+          td.body.path("containerDefinitions").size(),
+          td.body.path("runtimePlatform").path("cpuArchitecture").asText("X86_64"),
+          fake.faults.nextTaskEnvironment(r.name),
           fake.faults.taskStartDelayMillis(r.name), fake.faults.nextFailedStart(r.name));
       fake.taskRuns.launch(task.run);
       arns.add(arn);

@@ -47,6 +47,8 @@ final class TaskRuns implements AutoCloseable {
     final ObjectNode container;
     final JsonNode containerOverride;
     final int containerCount;
+    /** The task definition's {@code runtimePlatform.cpuArchitecture} ({@code X86_64} by default). */
+    final String cpuArchitecture;
     final Map<String, String> faultEnvironment;
     final long startDelayMs;
     final String[] stopBeforeRunning;
@@ -60,7 +62,7 @@ final class TaskRuns implements AutoCloseable {
     String logStream;
 
     Run(Ecs.Task task, String region, String clusterName, String taskId, String family, int revision,
-        ObjectNode container, JsonNode containerOverride, int containerCount,
+        ObjectNode container, JsonNode containerOverride, int containerCount, String cpuArchitecture,
         Map<String, String> faultEnvironment, long startDelayMs, String[] stopBeforeRunning) {
       this.task = task;
       this.region = region;
@@ -71,6 +73,7 @@ final class TaskRuns implements AutoCloseable {
       this.container = container;
       this.containerOverride = containerOverride;
       this.containerCount = containerCount;
+      this.cpuArchitecture = cpuArchitecture;
       this.faultEnvironment = faultEnvironment;
       this.startDelayMs = startDelayMs;
       this.stopBeforeRunning = stopBeforeRunning;
@@ -196,6 +199,11 @@ final class TaskRuns implements AutoCloseable {
         return;
       }
       ProcessBuilder pb = processBuilder(run, image);
+      String wanted = run.cpuArchitecture.equals("ARM64") ? "arm64" : "amd64";
+      if (pb != null && !image.architecture().isEmpty() && !image.architecture().equals(wanted)) {
+        execFormatError(run, image, firstArgument(run, image));
+        return;
+      }
       Process p;
       synchronized (fake.lock) {
         if (run.finished) {
@@ -258,6 +266,36 @@ final class TaskRuns implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       finish(run, "TaskFailedToStart", "fake failure: " + e, null, null);
     }
+  }
+
+  /**
+   * An image built for another CPU architecture than the task's {@code runtimePlatform}: on
+   * Fargate the container starts, the kernel refuses the entrypoint ("exec format error" in the
+   * log) and the essential container exits with 1 (AWS Knowledge Center, "resolve the exec format
+   * error in Amazon ECS tasks"). The local {@code java} could run it, so the fake reproduces that.
+   */
+  private void execFormatError(Run run, TaskImages.Image image, String entry) {
+    synchronized (fake.lock) {
+      if (run.finished) {
+        return;
+      }
+      double now = Ecs.now();
+      run.task.node.put("pullStoppedAt", now).put("startedAt", now).put("connectivityAt", now);
+      container(run).put("imageDigest", image.digest());
+      if (run.logGroup != null) {
+        fake.logs.append(run.logRegion, run.logGroup, run.logStream, System.currentTimeMillis(),
+            "exec " + entry + ": exec format error");
+      }
+      finishLocked(run, "EssentialContainerExited", "Essential container in task exited", null, 1);
+    }
+  }
+
+  private static String firstArgument(Run run, TaskImages.Image image) {
+    List<String> entry = strings(run.container.get("entryPoint"));
+    if (entry.isEmpty()) {
+      entry = image.strings("Entrypoint");
+    }
+    return entry.isEmpty() ? "" : entry.get(0);
   }
 
   /** Waits up to {@code ms} for a StopTask; true when the task was stopped meanwhile. */

@@ -144,6 +144,23 @@ class EcsTest {
     });
     ecs.stopTask(r -> r.cluster("constellation").task(partial.tasks().get(0).taskArn()));
 
+    assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("bad-override")
+        .overrides(o -> o.containerOverrides(co -> co.name("agnet").command("x"))).build()))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Override for container named agnet is not a container in the TaskDefinition."));
+
+    assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("both")
+        .capacityProviderStrategy(p -> p.capacityProvider("FARGATE_SPOT").weight(1)).build()))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Specifying both a launch type and capacity provider strategy is not supported."));
+    var spot = ecs.runTask(run.toBuilder().clientToken("spot").launchType((String) null).count(1)
+        .capacityProviderStrategy(p -> p.capacityProvider("FARGATE_SPOT").weight(1)).build()).tasks().get(0);
+    assertThat(spot.capacityProviderName()).isEqualTo("FARGATE_SPOT");
+    assertThat(spot.launchTypeAsString()).isEqualTo("FARGATE");
+    ecs.stopTask(r -> r.cluster("constellation").task(spot.taskArn()));
+
     fake.faults().failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded");
     assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("other").build()))
         .isInstanceOfSatisfying(EcsException.class, e -> {

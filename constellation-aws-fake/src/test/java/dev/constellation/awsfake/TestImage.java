@@ -27,6 +27,11 @@ final class TestImage {
 
   /** Pushes the image as {@code <registry>/task-test:<tag>} and returns its manifest digest. */
   static String push(DockerRegistry registry, String tag, Path workDir) throws Exception {
+    return push(registry, tag, "amd64", workDir);
+  }
+
+  /** As {@link #push(DockerRegistry, String, Path)}, for a CPU architecture ({@code amd64}, {@code arm64}). */
+  static String push(DockerRegistry registry, String tag, String architecture, Path workDir) throws Exception {
     Path classes = Path.of(TaskMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String pkg = TaskMain.class.getPackageName().replace('.', '/');
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("classes");
@@ -36,6 +41,7 @@ final class TestImage {
       }
     }
     JibContainer c = Jib.fromScratch()
+        .setPlatforms(java.util.Set.of(new com.google.cloud.tools.jib.api.buildplan.Platform(architecture, "linux")))
         .addFileEntriesLayer(layer.build())
         .setEntrypoint(List.of("java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", "/app/classes",
             TaskMain.class.getName()))
