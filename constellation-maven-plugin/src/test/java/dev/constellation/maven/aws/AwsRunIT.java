@@ -193,6 +193,10 @@ class AwsRunIT {
     assertThat(fake.journal().calls("ecs", "DeregisterTaskDefinition")).extracting(Call::region)
         .containsExactlyInAnyOrder("us-east-2", "eu-west-1");
     assertThat(lines).anyMatch(l -> l.startsWith("start skew us-east-2: "));
+    for (String agent : List.of("us-east-2-0", "us-east-2-1", "eu-west-1-0")) {
+      assertThat(r.runDir().resolve("records").resolve(agent + ".jsonl")).as("records of every agent, gathered from S3").isNotEmptyFile();
+      assertThat(r.runDir().resolve("records").resolve(agent + ".result.json")).isNotEmptyFile();
+    }
     assertThat(fake.runningTaskProcesses()).isEmpty();
   }
 
@@ -291,7 +295,8 @@ class AwsRunIT {
     cli.put("constellation.vusPerTask", "1");
     cli.put("constellation.duration", "3s");
     cli.put("constellation.gracefulStop", "5s");
-    cli.put("constellation.startBuffer", "2s");
+    // agents poll the start once a second (back-off to 5 s on a slow answer): a start buffer of a few polls
+    cli.put("constellation.startBuffer", "6s");
     cli.put("constellation.registrationDeadline", "90s");
     cli.put("constellation.progressInterval", "1s");
     cli.put("constellation.baseUrl", "http://127.0.0.1:" + target.getAddress().getPort());
