@@ -12,9 +12,12 @@ import java.util.Map;
 /**
  * ECS (awsJson1_1, AmazonEC2ContainerServiceV20141113): clusters (a deleted cluster stays
  * visible as INACTIVE to DescribeClusters, as on AWS), task definition families and revisions,
- * tasks. A RunTask'd task is RUNNING at once; StopTask makes it STOPPED. RunTask honours
- * {@code clientToken}: the same token and request give the same tasks, the same token with a
- * different request is a {@code ConflictException}.
+ * tasks. A RunTask'd task runs for real ({@link TaskRuns}): its image is pulled from the
+ * registry standing in for ECR and its entrypoint runs as a local process; DescribeTasks follows
+ * PROVISIONING → PENDING → RUNNING → DEPROVISIONING → STOPPED; StopTask sends SIGTERM, then SIGKILL
+ * after the container's {@code stopTimeout}. RunTask honours {@code clientToken}: the same token
+ * and request give the same tasks and start nothing, the same token with a different request is a
+ * {@code ConflictException}.
  */
 final class Ecs {
 
@@ -51,6 +54,7 @@ final class Ecs {
     final String arn;
     final String clusterArn;
     final List<String> securityGroups;
+    TaskRuns.Run run;
 
     Task(ObjectNode node, String arn, String clusterArn, List<String> securityGroups) {
       this.node = node;
@@ -84,6 +88,8 @@ final class Ecs {
 
   private final FakeAws fake;
   private final Map<String, Region> regions = new HashMap<>();
+  /** Every task by its id (the last ARN segment), for the task metadata endpoint. */
+  private final Map<String, Task> tasksById = new HashMap<>();
 
   Ecs(FakeAws fake) {
     this.fake = fake;
@@ -147,9 +153,11 @@ final class Ecs {
   private ObjectNode clusterJson(Region r, Cluster c, boolean withTags) {
     long running = r.tasks.values().stream()
         .filter(t -> t.clusterArn.equals(c.arn) && t.lastStatus().equals("RUNNING")).count();
+    long pending = r.tasks.values().stream().filter(t -> t.clusterArn.equals(c.arn)
+        && (t.lastStatus().equals("PROVISIONING") || t.lastStatus().equals("PENDING"))).count();
     ObjectNode o = Js.obj().put("clusterArn", c.arn).put("clusterName", c.name)
         .put("status", c.status).put("registeredContainerInstancesCount", 0)
-        .put("runningTasksCount", running).put("pendingTasksCount", 0)
+        .put("runningTasksCount", running).put("pendingTasksCount", pending)
         .put("activeServicesCount", 0);
     o.putArray("statistics");
     o.putArray("capacityProviders");
@@ -315,7 +323,7 @@ final class Ecs {
           throw AwsError.badRequest("InvalidParameterException", "The referenced task was not found.");
         }
         stop(t, "UserInitiated", in.path("reason").asText("Task stopped by user"));
-        out.set("task", t.node);
+        out.set("task", t.node.deepCopy());
       }
       default -> throw AwsError.badRequest("UnknownOperationException",
           "The fake does not model ECS operation " + op);
@@ -327,18 +335,27 @@ final class Ecs {
     return System.currentTimeMillis() / 1000.0;
   }
 
-  /** Marks a task STOPPED (StopTask, or a process that exited in a later part). */
+  /**
+   * StopTask: desiredStatus STOPPED with this stopCode and reason (the first stop's are kept, as on
+   * ECS); a task whose process has not started is STOPPED at once, a running process gets SIGTERM
+   * (see {@link TaskRuns#stop}).
+   */
   void stop(Task t, String stopCode, String reason) {
-    if (t.lastStatus().equals("STOPPED")) {
+    if (t.lastStatus().equals("STOPPED") || t.node.path("desiredStatus").asText().equals("STOPPED")) {
       return;
     }
-    double now = now();
-    t.node.put("lastStatus", "STOPPED").put("desiredStatus", "STOPPED").put("stopCode", stopCode)
-        .put("stoppedReason", reason).put("stoppingAt", now).put("stoppedAt", now)
-        .put("executionStoppedAt", now);
-    for (JsonNode c : t.node.path("containers")) {
-      ((ObjectNode) c).put("lastStatus", "STOPPED");
+    t.node.put("desiredStatus", "STOPPED").put("stoppingAt", now());
+    if (!t.node.has("stopCode")) {
+      t.node.put("stopCode", stopCode).put("stoppedReason", reason);
     }
+    t.node.put("version", t.node.path("version").asInt(1) + 1);
+    fake.taskRuns.stop(t.run);
+  }
+
+  /** The run of the task with this id (the last ARN segment), or null. */
+  TaskRuns.Run runById(String taskId) {
+    Task t = tasksById.get(taskId);
+    return t == null ? null : t.run;
   }
 
   private Task task(Region r, Cluster c, String id) {
@@ -494,6 +511,35 @@ final class Ecs {
     if (count < 1 || count > 10) {
       throw AwsError.badRequest("InvalidParameterException", "count must be between 1 and 10; got " + count);
     }
+    JsonNode strategy = in.path("capacityProviderStrategy");
+    String capacityProvider = null;
+    if (strategy.isArray() && !strategy.isEmpty()) {
+      if (in.has("launchType")) {
+        throw AwsError.badRequest("InvalidParameterException",
+            "Specifying both a launch type and capacity provider strategy is not supported.");
+      }
+      for (JsonNode p : strategy) {
+        String name = p.path("capacityProvider").asText("");
+        if (!name.equals("FARGATE") && !name.equals("FARGATE_SPOT")) {
+          throw AwsError.badRequest("InvalidParameterException", "The specified capacity provider "
+              + name + " is not in an ACTIVE state. Specify a valid capacity provider and try again.");
+        }
+        if (capacityProvider == null || p.path("base").asInt(0) > 0) {
+          capacityProvider = name;
+        }
+      }
+    }
+    for (JsonNode o : in.path("overrides").path("containerOverrides")) {
+      String name = o.path("name").asText("");
+      boolean known = false;
+      for (JsonNode cd : td.body.path("containerDefinitions")) {
+        known |= cd.path("name").asText().equals(name);
+      }
+      if (!known) {
+        throw AwsError.badRequest("InvalidParameterException", "Override for container named " + name
+            + " is not a container in the TaskDefinition.");
+      }
+    }
     String token = Js.opt(in, "clientToken");
     ObjectNode withoutToken = ((ObjectNode) in).deepCopy();
     withoutToken.remove("clientToken");
@@ -509,7 +555,7 @@ final class Ecs {
               + "' was used with different parameters; existing tasks: " + seen.getValue());
         }
         ArrayNode tasks = out.putArray("tasks");
-        seen.getValue().forEach(arn -> tasks.add(r.tasks.get(arn).node));
+        seen.getValue().forEach(arn -> tasks.add(r.tasks.get(arn).node.deepCopy()));
         out.putArray("failures");
         return;
       }
@@ -535,12 +581,15 @@ final class Ecs {
       String arn = r.arn("task", c.name + "/" + id);
       double now = now();
       ObjectNode t = Js.obj().put("taskArn", arn).put("clusterArn", c.arn)
-          .put("taskDefinitionArn", td.arn).put("lastStatus", "RUNNING")
+          .put("taskDefinitionArn", td.arn).put("lastStatus", "PROVISIONING")
           .put("desiredStatus", "RUNNING").put("launchType", in.path("launchType").asText("FARGATE"))
           .put("cpu", td.body.path("cpu").asText()).put("memory", td.body.path("memory").asText())
           .put("group", in.path("group").asText("family:" + td.family))
-          .put("createdAt", now).put("startedAt", now).put("pullStartedAt", now)
-          .put("pullStoppedAt", now).put("connectivity", "CONNECTED").put("version", 1);
+          .put("availabilityZone", r.name + "a").put("enableExecuteCommand", false)
+          .put("createdAt", now).put("connectivity", "CONNECTED").put("version", 1);
+      if (capacityProvider != null) {
+        t.put("capacityProviderName", capacityProvider);
+      }
       if (in.has("startedBy")) {
         t.put("startedBy", in.get("startedBy").asText());
       }
@@ -549,9 +598,17 @@ final class Ecs {
       }
       ArrayNode cs = t.putArray("containers");
       for (JsonNode cd : td.body.path("containerDefinitions")) {
-        cs.addObject().put("containerArn", r.arn("container", c.name + "/" + id + "/" + fake.ids.hex(8)))
+        ObjectNode co = cs.addObject()
+            .put("containerArn", r.arn("container", c.name + "/" + id + "/" + java.util.UUID.randomUUID()))
             .put("taskArn", arn).put("name", cd.path("name").asText())
-            .put("image", cd.path("image").asText()).put("lastStatus", "RUNNING");
+            .put("image", cd.path("image").asText()).put("lastStatus", "PENDING");
+        if (cd.has("cpu")) {
+          co.put("cpu", cd.path("cpu").asText());
+        }
+        if (cd.has("memory")) {
+          co.put("memory", cd.path("memory").asText());
+        }
+        co.putArray("networkInterfaces");
       }
       t.set("overrides", in.has("overrides") ? in.get("overrides") : Js.obj().set("containerOverrides", Js.arr()));
       Map<String, String> tags = new LinkedHashMap<>();
@@ -563,16 +620,27 @@ final class Ecs {
       ArrayNode att = t.putArray("attachments");
       if (!subnets.isEmpty()) {
         ObjectNode eni = att.addObject().put("id", java.util.UUID.randomUUID().toString())
-            .put("type", "ElasticNetworkInterface").put("status", "ATTACHED");
+            .put("type", "ElasticNetworkInterface").put("status", "PRECREATED");
         eni.putArray("details").addObject().put("name", "subnetId").put("value", subnets.get(0));
       }
       Task task = new Task(t, arn, c.arn, groups);
       r.tasks.put(arn, task);
+      tasksById.put(id, task);
       tasks.add(t.deepCopy());
-      String failedStart = fake.faults.nextFailedStart(r.name);
-      if (failedStart != null) {
-        stop(task, "TaskFailedToStart", failedStart);
+      JsonNode firstContainer = td.body.path("containerDefinitions").get(0);
+      JsonNode override = null;
+      for (JsonNode o : in.path("overrides").path("containerOverrides")) {
+        if (o.path("name").asText().equals(firstContainer.path("name").asText())) {
+          override = o;
+        }
       }
+      task.run = new TaskRuns.Run(task, r.name, c.name, id, td.family, td.revision,
+          ((ObjectNode) firstContainer).deepCopy(), override == null ? null : override.deepCopy(),
+          td.body.path("containerDefinitions").size(),
+          td.body.path("runtimePlatform").path("cpuArchitecture").asText("X86_64"),
+          fake.faults.nextTaskEnvironment(r.name),
+          fake.faults.taskStartDelayMillis(r.name), fake.faults.nextFailedStart(r.name));
+      fake.taskRuns.launch(task.run);
       arns.add(arn);
     }
     if (token != null) {

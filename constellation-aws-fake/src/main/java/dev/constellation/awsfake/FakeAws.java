@@ -35,8 +35,11 @@ import java.util.regex.Pattern;
  * (its resources report region {@code global}); STS and IAM clients sign for {@code us-east-1}.
  *
  * <p>Lambda {@code Invoke} runs the uploaded code's handler for real in a kept-warm child JVM
- * (see {@link Options#lambdaEnvironment(Map)}); {@link #close()} stops every such process.
- * DynamoDB and S3 are not faked: use {@link Dynalite} and s3rver.
+ * (see {@link Options#lambdaEnvironment(Map)}). ECS {@code RunTask} runs the task for real: the
+ * task definition's image is pulled from the registry that stands in for ECR
+ * ({@link Options#ecrProxyEndpoint(String)}), unpacked, and its entrypoint runs as a local process
+ * whose output goes to CloudWatch Logs (see docs/testing-aws.md). {@link #close()} stops every
+ * process the fake started. DynamoDB and S3 are not faked: use {@link Dynalite} and s3rver.
  */
 public final class FakeAws implements AutoCloseable {
 
@@ -57,6 +60,7 @@ public final class FakeAws implements AutoCloseable {
     String accountId = "123456789012";
     List<String> regions = COMMERCIAL_REGIONS;
     Map<String, String> lambdaEnvironment = new LinkedHashMap<>();
+    Map<String, String> taskEnvironment = new LinkedHashMap<>();
     Path javaExecutable = Paths.get(System.getProperty("java.home"), "bin", "java");
     final Map<String, Path> javaByRuntime = new LinkedHashMap<>();
     String ecrProxyEndpoint;
@@ -94,7 +98,20 @@ public final class FakeAws implements AutoCloseable {
       return this;
     }
 
-    /** The {@code java} that runs Lambda code (default: this JVM's). */
+    /**
+     * Extra environment for every ECS task process, e.g. {@code CONSTELLATION_LAMBDA_ENDPOINT} and
+     * {@code CONSTELLATION_S3_ENDPOINT} pointing at the fake and s3rver. It comes after the
+     * container definition's and the override's {@code environment} (and wins over them); static
+     * test credentials and {@code AWS_EC2_METADATA_DISABLED=true} are set by default and can be
+     * replaced here. Only {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, {@code AWS_EXECUTION_ENV},
+     * {@code ECS_CONTAINER_METADATA_URI_V4} (what ECS sets) and {@link Faults#taskEnvironment} come later.
+     */
+    public Options taskEnvironment(Map<String, String> env) {
+      this.taskEnvironment = new LinkedHashMap<>(env);
+      return this;
+    }
+
+    /** The {@code java} that runs Lambda code and task entrypoints that start with {@code java} (default: this JVM's). */
     public Options javaExecutable(Path java) {
       this.javaExecutable = java;
       return this;
@@ -110,7 +127,14 @@ public final class FakeAws implements AutoCloseable {
       return this;
     }
 
-    /** The {@code proxyEndpoint} ECR {@code GetAuthorizationToken} answers (e.g. a local registry). */
+    /**
+     * The {@code proxyEndpoint} ECR {@code GetAuthorizationToken} answers, e.g. a plain-HTTP
+     * {@code docker-registry} on loopback ({@code http://127.0.0.1:PORT}). It is also where
+     * {@code RunTask} pulls task images from: images of this account's ECR in any region
+     * ({@code <account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@sha256:...]}) and images named
+     * with this registry's own {@code host:port}. Unset: every task stops with
+     * {@code CannotPullContainerError}.
+     */
     public Options ecrProxyEndpoint(String url) {
       this.ecrProxyEndpoint = url;
       return this;
@@ -142,6 +166,7 @@ public final class FakeAws implements AutoCloseable {
   final Logs logs;
   final Quotas quotas;
   final LambdaService lambda;
+  final TaskRuns taskRuns;
   private final Seed seed;
   private final WireMockServer server;
 
@@ -155,6 +180,7 @@ public final class FakeAws implements AutoCloseable {
     this.logs = new Logs(this);
     this.quotas = new Quotas(this);
     this.lambda = new LambdaService(this);
+    this.taskRuns = new TaskRuns(this);
     this.seed = new Seed(this);
     this.server = new WireMockServer(wireMockConfig()
         .bindAddress("127.0.0.1")
@@ -222,13 +248,28 @@ public final class FakeAws implements AutoCloseable {
     return resources().stream().filter(r -> r.service().equals(service)).toList();
   }
 
-  /** Stops the server and every Lambda JVM it started. */
+  /**
+   * The ECS task processes alive now (started by {@code RunTask}, not yet exited). A test that
+   * stopped its tasks asserts this is empty.
+   */
+  public List<ProcessHandle> runningTaskProcesses() {
+    return taskRuns.alive();
+  }
+
+  /**
+   * Stops every task process (SIGTERM, SIGKILL after 2 s), the server and every Lambda JVM it
+   * started, and deletes the unpacked images.
+   */
   @Override
   public void close() {
     try {
-      server.stop();
+      taskRuns.close();
     } finally {
-      lambda.close();
+      try {
+        server.stop();
+      } finally {
+        lambda.close();
+      }
     }
   }
 
@@ -329,6 +370,35 @@ public final class FakeAws implements AutoCloseable {
     };
   }
 
+  /** Where the ECS task metadata endpoint v4 of each task lives: {@code /ecs-metadata/<taskId>}. */
+  static final String METADATA_PATH = "/ecs-metadata/";
+
+  /**
+   * The task metadata endpoint v4: {@code GET /ecs-metadata/<taskId>} answers the container's
+   * metadata, {@code .../task} the task's (shapes from the ECS developer guide, "Amazon ECS task
+   * metadata endpoint version 4 for tasks on Fargate"); anything else 404.
+   */
+  private ResponseDefinition metadata(String url) {
+    String rest = url.substring(METADATA_PATH.length());
+    int q = rest.indexOf('?');
+    rest = q < 0 ? rest : rest.substring(0, q);
+    boolean task = rest.endsWith("/task");
+    String id = task ? rest.substring(0, rest.length() - "/task".length()) : rest.replaceAll("/+$", "");
+    String body = null;
+    synchronized (lock) {
+      TaskRuns.Run run = ecs.runById(id);
+      if (run != null) {
+        body = Js.write(task ? taskRuns.taskMetadata(run) : taskRuns.containerMetadata(run));
+      }
+    }
+    ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition();
+    if (body == null) {
+      return b.withStatus(404).withHeader("Content-Type", "text/plain")
+          .withBody("404 page not found\n").build();
+    }
+    return b.withStatus(200).withHeader("Content-Type", "application/json").withBody(body).build();
+  }
+
   /** The WireMock extension that turns every request into a call on the fake. */
   private final class Transformer implements ResponseDefinitionTransformerV2 {
 
@@ -340,6 +410,9 @@ public final class FakeAws implements AutoCloseable {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
       LoggedRequest r = event.getRequest();
+      if (r.getUrl().startsWith(METADATA_PATH)) {
+        return metadata(r.getUrl());
+      }
       String auth = r.getHeader("Authorization");
       Matcher m = auth == null ? null : SCOPE.matcher(auth);
       Resp resp;

@@ -25,7 +25,17 @@ public final class Faults {
   private long lambdaPendingMillis;
   private long roleAssumableAfterMillis;
   private final Map<String, double[]> runTaskRates = new HashMap<>();
-  private final Map<String, Deque<String>> failedStarts = new HashMap<>();
+  private final Map<String, Deque<String[]>> failedStarts = new HashMap<>();
+  private final Map<String, Deque<Map<String, String>>> taskEnvironments = new HashMap<>();
+  private final Map<String, Long> taskStartDelays = new HashMap<>();
+
+  /** The default of {@link #taskStartDelay}. */
+  public static final long DEFAULT_TASK_START_DELAY_MS = 300;
+
+  /** ECS's TaskStopCode values (API reference, Task.stopCode). */
+  static final java.util.List<String> STOP_CODES = java.util.List.of("TaskFailedToStart",
+      "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption",
+      "TerminationNotice");
   private final Map<String, Deque<String>> runTaskFailures = new HashMap<>();
 
   Faults(Object lock) {
@@ -170,26 +180,86 @@ public final class Faults {
   }
 
   /**
-   * The next {@code times} tasks that {@code RunTask} starts in {@code region} are accepted (they
-   * appear in {@code tasks[]}) but are already STOPPED with {@code stopCode=TaskFailedToStart} and
-   * this {@code stoppedReason} when described, e.g. "Timeout waiting for network interface
-   * provisioning to complete." or "CannotPullContainerError: ...".
+   * Shorthand for {@link #taskStopsBeforeRunning(String, int, String, String)
+   * taskStopsBeforeRunning(region, times, "TaskFailedToStart", stoppedReason)}, e.g. "Timeout
+   * waiting for network interface provisioning to complete.".
    */
   public Faults tasksFailToStart(String region, int times, String stoppedReason) {
+    return taskStopsBeforeRunning(region, times, "TaskFailedToStart", stoppedReason);
+  }
+
+  /**
+   * The next {@code times} tasks that {@code RunTask} accepts in {@code region} (they appear in
+   * {@code tasks[]} as PROVISIONING) go STOPPED after PROVISIONING and PENDING without pulling
+   * their image or starting a process, with this {@code stopCode} (ECS's {@code TaskStopCode}:
+   * {@code TaskFailedToStart}, {@code EssentialContainerExited}, {@code UserInitiated},
+   * {@code ServiceSchedulerInitiated}, {@code SpotInterruption}, {@code TerminationNotice}) and
+   * {@code stoppedReason}, e.g. {@code ("TaskFailedToStart", "Timeout waiting for network
+   * interface provisioning to complete.")}.
+   */
+  public Faults taskStopsBeforeRunning(String region, int times, String stopCode, String reason) {
+    if (times < 1 || !STOP_CODES.contains(stopCode)) {
+      throw new IllegalArgumentException("times must be >= 1 and stopCode one of " + STOP_CODES
+          + "; got times=" + times + ", stopCode=" + stopCode);
+    }
     synchronized (lock) {
-      Deque<String> q = failedStarts.computeIfAbsent(region, k -> new ArrayDeque<>());
+      Deque<String[]> q = failedStarts.computeIfAbsent(region, k -> new ArrayDeque<>());
       for (int i = 0; i < times; i++) {
-        q.add(stoppedReason);
+        q.add(new String[] {stopCode, reason});
       }
+    }
+    return this;
+  }
+
+  /**
+   * Extra environment for the processes of the next {@code times} tasks that {@code RunTask}
+   * accepts in {@code region}; it wins over every other source (see docs/testing-aws.md), so a
+   * test can give one real agent a bad setting (and see it exit 2).
+   */
+  public Faults taskEnvironment(String region, int times, Map<String, String> env) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be >= 1; got " + times);
+    }
+    synchronized (lock) {
+      Deque<Map<String, String>> q = taskEnvironments.computeIfAbsent(region, k -> new ArrayDeque<>());
+      for (int i = 0; i < times; i++) {
+        q.add(Map.copyOf(env));
+      }
+    }
+    return this;
+  }
+
+  /**
+   * How long tasks in {@code region} stay PROVISIONING (the first half) and PENDING (the second
+   * half) before the image pull and the process start; default {@value #DEFAULT_TASK_START_DELAY_MS}
+   * ms, so both states are observable. Applies to tasks launched from now on.
+   */
+  public Faults taskStartDelay(String region, java.time.Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative; got " + delay);
+    }
+    synchronized (lock) {
+      taskStartDelays.put(region, delay.toMillis());
     }
     return this;
   }
 
   // --- read by the services, under the lock ---
 
-  String nextFailedStart(String region) {
-    Deque<String> q = failedStarts.get(region);
+  /** {stopCode, reason} for the next task in the region, or null. */
+  String[] nextFailedStart(String region) {
+    Deque<String[]> q = failedStarts.get(region);
     return q == null ? null : q.poll();
+  }
+
+  Map<String, String> nextTaskEnvironment(String region) {
+    Deque<Map<String, String>> q = taskEnvironments.get(region);
+    Map<String, String> env = q == null ? null : q.poll();
+    return env == null ? Map.of() : env;
+  }
+
+  long taskStartDelayMillis(String region) {
+    return taskStartDelays.getOrDefault(region, DEFAULT_TASK_START_DELAY_MS);
   }
 
   /** {burst, perSecond} for RunTask in the region. */

@@ -75,6 +75,9 @@ class EcsTest {
 
   @Test
   void taskDefinitionsRunTaskClientTokenStopAndThrottling() throws Exception {
+    // The dummy images cannot be pulled (EcsTaskProcessTest runs real ones): the tasks stay
+    // PROVISIONING for this test's life, as tasks do while Fargate finds capacity.
+    fake.faults().taskStartDelay("eu-west-1", java.time.Duration.ofMinutes(10));
     ecs.createCluster(r -> r.clusterName("constellation"));
     var td = ecs.registerTaskDefinition(r -> r.family("constellation-agent").networkMode(NetworkMode.AWSVPC)
         .requiresCompatibilities(Compatibility.FARGATE).cpu("1024").memory("2048")
@@ -107,7 +110,8 @@ class EcsTest {
     var ran = ecs.runTask(run);
     assertThat(ran.failures()).isEmpty();
     assertThat(ran.tasks()).hasSize(2).allSatisfy(t -> {
-      assertThat(t.lastStatus()).isEqualTo("RUNNING");
+      assertThat(t.lastStatus()).isEqualTo("PROVISIONING");
+      assertThat(t.desiredStatus()).isEqualTo("RUNNING");
       assertThat(t.cpu()).isEqualTo("1024");
       assertThat(t.taskArn()).matches("arn:aws:ecs:eu-west-1:123456789012:task/constellation/[0-9a-f]{32}");
     });
@@ -125,7 +129,7 @@ class EcsTest {
     assertThat(stopped.stoppedReason()).isEqualTo("run ended");
     var described = ecs.describeTasks(r -> r.cluster("constellation").tasks(arns.get(0), arns.get(1), "nope")
         .include(TaskField.TAGS));
-    assertThat(described.tasks()).extracting(t -> t.lastStatus()).containsExactly("STOPPED", "RUNNING");
+    assertThat(described.tasks()).extracting(t -> t.lastStatus()).containsExactly("STOPPED", "PROVISIONING");
     assertThat(described.tasks().get(0).stopCode().toString()).isEqualTo("UserInitiated");
     assertThat(described.tasks().get(1).tags()).extracting(Tag::key).containsExactly("constellation:run");
     assertThat(described.failures()).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo("MISSING"));
@@ -139,6 +143,23 @@ class EcsTest {
       assertThat(f.arn()).isEqualTo("arn:aws:ecs:eu-west-1:123456789012:cluster/constellation");
     });
     ecs.stopTask(r -> r.cluster("constellation").task(partial.tasks().get(0).taskArn()));
+
+    assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("bad-override")
+        .overrides(o -> o.containerOverrides(co -> co.name("agnet").command("x"))).build()))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Override for container named agnet is not a container in the TaskDefinition."));
+
+    assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("both")
+        .capacityProviderStrategy(p -> p.capacityProvider("FARGATE_SPOT").weight(1)).build()))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage())
+                .isEqualTo("Specifying both a launch type and capacity provider strategy is not supported."));
+    var spot = ecs.runTask(run.toBuilder().clientToken("spot").launchType((String) null).count(1)
+        .capacityProviderStrategy(p -> p.capacityProvider("FARGATE_SPOT").weight(1)).build()).tasks().get(0);
+    assertThat(spot.capacityProviderName()).isEqualTo("FARGATE_SPOT");
+    assertThat(spot.launchTypeAsString()).isEqualTo("FARGATE");
+    ecs.stopTask(r -> r.cluster("constellation").task(spot.taskArn()));
 
     fake.faults().failNext("ecs", "RunTask", 1, 400, "ThrottlingException", "Rate exceeded");
     assertThatThrownBy(() -> ecs.runTask(run.toBuilder().clientToken("other").build()))
@@ -189,25 +210,34 @@ class EcsTest {
   }
 
   @Test
-  void aTaskCanFailToStartWithAStoppedReason() {
-    fake.faults().tasksFailToStart("eu-west-1", 1, "Timeout waiting for network interface provisioning to complete.");
+  void aTaskWhoseImageCannotBePulledStopsWithCannotPullContainerError() throws Exception {
     ecs.createCluster(r -> r.clusterName("c"));
     String td = ecs.registerTaskDefinition(r -> r.family("f").networkMode(NetworkMode.AWSVPC)
         .requiresCompatibilities(Compatibility.FARGATE).cpu("256").memory("512")
-        .containerDefinitions(ContainerDefinition.builder().name("a").image("i").build()))
+        .containerDefinitions(ContainerDefinition.builder().name("a").image("example/agent:1").build()))
         .taskDefinition().taskDefinitionArn();
-    var ran = ecs.runTask(r -> r.cluster("c").taskDefinition(td).launchType(LaunchType.FARGATE).count(2)
-        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("s"))));
-    assertThat(ran.tasks()).hasSize(2);
-    var described = ecs.describeTasks(r -> r.cluster("c").tasks(ran.tasks().get(0).taskArn(), ran.tasks().get(1).taskArn()));
-    assertThat(described.tasks().get(0).lastStatus()).isEqualTo("STOPPED");
-    assertThat(described.tasks().get(0).stopCodeAsString()).isEqualTo("TaskFailedToStart");
-    assertThat(described.tasks().get(0).stoppedReason()).isEqualTo("Timeout waiting for network interface provisioning to complete.");
-    assertThat(described.tasks().get(1).lastStatus()).isEqualTo("RUNNING");
+    String arn = ecs.runTask(r -> r.cluster("c").taskDefinition(td).launchType(LaunchType.FARGATE)
+        .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("s")))).tasks().get(0).taskArn();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    var t = ecs.describeTasks(r -> r.cluster("c").tasks(arn)).tasks().get(0);
+    while (!t.lastStatus().equals("STOPPED") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      t = ecs.describeTasks(r -> r.cluster("c").tasks(arn)).tasks().get(0);
+    }
+    String reason = "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to"
+        + " resolve ref docker.io/example/agent:1: the fake has no registry (FakeAws.Options.ecrProxyEndpoint is not set)";
+    assertThat(t.lastStatus()).isEqualTo("STOPPED");
+    assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
+    assertThat(t.stoppedReason()).isEqualTo(reason);
+    assertThat(t.containers().get(0).reason()).isEqualTo(reason);
+    assertThat(t.containers().get(0).exitCode()).isNull();
+    assertThat(t.startedAt()).isNull();
+    assertThat(fake.runningTaskProcesses()).isEmpty();
   }
 
   @Test
   void aSecurityGroupUsedByARunningTaskCannotBeDeleted() {
+    fake.faults().taskStartDelay("eu-west-1", java.time.Duration.ofMinutes(10));
     String sg = fake.seed().securityGroup("eu-west-1", "constellation-agents", "agents", Map.of());
     ecs.createCluster(r -> r.clusterName("c"));
     String td = ecs.registerTaskDefinition(r -> r.family("f").networkMode(NetworkMode.AWSVPC)

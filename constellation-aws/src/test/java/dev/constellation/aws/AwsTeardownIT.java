@@ -102,6 +102,9 @@ class AwsTeardownIT {
         .networkMode(NetworkMode.AWSVPC).cpu("1024").memory("2048").tags(tags)
         .containerDefinitions(c -> c.name("agent").image("example/agent:1").essential(true)))
         .taskDefinition().taskDefinitionArn();
+    // The task stays PROVISIONING (as while Fargate finds capacity; its image could not be pulled
+    // anyway): teardown must stop tasks that are not RUNNING yet too.
+    aws.fake.faults().taskStartDelay("us-east-2", java.time.Duration.ofMinutes(10));
     ecs.runTask(b -> b.cluster("constellation").taskDefinition(td).count(1).launchType("FARGATE").tags(tags)
         .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1").assignPublicIp("ENABLED"))));
     aws.fake.journal().clear();
