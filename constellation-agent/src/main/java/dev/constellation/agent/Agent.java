@@ -54,6 +54,8 @@ public final class Agent {
   private final StopSignal stop = new StopSignal();
   /** Set when a unique feeder with {@code END_RUN} ran out: the agent ends its load as at the end of its duration. */
   private volatile boolean feederEnded;
+  /** VUs that stopped because a unique feeder with {@code STOP_VU} ran out. */
+  private final java.util.concurrent.atomic.AtomicInteger vusStoppedByFeeders = new java.util.concurrent.atomic.AtomicInteger();
   private Feeds feeds = Feeds.none();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
@@ -553,6 +555,12 @@ public final class Agent {
         return NEXT;
       } catch (FeederExhaustedException e) {
         if (e.whenExhausted() == dev.constellation.api.Feeder.WhenExhausted.STOP_VU) {
+          if (vusStoppedByFeeders.incrementAndGet() >= config.vuCount() && !feederEnded) {
+            // nothing is left to run: end the agent's load now rather than idle until the duration ends
+            feederEnded = true;
+            Console.info(e.getMessage() + "; every VU has stopped, so this agent ends its run");
+            stop.stop();
+          }
           return VU_DONE;
         }
         if (e.whenExhausted() == dev.constellation.api.Feeder.WhenExhausted.END_RUN) {
