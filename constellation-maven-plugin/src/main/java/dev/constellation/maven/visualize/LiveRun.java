@@ -28,7 +28,6 @@ final class LiveRun {
   private final Map<String, Set<String>> agentsByRegion = new HashMap<>();
   private RunResults merged = RunResults.merge(List.of());
   private boolean stale;
-  private long mergeMillis;
   private long mergedAt;
   private volatile long lastUsed = System.currentTimeMillis();
 
@@ -37,14 +36,21 @@ final class LiveRun {
     this.tail = new LocalDirectoryStore(recordsDir).tail();
   }
 
+  /** Past this many records a run is merged again at most every {@link #LARGE_RUN_REMERGE_MS}. */
+  static final int LARGE_RUN = 100_000;
+  /** How often a large run is merged again while it runs, ms. */
+  static final long LARGE_RUN_REMERGE_MS = 5_000;
+
   /**
-   * Reads what arrived and merges everything so far. A run whose merge is slow (hundreds of thousands of records) is
-   * merged again at most every five merge times, so polling pages cannot keep the machine busy.
+   * Reads what arrived and merges everything so far. A large run (more than {@value #LARGE_RUN} records, seconds to
+   * merge) is merged again at most every {@value #LARGE_RUN_REMERGE_MS} ms unless {@code force} is set, so polling
+   * pages cannot keep the machine busy.
    *
+   * @param force merge whatever arrived, however large the run (its end: the figures must be complete)
    * @return the records merged so far
    * @throws IOException when the records cannot be read
    */
-  synchronized RunResults poll() throws IOException {
+  synchronized RunResults poll(boolean force) throws IOException {
     lastUsed = System.currentTimeMillis();
     for (IntervalRecord r : tail.poll()) {
       if (r.runId().equals(runId)) {
@@ -54,10 +60,8 @@ final class LiveRun {
       }
     }
     long now = System.currentTimeMillis();
-    if (stale && now - mergedAt >= 5 * mergeMillis) {
-      long t0 = System.nanoTime();
+    if (stale && (force || records.size() <= LARGE_RUN || now - mergedAt >= LARGE_RUN_REMERGE_MS)) {
       merged = RunResults.merge(records);
-      mergeMillis = (System.nanoTime() - t0) / 1_000_000;
       mergedAt = System.currentTimeMillis();
       stale = false;
     }
@@ -87,7 +91,7 @@ final class LiveRun {
    * @throws IOException when the records cannot be read
    */
   ObjectNode state(RunFacts facts, String status, boolean reportReady) throws IOException {
-    RunResults results = poll();
+    RunResults results = poll(reportReady);
     ObjectNode o = ReportData.snapshot(facts, results);
     o.put("runId", runId);
     o.put("status", status);
