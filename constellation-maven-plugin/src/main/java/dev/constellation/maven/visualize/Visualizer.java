@@ -83,6 +83,9 @@ public final class Visualizer implements AutoCloseable {
   private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
   private final Path stateFile;
   private volatile boolean closed;
+  private volatile long lastLiveRequest;
+  /** How long {@link #closeWhenShown} keeps serving an open live view. */
+  static final long SHOWN_WAIT_MS = 5_000;
 
   private Visualizer(Path runsDir, HttpServer server, ExecutorService executor, URI url, Map<String, String> assets,
       Set<String> allowedHosts) {
@@ -212,6 +215,22 @@ public final class Visualizer implements AutoCloseable {
     Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /**
+   * Stops the visualizer once an open live view had the time to show the run's final report: when a live view asked
+   * for a run in the last {@value #SHOWN_WAIT_MS} ms, waits that long first (the page polls every second, then loads
+   * the report), else stops at once.
+   */
+  public void closeWhenShown() {
+    if (System.currentTimeMillis() - lastLiveRequest < SHOWN_WAIT_MS) {
+      try {
+        Thread.sleep(SHOWN_WAIT_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+  }
+
   /** Stops the server (open requests get a second to finish) and removes its {@value #STATE_FILE}. */
   @Override
   public void close() {
@@ -280,6 +299,7 @@ public final class Visualizer implements AutoCloseable {
         notFound(ex);
         return;
       }
+      lastLiveRequest = System.currentTimeMillis();
       RunFacts facts = RunsDirectory.facts(dir.get());
       sendJson(ex, liveRun(parts[2]).state(facts, RunsDirectory.status(dir.get(), facts), RunsDirectory.reportReady(dir.get(), facts)));
     } else if (raw.equals("/api/compare")) {
