@@ -28,6 +28,7 @@ final class LiveRun {
   private final Map<String, Set<String>> agentsByRegion = new HashMap<>();
   private RunResults merged = RunResults.merge(List.of());
   private boolean stale;
+  private long mergedDurationMs;
   private long mergedAt;
   private volatile long lastUsed = System.currentTimeMillis();
 
@@ -46,11 +47,13 @@ final class LiveRun {
    * merge) is merged again at most every {@value #LARGE_RUN_REMERGE_MS} ms unless {@code force} is set, so polling
    * pages cannot keep the machine busy.
    *
+   * @param durationMs the duration rates are computed over ({@code summary.json}'s, once the run has ended), or 0 for
+   *     the span of the records so far
    * @param force merge whatever arrived, however large the run (its end: the figures must be complete)
    * @return the records merged so far
    * @throws IOException when the records cannot be read
    */
-  synchronized RunResults poll(boolean force) throws IOException {
+  synchronized RunResults poll(long durationMs, boolean force) throws IOException {
     lastUsed = System.currentTimeMillis();
     for (IntervalRecord r : tail.poll()) {
       if (r.runId().equals(runId)) {
@@ -60,8 +63,12 @@ final class LiveRun {
       }
     }
     long now = System.currentTimeMillis();
+    if (durationMs != mergedDurationMs) {
+      stale = true;
+    }
     if (stale && (force || records.size() <= LARGE_RUN || now - mergedAt >= LARGE_RUN_REMERGE_MS)) {
-      merged = RunResults.merge(records);
+      merged = RunResults.merge(records, durationMs);
+      mergedDurationMs = durationMs;
       mergedAt = System.currentTimeMillis();
       stale = false;
     }
@@ -91,7 +98,8 @@ final class LiveRun {
    * @throws IOException when the records cannot be read
    */
   ObjectNode state(RunFacts facts, String status, boolean reportReady) throws IOException {
-    RunResults results = poll(reportReady);
+    // once the run has ended, rates are over its duration, as in summary.json; until then over the records' span
+    RunResults results = poll(reportReady ? facts.durationMs() : 0, reportReady);
     ObjectNode o = ReportData.snapshot(facts, results);
     o.put("runId", runId);
     o.put("status", status);

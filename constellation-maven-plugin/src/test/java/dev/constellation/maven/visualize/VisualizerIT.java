@@ -105,6 +105,7 @@ class VisualizerIT {
       List<Long> seen = new ArrayList<>();
       boolean shotLive = false;
       long finalCount = -1;
+      String finalCard = null;
       long until = System.currentTimeMillis() + 180_000;
       while (finalCount < 0) {
         if (System.currentTimeMillis() > until) {
@@ -119,6 +120,7 @@ class VisualizerIT {
           }
           if ("true".equals(isFinal)) {
             finalCount = n;
+            finalCard = chromium.eval("document.getElementById('live-requests').textContent");
             assertThat(chromium.body("data-js-errors")).as("script errors: %s", chromium.eval(
                 "document.getElementById('js-errors').textContent")).isEqualTo("0");
           } else if (!shotLive && n > 0 && seen.size() >= 3 && "running".equals(chromium.body("data-live-status"))) {
@@ -142,6 +144,14 @@ class VisualizerIT {
         assertThat(seen.get(i)).as("counts seen: %s", seen).isGreaterThan(seen.get(i - 1));
       }
       assertThat(finalCount).as("counts seen: %s", seen).isEqualTo(total);
+      assertThat(finalCard).isEqualTo(Long.toString(total));
+      // every figure the live view ends with is summary.json's: totals and every request name, percentiles included
+      JsonNode live = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          visualizer.url().resolve("/api/runs/" + runId + "/live")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(live.path("final").asBoolean()).isTrue();
+      assertThat(live.path("summary").path("totals")).isEqualTo(summary.path("totals"));
+      assertThat(live.path("summary").path("requests")).isEqualTo(summary.path("requests"));
+      assertThat(live.path("summary").path("regions")).isEqualTo(summary.path("regions"));
       assertThat(shotLive).as("a screenshot while the run was running").isTrue();
 
       // then the page is the run's final report, with summary.json's numbers
