@@ -267,7 +267,7 @@ public class RunMojo extends AbstractResultsMojo {
   }
 
   /** The visualizer for this run ({@code visualize=true} and none running over the output directory), else null. */
-  private Visualizer startVisualizer() throws MojoExecutionException {
+  Visualizer startVisualizer() throws MojoExecutionException {
     if (!visualize || Visualizer.running(outputDirectory.toPath()).isPresent()) {
       return null;
     }
