@@ -35,6 +35,10 @@ final class RunsDirectory {
   static final long RUNNING_SLACK_MS = 5 * 60_000;
 
   private final Path root;
+  /** Rows of finished runs by run id, kept while their summary.json is unchanged (the page asks every 2 s). */
+  private final Map<String, Cached> finished = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Cached(long summaryModified, ObjectNode row) {}
 
   RunsDirectory(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -150,7 +154,18 @@ final class RunsDirectory {
           continue;
         }
         try {
-          rows.add(row(dir, id, live));
+          Path summary = dir.resolve(ReportWriter.SUMMARY_JSON);
+          long modified = Files.isRegularFile(summary) ? Files.getLastModifiedTime(summary).toMillis() : -1;
+          Cached c = finished.get(id);
+          if (c != null && c.summaryModified() == modified) {
+            rows.add(c.row());
+            continue;
+          }
+          ObjectNode row = row(dir, id, live);
+          if (modified >= 0 && row.path("report").asBoolean()) {
+            finished.put(id, new Cached(modified, row));
+          }
+          rows.add(row);
         } catch (IOException | RuntimeException e) {
           ObjectNode bad = ReportData.JSON.createObjectNode();
           bad.put("runId", id);

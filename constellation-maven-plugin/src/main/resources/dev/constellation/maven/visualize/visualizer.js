@@ -60,7 +60,7 @@
 
   function getJson(url) {
     return fetch(url, { cache: "no-store" }).then(function (r) {
-      if (!r.ok) return r.text().then(function (t) { throw new Error(url + ": " + r.status + " " + t); });
+      if (!r.ok) return r.text().then(function (t) { var e = new Error(url + ": " + r.status + " " + t); e.status = r.status; throw e; });
       return r.json();
     });
   }
@@ -217,6 +217,10 @@
         }
       }).catch(function (e) {
         if (my !== generation) return;
+        if (e.status === 404) {
+          layout.notice.textContent = "There is no run " + runId + " in this runs directory.";
+          return;
+        }
         recordError(String(e));
         timer = setTimeout(poll, 2000);
       });
