@@ -255,7 +255,7 @@ final class SummaryJson {
     return b;
   }
 
-  private static ObjectNode delta(Baseline.Delta d) {
+  static ObjectNode delta(Baseline.Delta d) {
     ObjectNode n = JSON.createObjectNode();
     n.put("status", d.status());
     number(n, "p95", d.now() == null ? Double.NaN : d.now().p95());
