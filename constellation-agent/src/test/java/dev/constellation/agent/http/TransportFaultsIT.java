@@ -109,6 +109,37 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"socket", "socket https"})
+  void anIdleConnectionOnWhichTheServerSentA408IsNotReused(String engineName) throws Exception {
+    RawServer server = server(new RawServer((head, out, c, n) -> {
+      ok(out, "");
+      if (n == 1) {
+        out.flush();
+        Thread late = new Thread(() -> {
+          try {
+            Thread.sleep(50); // the server gives up on the idle connection, as some do, with a 408 owed to nobody
+            out.write(ascii("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n"));
+            out.flush();
+          } catch (Exception ignored) {
+            // the test is over
+          }
+        });
+        late.setDaemon(true);
+        late.start();
+      }
+      return true;
+    }));
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
+    assertThat(http.get("/a").status()).isEqualTo(200);
+    Thread.sleep(150); // the 408 has arrived; the idle check (after 250 ms) has not run yet
+    assertThat(http.get("/b").status()).isEqualTo(200);
+    assertThat(server.connections()).isEqualTo(2);
+    Totals t = totals();
+    assertThat(t.statuses).containsExactly(Map.entry("200", 2L));
+    assertThat(t.retries).isZero();
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"socket", "jdk", "socket https"})
   void everyAttemptOnTheWireIsCountedAsARequestOrARetry(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
