@@ -5,6 +5,11 @@ import dev.constellation.agent.http.InstrumentedHttp;
 import dev.constellation.agent.http.RequestNames;
 import dev.constellation.agent.record.MetricRecorder;
 import dev.constellation.agent.record.Recording;
+import dev.constellation.agent.record.VuMetrics;
+import dev.constellation.agent.feed.FeederException;
+import dev.constellation.agent.feed.FeederSource;
+import dev.constellation.agent.feed.Feeds;
+import dev.constellation.api.FeederExhaustedException;
 import dev.constellation.agent.results.Counts;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.ResultsSink;
@@ -47,6 +52,11 @@ public final class Agent {
   private final StartGate gate;
   private final Recording recording;
   private final StopSignal stop = new StopSignal();
+  /** Set when a unique feeder with {@code END_RUN} ran out: the agent ends its load as at the end of its duration. */
+  private volatile boolean feederEnded;
+  /** VUs that stopped because a unique feeder with {@code STOP_VU} ran out. */
+  private final java.util.concurrent.atomic.AtomicInteger vusStoppedByFeeders = new java.util.concurrent.atomic.AtomicInteger();
+  private Feeds feeds = Feeds.none();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<IOException> sinkFailure = new AtomicReference<>();
   private final List<Thread> vuThreads = new ArrayList<>();
@@ -135,6 +145,26 @@ public final class Agent {
   }
 
   private AgentResult runVirtualUsers() throws InterruptedException, IOException {
+    Map<Class<?>, String> scriptClasses = new java.util.LinkedHashMap<>();
+    scripts.forEach(d -> scriptClasses.put(d.type(), d.name()));
+    try {
+      ClassLoader loader = scripts.isEmpty() ? getClass().getClassLoader() : scripts.get(0).type().getClassLoader();
+      feeds = Feeds.load(scriptClasses, loader, config.feedShare(), config.runId(), config.region(), config.agentIndex());
+    } catch (FeederException e) {
+      throw new ScriptException(e.getMessage(), e);
+    }
+    for (FeederSource f : feeds.all()) {
+      Console.info("feeder " + f.name() + ": " + f.rows() + " rows, " + f.declaration().strategy().name().toLowerCase(java.util.Locale.ROOT)
+          + (f.declaration().strategy() == dev.constellation.api.Feeder.Strategy.UNIQUE ? ", this agent's share " + f.shareRows() + " rows" : ""));
+    }
+    try {
+      return runVirtualUsersWithFeeds();
+    } finally {
+      feeds.close();
+    }
+  }
+
+  private AgentResult runVirtualUsersWithFeeds() throws InterruptedException, IOException {
     int vuCount = config.vuCount();
     int[] perScript = split(vuCount, scripts);
     CountDownLatch ready = new CountDownLatch(vuCount);
@@ -192,7 +222,7 @@ public final class Agent {
       runRamp(startNanos);
     } else {
       long deadline = startAt + config.duration().toMillis();
-      while (!stopRequested) {
+      while (!stopRequested && !feederEnded) {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
           break;
@@ -254,13 +284,13 @@ public final class Agent {
     int n = scripts.size();
     int total = scripts.stream().mapToInt(ScriptDefinition::weight).sum();
     int[] current = new int[n];
-    for (long k = 0; !stopRequested; k++) {
+    for (long k = 0; !stopRequested && !feederEnded; k++) {
       long offset = schedule.offsetNanos(k);
       if (offset < 0) {
         break;
       }
       long due = startNanos + offset;
-      for (long wait = due - System.nanoTime(); wait > 0 && !stopRequested; wait = due - System.nanoTime()) {
+      for (long wait = due - System.nanoTime(); wait > 0 && !stopRequested && !feederEnded; wait = due - System.nanoTime()) {
         LockSupport.parkNanos(Math.min(wait, 50_000_000L));
       }
       generatorHook.accept(k);
@@ -285,7 +315,7 @@ public final class Agent {
   /** Closed model with stages: moves the number of active VUs along the ramp until its end or a stop. */
   private void runRamp(long startNanos) {
     long end = startNanos + ramp.duration().toNanos();
-    while (!stopRequested && System.nanoTime() < end) {
+    while (!stopRequested && !feederEnded && System.nanoTime() < end) {
       int target = (int) Math.round(ramp.valueAt(System.nanoTime() - startNanos));
       if (target != activeVus) {
         synchronized (rampMonitor) {
@@ -420,6 +450,7 @@ public final class Agent {
       VuContextImpl context = new VuContextImpl(config, index, stop);
       InstrumentedHttp http = new InstrumentedHttp(engine, recording, script.name(), config.baseUrl(), config.requestTimeout(),
           config.httpOptions());
+      context.attach(new VuMetrics(recording, script.name(), http::failedRequests), feeds.forVu(script.type(), script.name(), index, recording));
       VirtualUserInstance vu;
       MetricRecorder iterations;
       try {
@@ -463,8 +494,12 @@ public final class Agent {
         }
         context.iteration(i++);
         http.iterationStarting();
-        if (!iterate(vu, iterations)) {
+        int outcome = iterate(vu, iterations);
+        if (outcome == INTERRUPTED) {
           return false;
+        }
+        if (outcome == VU_DONE) {
+          return true;
         }
       }
       return true;
@@ -494,35 +529,66 @@ public final class Agent {
         context.iteration(i++);
         http.iterationStarting();
         http.iterationLateness(lateness);
-        boolean ok = iterate(vu, iterations);
+        int outcome = iterate(vu, iterations);
         http.iterationLateness(0);
-        if (!ok) {
+        if (outcome == INTERRUPTED) {
           return false;
+        }
+        if (outcome == VU_DONE) {
+          return true;
         }
         idle.get(script.name()).offer(this);
       }
       return true;
     }
 
-    /** One iteration, recorded; false when it was interrupted at the end of the graceful stop. */
-    private boolean iterate(VirtualUserInstance vu, MetricRecorder iterations) {
+    /**
+     * One iteration, recorded: {@link #NEXT}, {@link #INTERRUPTED} (at the end of the graceful stop)
+     * or {@link #VU_DONE} (a unique feeder ran out and stops this VU or the agent's run; the
+     * iteration is abandoned and not counted).
+     */
+    private int iterate(VirtualUserInstance vu, MetricRecorder iterations) {
       long t0 = System.nanoTime();
       try {
         vu.iterate();
         iterations.recordSuccess((System.nanoTime() - t0) / 1000);
-        return true;
+        return NEXT;
+      } catch (FeederExhaustedException e) {
+        if (e.whenExhausted() == dev.constellation.api.Feeder.WhenExhausted.STOP_VU) {
+          if (vusStoppedByFeeders.incrementAndGet() >= config.vuCount() && !feederEnded) {
+            // nothing is left to run: end the agent's load now rather than idle until the duration ends
+            feederEnded = true;
+            Console.info(e.getMessage() + "; every VU has stopped, so this agent ends its run");
+            stop.stop();
+          }
+          return VU_DONE;
+        }
+        if (e.whenExhausted() == dev.constellation.api.Feeder.WhenExhausted.END_RUN) {
+          if (!feederEnded) {
+            feederEnded = true;
+            Console.info(e.getMessage() + ": this agent ends its run");
+          }
+          stop.stop();
+          return VU_DONE;
+        }
+        iterations.recordFailure((System.nanoTime() - t0) / 1000, -1, failureType(e), failureMessage(e));
+        return NEXT;
       } catch (Throwable t) {
         if (Thread.currentThread().isInterrupted() || t instanceof InterruptedException
             || (t instanceof HttpFailure f && "interrupted".equals(f.errorType()))) {
           iterations.recordFailure((System.nanoTime() - t0) / 1000, "interrupted");
-          return false;
+          return INTERRUPTED;
         }
         long micros = (System.nanoTime() - t0) / 1000;
         iterations.recordFailure(micros, -1, failureType(t), failureMessage(t));
-        return true;
+        return NEXT;
       }
     }
   }
+
+  private static final int NEXT = 0;
+  private static final int INTERRUPTED = 1;
+  private static final int VU_DONE = 2;
 
   /** What a failed iteration's message is counted as: the exception's simple class name and message. */
   static String failureMessage(Throwable t) {

@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.feed.FeedShare;
 import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.http.HttpOptions;
 import dev.constellation.agent.http.TlsSettings;
@@ -53,6 +54,8 @@ import java.util.function.Function;
  *     connection is sent again once on a new one (each retry is counted; docs/user-guide.md)
  * @param httpOptions redirects, cookies and compression
  * @param tls truststore, client certificate, insecure
+ * @param feedShare this agent's share of the rows of {@code unique} feeders (its slots among every
+ *     VU of the run, see {@link FeedShare}); null means the agent is alone in its run
  */
 public record AgentConfig(
     String runId,
@@ -84,7 +87,8 @@ public record AgentConfig(
     Duration pollInterval,
     boolean retries,
     HttpOptions httpOptions,
-    TlsSettings tls) {
+    TlsSettings tls,
+    FeedShare feedShare) {
 
   /** The results stores an agent can write: {@code local}, {@code s3}, {@code timestream}. */
   public static final List<String> RESULTS_STORES = List.of("local", "s3", "timestream");
@@ -100,6 +104,94 @@ public record AgentConfig(
 
   /** The poll interval towards the Lambda orchestrator: one Invoke per agent per second keeps a run of 500 agents at 500 requests/s. */
   public static final Duration LAMBDA_POLL_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * A configuration of an agent alone in its run as far as feeders go (every other setting given).
+   *
+   * @param runId the run
+   * @param region the region
+   * @param agentIndex the index in the region
+   * @param agentCount agents in the region
+   * @param vus virtual users
+   * @param duration load duration
+   * @param gracefulStop graceful stop
+   * @param baseUrl base URL
+   * @param scripts script classes
+   * @param resultsDir records directory
+   * @param parameters script parameters
+   * @param requestTimeout request time limit
+   * @param connectTimeout connect time limit
+   * @param flushInterval flush interval
+   * @param maxRequestNames request names kept apart
+   * @param orchestrator orchestrator address
+   * @param startTimeout how long to wait for the start
+   * @param rate open-model rate
+   * @param stages closed-model stages
+   * @param engine HTTP engine
+   * @param resultsStore results store
+   * @param resultsBucket S3 bucket
+   * @param resultsRegion home region of the store
+   * @param timestreamDatabase Timestream database
+   * @param timestreamTable Timestream table
+   * @param fallbackDir fallback directory
+   * @param pollInterval orchestrator poll interval
+   * @param retries whether requests are retried
+   * @param httpOptions redirects, cookies and compression
+   * @param tls TLS settings
+   */
+  public AgentConfig(String runId, String region, int agentIndex, int agentCount, int vus, Duration duration,
+      Duration gracefulStop, String baseUrl, List<String> scripts, Path resultsDir, Map<String, String> parameters,
+      Duration requestTimeout, Duration connectTimeout, Duration flushInterval, int maxRequestNames, String orchestrator,
+      Duration startTimeout, String rate, String stages, String engine, String resultsStore, String resultsBucket,
+      String resultsRegion, String timestreamDatabase, String timestreamTable, Path fallbackDir, Duration pollInterval,
+      boolean retries, HttpOptions httpOptions, TlsSettings tls) {
+    this(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir, parameters,
+        requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
+        httpOptions, tls, null);
+  }
+
+  /**
+   * This agent's share of {@code unique} feeders' rows: as given, or every row when the agent is
+   * alone in its run.
+   *
+   * @return the share
+   */
+  public FeedShare feedShare() {
+    return feedShare != null ? feedShare : FeedShare.alone(vuCount());
+  }
+
+  /**
+   * The same configuration with a share of {@code unique} feeders' rows.
+   *
+   * @param share the agent's slots among every VU of the run
+   * @return the new configuration
+   */
+  public AgentConfig withFeedShare(FeedShare share) {
+    return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
+        httpOptions, tls, share);
+  }
+
+  /**
+   * Gives each agent of a run its share of {@code unique} feeders' rows: slots numbered over every
+   * agent in list order, each agent as many as its VUs ({@link #vuCount()}).
+   *
+   * @param agents every agent of the run, in a fixed order
+   * @return the same agents with their shares
+   */
+  public static List<AgentConfig> assignFeedShares(List<AgentConfig> agents) {
+    long total = agents.stream().mapToLong(a -> Math.max(1, a.vuCount())).sum();
+    List<AgentConfig> out = new ArrayList<>();
+    long first = 0;
+    for (AgentConfig a : agents) {
+      long count = Math.max(1, a.vuCount());
+      out.add(a.withFeedShare(new FeedShare(first, count, total)));
+      first += count;
+    }
+    return out;
+  }
 
   public AgentConfig {
     scripts = List.copyOf(scripts);
@@ -174,7 +266,7 @@ public record AgentConfig(
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
         parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
         resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
-        options, tlsSettings);
+        options, tlsSettings, feedShare);
   }
 
   /**
@@ -188,7 +280,7 @@ public record AgentConfig(
     return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
         parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, address, timeout, rate, stages, engine,
         resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
-        httpOptions, tls);
+        httpOptions, tls, feedShare);
   }
 
   /**
@@ -497,7 +589,8 @@ public record AgentConfig(
             values.getOrDefault(Setting.COOKIES.key(), HttpOptions.COOKIES_VU), booleanValue(get, Setting.COMPRESSION, true)),
         new TlsSettings(values.get(Setting.TRUSTSTORE.key()), values.get(Setting.TRUSTSTORE_PASSWORD.key()),
             values.get(Setting.CLIENT_CERT.key()), values.get(Setting.CLIENT_KEY.key()), values.get(Setting.CLIENT_CERT_PASSWORD.key()),
-            booleanValue(get, Setting.INSECURE, false)));
+            booleanValue(get, Setting.INSECURE, false)),
+        values.containsKey(Setting.FEED_SHARE.key()) ? FeedShare.parse(values.get(Setting.FEED_SHARE.key()), get.name(Setting.FEED_SHARE)) : null);
   }
 
   /**
@@ -589,6 +682,10 @@ public record AgentConfig(
     if (tls.insecure()) {
       a.add(Setting.INSECURE.flag());
       a.add("true");
+    }
+    if (feedShare != null) {
+      a.add(Setting.FEED_SHARE.flag());
+      a.add(feedShare.toString());
     }
     if (!baseUrl.isEmpty()) {
       a.add(Setting.BASE_URL.flag());

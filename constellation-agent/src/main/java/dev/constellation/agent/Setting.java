@@ -39,7 +39,8 @@ public enum Setting {
   CLIENT_CERT("clientCert"),
   CLIENT_KEY("clientKey"),
   CLIENT_CERT_PASSWORD("clientCertPassword"),
-  INSECURE("insecure");
+  INSECURE("insecure"),
+  FEED_SHARE("feedShare");
 
   /** Prefix of the environment variable that gives a setting when its flag is absent. */
   public static final String ENV_PREFIX = "CONSTELLATION_";

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 class ApiCompileTest {
 
   @VirtualUser(name = "compile check", weight = 2)
+  @Feeder(name = "users", file = "users.csv", columns = {"user"}, strategy = Feeder.Strategy.UNIQUE,
+      whenExhausted = Feeder.WhenExhausted.FAIL_ITERATION, seed = 7)
+  @Feeder(name = "items", file = "items.jsonl")
   public static class EveryCall {
     private final Http http;
     private VuContext fieldContext;
@@ -48,6 +51,20 @@ class ApiCompileTest {
           + vu.iteration() + vu.baseUrl() + vu.parameter("user").orElse("") + status + type + headers + text + bytes.length + name;
       vu.pause(Duration.ofMillis(1));
       vu.pause(Duration.ofMillis(1), Duration.ofMillis(2));
+      Map<String, String> row = vu.feed("users");
+      vu.group("checkout", () -> http.get("/cart"));
+      String total = vu.group("pay", () -> row.get("user"));
+      boolean held = vu.check("has user", row.containsKey("user")) && vu.check("soft", () -> {
+        if (total == null) {
+          throw new AssertionError("no total");
+        }
+      });
+      Counter orders = vu.counter("orders");
+      orders.add(2);
+      orders.increment();
+      Trend depth = vu.trend("queue_depth");
+      depth.record(Trend.MAX_VALUE);
+      facts += held + orders.name() + depth.name();
       if (facts.isEmpty()) {
         throw new HttpFailure("timeout", "x", "never", null);
       }
@@ -111,5 +128,12 @@ class ApiCompileTest {
     assertThat(vu.name()).isEqualTo("compile check");
     assertThat(vu.weight()).isEqualTo(2);
     assertThat(EveryCall.class.getDeclaredMethod("run", VuContext.class).isAnnotationPresent(Iteration.class)).isTrue();
+    Feeder[] feeders = EveryCall.class.getAnnotationsByType(Feeder.class);
+    assertThat(feeders).extracting(Feeder::name).containsExactly("users", "items");
+    assertThat(feeders[1].strategy()).isEqualTo(Feeder.Strategy.CIRCULAR);
+    assertThat(feeders[1].whenExhausted()).isEqualTo(Feeder.WhenExhausted.STOP_VU);
+    FeederExhaustedException e = new FeederExhaustedException("users", Feeder.WhenExhausted.END_RUN, "used up");
+    assertThat(e.feeder()).isEqualTo("users");
+    assertThat(e.whenExhausted()).isEqualTo(Feeder.WhenExhausted.END_RUN);
   }
 }

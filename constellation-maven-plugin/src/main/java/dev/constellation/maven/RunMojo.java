@@ -19,6 +19,7 @@ import dev.constellation.aws.AwsClients;
 import dev.constellation.aws.Installation;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import dev.constellation.maven.visualize.Visualizer;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -263,6 +264,22 @@ public class RunMojo extends AbstractResultsMojo {
   @Parameter(property = "constellation.image.cacheDirectory", defaultValue = "${project.build.directory}/constellation/jib-cache")
   File imageCacheDirectory;
 
+  /**
+   * Whether to start the visualizer with the run when none is running over the output directory: its live URL is
+   * printed, the page follows the run and shows its report at the end; it stops with the build
+   * ({@code mvn constellation:visualize} serves every run for as long as you want).
+   */
+  @Parameter(property = "constellation.visualize", defaultValue = "false")
+  boolean visualize;
+
+  /** The visualizer's port, with {@code visualize}. */
+  @Parameter(property = "constellation.visualize.port", defaultValue = "3002")
+  int visualizePort;
+
+  /** The visualizer's address, with {@code visualize}: {@code 127.0.0.1} keeps it on this machine. */
+  @Parameter(property = "constellation.visualize.bind", defaultValue = Visualizer.DEFAULT_BIND)
+  String visualizeBind;
+
   /** Skips the load test. */
   @Parameter(property = "constellation.skip", defaultValue = "false")
   boolean skip;
@@ -287,6 +304,7 @@ public class RunMojo extends AbstractResultsMojo {
       return;
     }
     RunService.Result result;
+    Visualizer visualizer = startVisualizer();
     try {
       RunPlan plan = new RunPlanner().plan(new RunPlanner.Sources(pomValues(), commandLine(), project.getBasedir().toPath()));
       RunLog log = new RunLog() {
@@ -307,6 +325,10 @@ public class RunMojo extends AbstractResultsMojo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted; the agents were stopped");
+    } finally {
+      if (visualizer != null) {
+        visualizer.closeWhenShown();
+      }
     }
     if (result.isDryRun()) {
       return;
@@ -336,6 +358,20 @@ public class RunMojo extends AbstractResultsMojo {
           AwsRun.Options.defaults()));
     }
     return out;
+  }
+
+  /** The visualizer for this run ({@code visualize=true} and none running over the output directory), else null. */
+  Visualizer startVisualizer() throws MojoExecutionException {
+    if (!visualize || Visualizer.running(outputDirectory.toPath()).isPresent()) {
+      return null;
+    }
+    try {
+      Visualizer v = Visualizer.start(outputDirectory.toPath(), visualizeBind, visualizePort);
+      getLog().info("Constellation visualizer: " + v.url() + " (stops with this build; mvn constellation:visualize keeps serving)");
+      return v;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    }
   }
 
   /** The values the pom's {@code <configuration>} really sets (Maven fills the rest from -D properties and defaults). */

@@ -1,6 +1,7 @@
 package dev.constellation.agent.http;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -42,11 +43,14 @@ final class ErrorTypes {
       if (t instanceof ConnectException) {
         return "connection_refused";
       }
-      if (t instanceof SSLException) {
+      if (t instanceof SSLException && !(t.getCause() instanceof IOException && !(t.getCause() instanceof SSLException))) {
+        // an SSLException caused by the TCP connection's own failure (a reset, an end of stream)
+        // is classified by that cause, below, as it is over plain http
         return "tls_error";
       }
     }
-    if (anyMessageContains(failure, "reset")) {
+    if (anyMessageContains(failure, "reset") || anyMessageContains(failure, "broken pipe")) {
+      // a broken pipe is a write to a connection the server reset (Linux EPIPE)
       return "connection_reset";
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** One HTTP/1.1 client connection on a blocking socket: writes a request, parses the response; one exchange at a time. */
+/**
+ * One HTTP/1.1 client connection on a blocking socket, plain or TLS ({@link javax.net.ssl.SSLSocket}
+ * layered over the TCP socket): writes a request, parses the response; one exchange at a time.
+ */
 final class HttpConnection {
 
   private static final byte[] EMPTY = new byte[0];
@@ -31,8 +34,13 @@ final class HttpConnection {
   private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int DIRECT_BODY_WRITE = 8 * 1024;
 
+  /** The socket requests are written to and responses read from: {@link #tcp} itself, or a TLS socket layered over it. */
   private final Socket socket;
+  /** The TCP socket under {@link #socket}. */
+  private final Socket tcp;
   private final InputStream in;
+  /** {@link #tcp}'s input: what arrived and was not read yet, before any TLS decryption. */
+  private final InputStream tcpIn;
   private final OutputStream out;
   private byte[] buf = new byte[8 * 1024];
   private int pos;
@@ -56,9 +64,20 @@ final class HttpConnection {
   long lastProbe;
 
   HttpConnection(Socket socket) throws IOException {
+    this(socket, socket);
+  }
+
+  /**
+   * @param socket where requests and responses go: {@code tcp}, or a TLS socket layered over it
+   *     whose handshake is done
+   * @param tcp the TCP socket under it
+   */
+  HttpConnection(Socket socket, Socket tcp) throws IOException {
     this.socket = socket;
+    this.tcp = tcp;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
+    this.tcpIn = tcp == socket ? in : tcp.getInputStream();
   }
 
   /** Whether the last exchange left the connection fit for another. */
@@ -94,7 +113,8 @@ final class HttpConnection {
       return false;
     }
     try {
-      return in.available() > 0;
+      // the TCP socket's count: a TLS socket's available() counts only bytes it already decrypted
+      return tcpIn.available() > 0;
     } catch (IOException e) {
       return true;
     }
@@ -135,7 +155,8 @@ final class HttpConnection {
   void expireIfLate(long now) {
     long d = deadline;
     if (d != IDLE && d != EXPIRED && now - d >= 0 && DEADLINE.compareAndSet(this, d, EXPIRED)) {
-      close();
+      // the TCP socket: its blocked read ends at once, where closing a TLS socket would first try to send close_notify
+      closeQuietly(tcp);
     }
   }
 
@@ -610,9 +631,17 @@ final class HttpConnection {
     return -1;
   }
 
+  /** Closes the connection (a TLS one says close_notify first, as RFC 8446 section 6.1 asks). */
   void close() {
+    closeQuietly(socket);
+    if (tcp != socket) {
+      closeQuietly(tcp);
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
     try {
-      socket.close();
+      s.close();
     } catch (IOException ignored) {
       // closing a connection we are done with; nothing to report
     }

@@ -49,6 +49,8 @@ public final class InstrumentedHttp implements Http {
   private long lateness;
   private final HttpOptions options;
   private final CookieJar jar = new CookieJar();
+  /** Requests of this VU that failed (status 400 or more, or no response): groups compare it before and after. */
+  private long failedRequests;
   private final boolean autoCookies;
   private final Target[] targets = new Target[TARGETS];
   /** The request being sent, for {@link #attempts}. */
@@ -104,6 +106,16 @@ public final class InstrumentedHttp implements Http {
    */
   public void iterationLateness(long nanos) {
     lateness = Math.max(0, nanos);
+  }
+
+  /**
+   * How many requests of this VU failed so far: status 400 or more, or no response (groups compare
+   * it before and after their block). Read by the VU's own thread.
+   *
+   * @return the count
+   */
+  public long failedRequests() {
+    return failedRequests;
   }
 
   /**
@@ -217,6 +229,7 @@ public final class InstrumentedHttp implements Http {
       MetricRecorder recorder = recording.http(script, name);
       recording.requestStarting();
       String message = String.valueOf(e.getMessage());
+      failedRequests++;
       recorder.recordFailure(1, 1, ErrorTypes.INVALID_REQUEST, ErrorTypes.INVALID_REQUEST + ": " + message);
       throw new HttpFailure(ErrorTypes.INVALID_REQUEST, recorder.name(), message, e);
     }
@@ -240,12 +253,14 @@ public final class InstrumentedHttp implements Http {
         String type = ErrorTypes.classify(e);
         long now = System.nanoTime();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message);
+        failedRequests++;
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message);
         throw new HttpFailure(type, name, message, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         long now = System.nanoTime();
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
+        failedRequests++;
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
         throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
       }
       long now = System.nanoTime();
@@ -263,8 +278,12 @@ public final class InstrumentedHttp implements Http {
         } catch (IOException e) {
           String message = "the " + ResponseHeaders.values(raw.headers(), "content-encoding") + " body of a " + raw.status()
               + " response could not be decoded: " + e.getMessage();
-          recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message);
+          failedRequests++;
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message);
           throw new HttpFailure("decode_error", name, message, e);
+        }
+        if (raw.status() >= 400) {
+          failedRequests++;
         }
         recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
         return new RecordedResponse(name, decoded == raw.body() ? raw : new HttpEngine.RawResponse(raw.status(), raw.headers(), decoded));
@@ -272,10 +291,14 @@ public final class InstrumentedHttp implements Http {
       if (hop >= options.maxRedirects()) {
         String message = "more than " + options.maxRedirects() + " redirects (maxRedirects); the " + raw.status() + " from "
             + to.pathAndQuery() + " points to " + next.pathAndQuery();
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message);
+        failedRequests++;
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message);
         throw new HttpFailure("too_many_redirects", name, message, null);
       }
-      recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
+      if (raw.status() >= 400) {
+          failedRequests++;
+        }
+        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
       int s = raw.status();
       if ((s == 303 && !m.equals("HEAD")) || ((s == 301 || s == 302) && m.equals("POST"))) {
         m = "GET";

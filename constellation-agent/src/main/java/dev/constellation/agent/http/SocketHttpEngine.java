@@ -13,6 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@link HttpEngine} on blocking sockets: lean HTTP/1.1 with keep-alive, the default engine. A
@@ -28,9 +34,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * response) is sent once more on a new connection, whatever its method, as browsers and Go's
  * net/http do: the server never processed it. Each such retry is told to the caller's
  * {@link HttpEngine.Attempts}; with retries off, the failure is the request's. Redirects are
- * not followed here but in {@link InstrumentedHttp}, the same for every engine; https goes to a
- * {@link JdkHttpEngine}. Measurements:
- * docs/performance.md.
+ * not followed here but in {@link InstrumentedHttp}, the same for every engine. https runs on the
+ * same connections with TLS layered over them by the JDK's {@link SSLSocket} (see
+ * {@link #handshake}); everything above holds for it unchanged. Measurements: docs/performance.md.
  */
 public final class SocketHttpEngine implements HttpEngine {
 
@@ -48,9 +54,9 @@ public final class SocketHttpEngine implements HttpEngine {
   private final Duration connectTimeout;
   private final Map<String, Origin> origins = new ConcurrentHashMap<>();
   private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
-  private final Object tlsLock = new Object();
-  private volatile JdkHttpEngine tls;
-  private final javax.net.ssl.SSLContext ssl;
+  /** Makes TLS sockets layered over TCP ones; from the given context, or the JVM's default, made on first https use. */
+  private volatile SSLSocketFactory tlsFactory;
+  private final SSLContext ssl;
   private volatile boolean closed;
   private final Thread sweeper;
   private final Thread prober;
@@ -59,7 +65,7 @@ public final class SocketHttpEngine implements HttpEngine {
   /**
    * Creates the engine, with retries on and the JVM's default TLS context.
    *
-   * @param connectTimeout the TCP connect time limit
+   * @param connectTimeout the time limit for the TCP connect and, for https, the TLS handshake after it
    */
   public SocketHttpEngine(Duration connectTimeout) {
     this(connectTimeout, true, null);
@@ -68,7 +74,7 @@ public final class SocketHttpEngine implements HttpEngine {
   /**
    * Creates the engine with the JVM's default TLS context.
    *
-   * @param connectTimeout the TCP connect time limit
+   * @param connectTimeout the time limit for the TCP connect and, for https, the TLS handshake after it
    * @param retries whether a request that got no byte of response on a reused connection is sent again once
    */
   public SocketHttpEngine(Duration connectTimeout, boolean retries) {
@@ -78,21 +84,21 @@ public final class SocketHttpEngine implements HttpEngine {
   /**
    * Creates the engine, with retries on.
    *
-   * @param connectTimeout the TCP connect time limit
+   * @param connectTimeout the time limit for the TCP connect and, for https, the TLS handshake after it
    * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
    */
-  public SocketHttpEngine(Duration connectTimeout, javax.net.ssl.SSLContext ssl) {
+  public SocketHttpEngine(Duration connectTimeout, SSLContext ssl) {
     this(connectTimeout, true, ssl);
   }
 
   /**
    * Creates the engine.
    *
-   * @param connectTimeout the TCP connect time limit
+   * @param connectTimeout the time limit for the TCP connect and, for https, the TLS handshake after it
    * @param retries whether a request that got no byte of response on a reused connection is sent again once
    * @param ssl the TLS context for https ({@link TlsSettings#sslContext()}), or null for the JVM's default
    */
-  public SocketHttpEngine(Duration connectTimeout, boolean retries, javax.net.ssl.SSLContext ssl) {
+  public SocketHttpEngine(Duration connectTimeout, boolean retries, SSLContext ssl) {
     this(connectTimeout, InetAddress::getByName, retries, ssl);
   }
 
@@ -104,7 +110,7 @@ public final class SocketHttpEngine implements HttpEngine {
     this(connectTimeout, resolver, retries, null);
   }
 
-  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries, javax.net.ssl.SSLContext ssl) {
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries, SSLContext ssl) {
     this.retries = retries;
     this.ssl = ssl;
     this.resolver = resolver;
@@ -171,10 +177,7 @@ public final class SocketHttpEngine implements HttpEngine {
       Attempts attempts) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String scheme = target.scheme();
-    if (scheme.equals("https")) {
-      return tls().send(method, target, headers, body, timeout, attempts);
-    }
-    if (!scheme.equals("http")) {
+    if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("URL " + target + " is not http:// or https://");
     }
     return exchange(method, target, headers, body, deadline, attempts);
@@ -233,7 +236,11 @@ public final class SocketHttpEngine implements HttpEngine {
   private Origin origin(RequestTarget target) {
     String key = target.origin();
     Origin o = origins.get(key);
-    return o != null ? o : origins.computeIfAbsent(key, k -> new Origin(target.host(), target.port() < 0 ? 80 : target.port()));
+    if (o != null) {
+      return o;
+    }
+    boolean secure = target.scheme().equals("https");
+    return origins.computeIfAbsent(key, k -> new Origin(target.host(), target.port() < 0 ? (secure ? 443 : 80) : target.port(), secure));
   }
 
   private HttpConnection connect(Origin origin, long deadline) throws IOException {
@@ -241,6 +248,7 @@ public final class SocketHttpEngine implements HttpEngine {
     InetSocketAddress address = new InetSocketAddress(resolver.resolve(host), origin.port);
     long left = (deadline - System.nanoTime()) / 1_000_000;
     int limit = (int) Math.max(1, Math.min(connectTimeoutMs, left));
+    long connectStarted = System.nanoTime();
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
@@ -253,7 +261,7 @@ public final class SocketHttpEngine implements HttpEngine {
       closeQuietly(socket);
       throw e;
     }
-    HttpConnection c = new HttpConnection(socket);
+    HttpConnection c = origin.secure ? handshake(origin, host, socket, connectStarted, deadline) : new HttpConnection(socket);
     open.add(c);
     if (closed) {
       close(c);
@@ -275,18 +283,49 @@ public final class SocketHttpEngine implements HttpEngine {
     }
   }
 
-  private JdkHttpEngine tls() {
-    JdkHttpEngine e = tls;
-    if (e == null) {
-      synchronized (tlsLock) {
-        e = tls;
-        if (e == null) {
-          e = new JdkHttpEngine(connectTimeout, retries, ssl);
-          tls = e;
-        }
+  /**
+   * Layers TLS over a connected TCP socket and runs the handshake within what is left of the
+   * connect timeout and the request's deadline: TLS 1.3 or 1.2, SNI with the URL's host name (none
+   * for an IP address, RFC 6066 section 3), the server's certificate checked for that host
+   * ({@code HTTPS} endpoint identification, RFC 2818; skipped only by {@link TlsSettings#insecure()}'s
+   * trust manager), ALPN offering {@code http/1.1} only (RFC 7301). Sessions are cached by the
+   * context per host and port, so a new connection to the same origin resumes one (an abbreviated
+   * handshake) when the server allows it.
+   */
+  private HttpConnection handshake(Origin origin, String host, Socket tcp, long connectStarted, long deadline) throws IOException {
+    SSLSocket tls = null;
+    try {
+      tls = (SSLSocket) tlsFactory().createSocket(tcp, host, origin.port, true);
+      tls.setSSLParameters(origin.tlsParameters(tls.getSSLParameters()));
+      long now = System.nanoTime();
+      long left = Math.min(connectTimeout.toNanos() - (now - connectStarted), deadline - now) / 1_000_000;
+      int limit = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
+      tcp.setSoTimeout(limit);
+      try {
+        tls.startHandshake();
+      } catch (SocketTimeoutException e) {
+        throw (HttpConnectTimeoutException) new HttpConnectTimeoutException(
+            "TLS handshake with " + origin.host + ":" + origin.port + " timed out after " + limit + " ms").initCause(e);
       }
+      tcp.setSoTimeout(0);
+      return new HttpConnection(tls, tcp);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(tcp);
+      throw e;
     }
-    return e;
+  }
+
+  private SSLSocketFactory tlsFactory() throws IOException {
+    SSLSocketFactory f = tlsFactory;
+    if (f == null) {
+      try {
+        f = (ssl != null ? ssl : SSLContext.getDefault()).getSocketFactory();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new SSLException("the JVM has no default TLS context: " + e.getMessage(), e);
+      }
+      tlsFactory = f;
+    }
+    return f;
   }
 
   @Override
@@ -298,11 +337,6 @@ public final class SocketHttpEngine implements HttpEngine {
       close(c);
     }
     origins.clear();
-    synchronized (tlsLock) {
-      if (tls != null) {
-        tls.close();
-      }
-    }
   }
 
   /** Turns a host name into an address; tests replace DNS with it. */
@@ -311,17 +345,52 @@ public final class SocketHttpEngine implements HttpEngine {
     InetAddress resolve(String host) throws UnknownHostException;
   }
 
-  /** Idle connections to one host and port, most recently used first. */
+  /** Idle connections to one scheme, host and port, most recently used first. */
   private static final class Origin {
+    /** The TLS versions offered, newest first; RFC 8996 retired the older ones. */
+    private static final List<String> TLS_VERSIONS = List.of("TLSv1.3", "TLSv1.2");
+    private static final String[] ALPN = {"http/1.1"};
+
     final String host;
     final int port;
+    final boolean secure;
     final String hostHeader;
     final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
 
-    Origin(String host, int port) {
+    Origin(String host, int port, boolean secure) {
       this.host = host;
       this.port = port;
-      this.hostHeader = port == 80 ? host : host + ":" + port;
+      this.secure = secure;
+      this.hostHeader = port == (secure ? 443 : 80) ? host : host + ":" + port;
+    }
+
+    /** The TLS parameters for this origin, starting from a new socket's defaults (so the context's own settings stay). */
+    SSLParameters tlsParameters(SSLParameters p) {
+      String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      List<String> supported = List.of(p.getProtocols());
+      String[] versions = TLS_VERSIONS.stream().filter(supported::contains).toArray(String[]::new);
+      if (versions.length > 0) {
+        p.setProtocols(versions);
+      }
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      p.setApplicationProtocols(ALPN);
+      if (!isIpLiteral(bare)) {
+        p.setServerNames(List.of(new SNIHostName(bare)));
+      }
+      return p;
+    }
+
+    private static boolean isIpLiteral(String host) {
+      if (host.indexOf(':') >= 0) {
+        return true;
+      }
+      for (int i = 0; i < host.length(); i++) {
+        char c = host.charAt(i);
+        if ((c < '0' || c > '9') && c != '.') {
+          return false;
+        }
+      }
+      return !host.isEmpty();
     }
   }
 }

@@ -4,7 +4,10 @@ import dev.constellation.agent.AgentConfig;
 import dev.constellation.agent.Setting;
 import dev.constellation.agent.http.HttpEngine;
 import dev.constellation.agent.http.HttpEngines;
+import dev.constellation.agent.feed.FeedShare;
+import dev.constellation.agent.feed.Feeds;
 import dev.constellation.agent.record.Recording;
+import dev.constellation.agent.record.VuMetrics;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.script.ScriptDefinition;
 import dev.constellation.agent.script.VirtualUserInstance;
@@ -126,12 +129,16 @@ public final class ConstellationTestEngine implements TestEngine {
     } catch (IllegalArgumentException e) {
       return TestExecutionResult.failed(e);
     }
+    Feeds feeds = null;
     try (HttpEngine engine = HttpEngines.create(HttpEngines.DEFAULT, Duration.ofSeconds(10), http.tls().sslContext())) {
       ScriptDefinition script = ScriptDefinition.of(d.scriptClass);
       Recording recording = new Recording("smoke", "local", "smoke-0", 100);
       SmokeContext context = new SmokeContext(baseUrl);
-      VirtualUserInstance vu = VirtualUserInstance.create(script,
-          new InstrumentedHttp(engine, recording, script.name(), baseUrl, Duration.ofSeconds(30), http.httpOptions()), context);
+      InstrumentedHttp instrumented = new InstrumentedHttp(engine, recording, script.name(), baseUrl, Duration.ofSeconds(30), http.httpOptions());
+      // feeders are checked whole, as before a run; a smoke run takes its rows like one VU alone
+      feeds = Feeds.load(java.util.Map.of(script.type(), script.name()), script.type().getClassLoader(), FeedShare.alone(1), "smoke", "local", 0);
+      context.attach(new VuMetrics(recording, script.name(), instrumented::failedRequests), feeds.forVu(script.type(), script.name(), 0, recording));
+      VirtualUserInstance vu = VirtualUserInstance.create(script, instrumented, context);
       Throwable failure = null;
       try {
         vu.before();
@@ -142,7 +149,8 @@ public final class ConstellationTestEngine implements TestEngine {
       }
       Throwable teardown = vu.after();
       StringBuilder summary = new StringBuilder();
-      for (IntervalRecord r : recording.drain(System.currentTimeMillis(), 0)) {
+      java.util.List<IntervalRecord> drained = recording.drain(System.currentTimeMillis(), 0);
+      for (IntervalRecord r : drained) {
         if (IntervalRecord.KIND_HTTP.equals(r.kind())) {
           summary.append(summary.length() == 0 ? "" : "; ").append(r.name()).append(' ').append(r.statusCodes().isEmpty() ? r.errors() : r.statusCodes());
         }
@@ -150,12 +158,30 @@ public final class ConstellationTestEngine implements TestEngine {
       if (summary.length() > 0) {
         listener.reportingEntryPublished(test, ReportEntry.from("requests", summary.toString()));
       }
+      java.util.List<String> checks = new java.util.ArrayList<>();
+      for (IntervalRecord r : drained) {
+        if (IntervalRecord.KIND_CHECK.equals(r.kind()) && r.failures() > 0) {
+          checks.add(r.name() + (r.messages().isEmpty() ? "" : " (" + String.join("; ", r.messages().keySet()) + ")"));
+        }
+      }
       if (failure == null) {
         failure = teardown;
+      }
+      if (failure == null && !checks.isEmpty()) {
+        // a smoke run checks that the script works: a failed check fails it, though it does not stop a load test's iteration
+        failure = new AssertionError("check" + (checks.size() == 1 ? "" : "s") + " failed: " + String.join(", ", checks));
       }
       return failure == null ? TestExecutionResult.successful() : TestExecutionResult.failed(failure);
     } catch (Throwable t) {
       return TestExecutionResult.failed(t);
+    } finally {
+      if (feeds != null) {
+        try {
+          feeds.close();
+        } catch (java.io.IOException ignored) {
+          // the run's outcome is decided; a temporary copy left behind is deleted at exit
+        }
+      }
     }
   }
 

@@ -218,6 +218,74 @@ public final class MetricRecorder {
     }
   }
 
+  /**
+   * Records one value of a custom trend, as it is (0 allowed), capped at
+   * {@link IntervalRecord#HIGHEST_TRACKABLE_MICROS}.
+   *
+   * @param value the value, 0 or more
+   */
+  public void recordValue(long value) {
+    Stripe s = acquire();
+    try {
+      s.latency.recordValue(Math.min(Math.max(0, value), IntervalRecord.HIGHEST_TRACKABLE_MICROS));
+    } finally {
+      s.release();
+    }
+  }
+
+  /**
+   * Adds to the record's count without a histogram value: a custom counter's amount, or a row a
+   * feeder handed out.
+   *
+   * @param amount how much to add
+   */
+  public void add(long amount) {
+    Stripe s = acquire();
+    try {
+      s.count += amount;
+    } finally {
+      s.release();
+    }
+  }
+
+  /**
+   * Records one evaluation of a check: counted, and a failure when it did not pass.
+   *
+   * @param passed whether it passed
+   * @param message why it failed (kept folded and bounded); null for none
+   */
+  public void recordCheck(boolean passed, String message) {
+    if (!passed && message != null) {
+      messages.add(message);
+    }
+    Stripe s = acquire();
+    try {
+      s.count++;
+      if (!passed) {
+        s.failures++;
+      }
+    } finally {
+      s.release();
+    }
+  }
+
+  /**
+   * Records a failure that is not one of the counted events (a feeder found exhausted): failures
+   * and the error type go up, the count does not.
+   *
+   * @param errorType the error type
+   */
+  public void recordUncountedFailure(String errorType) {
+    LongAdder errorCount = errors.computeIfAbsent(errorType, k -> new LongAdder());
+    Stripe s = acquire();
+    try {
+      s.failures++;
+      errorCount.increment();
+    } finally {
+      s.release();
+    }
+  }
+
   private static long clamp(long micros) {
     if (micros < 1) {
       return 1;
@@ -274,6 +342,7 @@ public final class MetricRecorder {
     long[] status = null;
     long failed = 0;
     long received = 0;
+    long counted = 0;
     Histogram latency = scratch.sum;
     Histogram service = scratch.sumService;
     latency.reset();
@@ -308,6 +377,8 @@ public final class MetricRecorder {
         s.failures = 0;
         received += s.bytes;
         s.bytes = 0;
+        counted += s.count;
+        s.count = 0;
       } finally {
         s.release();
       }
@@ -340,7 +411,7 @@ public final class MetricRecorder {
         errs.put(type, c);
       }
     });
-    long count = latency.getTotalCount();
+    long count = latency.getTotalCount() + counted;
     Map<String, Long> why = messages.drain();
     if (count != 0 || !statusCounts.isEmpty() || !errs.isEmpty() || failed != 0) {
       out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, kind,
@@ -381,6 +452,7 @@ public final class MetricRecorder {
     boolean anyStatus;
     long failures;
     long bytes;
+    long count;
     long q1, q2, q3, q4, q5, q6, q7;
 
     Stripe(boolean serviceTimes) {

@@ -28,6 +28,10 @@ public final class Recording {
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
   private final Map<String, Map<String, MetricRecorder>> retries = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> teardowns = new ConcurrentHashMap<>();
+  /** Groups, checks, counters, trends and feeders: kind → script → name → recorder, each kind bounded like request names. */
+  private final Map<String, Map<String, Map<String, MetricRecorder>>> custom = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> customNames = new ConcurrentHashMap<>();
+  private final Map<String, AtomicBoolean> customWarned = new ConcurrentHashMap<>();
   /** The drain's histograms, guarded by this recording's lock. */
   private final MetricRecorder.Scratch scratch = new MetricRecorder.Scratch();
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
@@ -160,6 +164,82 @@ public final class Recording {
   }
 
   /**
+   * The recorder of a group ({@link IntervalRecord#KIND_GROUP}) within a script.
+   *
+   * @param script the script's name
+   * @param path the group's path, {@code outer::inner} for nested groups
+   * @return the recorder, created on first use; past {@code maxNames} group names, the overflow recorder
+   */
+  public MetricRecorder group(String script, String path) {
+    return custom(IntervalRecord.KIND_GROUP, script, path);
+  }
+
+  /**
+   * The recorder of a check ({@link IntervalRecord#KIND_CHECK}) within a script.
+   *
+   * @param script the script's name
+   * @param name the check's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder check(String script, String name) {
+    return custom(IntervalRecord.KIND_CHECK, script, name);
+  }
+
+  /**
+   * The recorder of a custom counter ({@link IntervalRecord#KIND_COUNTER}) within a script.
+   *
+   * @param script the script's name
+   * @param name the counter's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder counter(String script, String name) {
+    return custom(IntervalRecord.KIND_COUNTER, script, name);
+  }
+
+  /**
+   * The recorder of a custom trend ({@link IntervalRecord#KIND_TREND}) within a script.
+   *
+   * @param script the script's name
+   * @param name the trend's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder trend(String script, String name) {
+    return custom(IntervalRecord.KIND_TREND, script, name);
+  }
+
+  /**
+   * The recorder of a feeder ({@link IntervalRecord#KIND_FEEDER}) within a script.
+   *
+   * @param script the script's name
+   * @param name the feeder's name
+   * @return the recorder, created on first use
+   */
+  public MetricRecorder feeder(String script, String name) {
+    return custom(IntervalRecord.KIND_FEEDER, script, name);
+  }
+
+  private MetricRecorder custom(String kind, String script, String name) {
+    Map<String, MetricRecorder> byName = custom.computeIfAbsent(kind, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(script, s -> new ConcurrentHashMap<>());
+    MetricRecorder r = byName.get(name);
+    if (r != null) {
+      return r;
+    }
+    java.util.concurrent.atomic.AtomicInteger count = customNames.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicInteger());
+    if (count.get() >= maxNames) {
+      if (customWarned.computeIfAbsent(kind, k -> new AtomicBoolean()).compareAndSet(false, true)) {
+        Console.warn("more than " + maxNames + " distinct " + kind + " names (the latest: \"" + name + "\"); further names are recorded as \""
+            + OVERFLOW_NAME + "\"");
+      }
+      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, kind));
+    }
+    return byName.computeIfAbsent(name, n -> {
+      count.incrementAndGet();
+      return new MetricRecorder(script, n, kind);
+    });
+  }
+
+  /**
    * Takes everything recorded since the previous drain as interval records.
    *
    * @param startMs the interval's start, epoch ms
@@ -186,6 +266,13 @@ public final class Recording {
     }
     for (MetricRecorder r : teardowns.values()) {
       r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
+    }
+    for (Map<String, Map<String, MetricRecorder>> byScript : custom.values()) {
+      for (Map<String, MetricRecorder> byName : byScript.values()) {
+        for (MetricRecorder r : byName.values()) {
+          r.drainInto(out, runId, region, agentId, startMs, lengthMs, scratch);
+        }
+      }
     }
     return out;
   }

@@ -84,6 +84,36 @@ public record IntervalRecord(
    * such VUs, errors by exception type. Not iterations.
    */
   public static final String KIND_TEARDOWN = "teardown";
+  /**
+   * Kind of a record about a group ({@code VuContext.group}): name = the group's path
+   * ({@code checkout::pay} for a nested group), count = times the group ran to its end, failures = how
+   * many of them failed (the block threw, or a request or check inside failed), errors = why
+   * ({@code request_failed}, {@code check_failed}, or the exception's type), histogram = the group's
+   * duration in µs.
+   */
+  public static final String KIND_GROUP = "group";
+  /**
+   * Kind of a record about a check ({@code VuContext.check}): name = the check's name, count = times
+   * it was evaluated, failures = times it failed, messages = the assertion messages of failed
+   * checks; the histogram is empty.
+   */
+  public static final String KIND_CHECK = "check";
+  /**
+   * Kind of a record about a custom counter ({@code VuContext.counter}): name = the counter's name,
+   * count = the sum added in the interval; the histogram is empty.
+   */
+  public static final String KIND_COUNTER = "counter";
+  /**
+   * Kind of a record about a custom trend ({@code VuContext.trend}): name = the trend's name, count =
+   * values recorded, histogram = the values themselves (no unit, 0 to {@link #HIGHEST_TRACKABLE_MICROS}).
+   */
+  public static final String KIND_TREND = "trend";
+  /**
+   * Kind of a record about a feeder ({@code @Feeder}): name = the feeder's name, count = rows handed
+   * out, failures = requests for a row that found a unique feeder exhausted (not rows), errors =
+   * {@code exhausted}; the histogram is empty.
+   */
+  public static final String KIND_FEEDER = "feeder";
   /** A start lag above this counts as late: 10 ms. */
   public static final long LATE_MICROS = 10_000;
   /** Highest latency a histogram tracks: one hour, in microseconds. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.constellation.agent.record.Recording;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.api.HttpFailure;
@@ -45,8 +47,17 @@ class ClientFeaturesIT {
     }
   }
 
-  private String server(Map<String, HttpHandler> routes) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+  /** A loopback server with the routes; https with a self-signed certificate when {@code engine} ends with " https". */
+  private String server(String engine, Map<String, HttpHandler> routes) throws IOException {
+    boolean https = engine.endsWith(" https");
+    HttpServer server;
+    if (https) {
+      HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      s.setHttpsConfigurator(new HttpsConfigurator(TestTls.serverContext()));
+      server = s;
+    } else {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    }
     server.setExecutor(Executors.newFixedThreadPool(4));
     routes.forEach((path, handler) -> server.createContext(path, exchange -> {
       try (exchange) {
@@ -57,11 +68,13 @@ class ClientFeaturesIT {
     }));
     server.start();
     closing.add(() -> server.stop(0));
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (https ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   private InstrumentedHttp client(String engineName, String baseUrl, HttpOptions options) {
-    HttpEngine engine = HttpEngines.create(engineName, Duration.ofSeconds(2));
+    boolean https = engineName.endsWith(" https");
+    HttpEngine engine = HttpEngines.create(engineName.replace(" https", ""), Duration.ofSeconds(2),
+        https ? TestTls.trusting().sslContext() : null);
     closing.add(engine);
     recording = new Recording("run", "local", "local-0", 100);
     return new InstrumentedHttp(engine, recording, "script", baseUrl, Duration.ofSeconds(5), options);
@@ -105,9 +118,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void theLoginRedirectsSetCookieIsSentToTheHomePage(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(loginRoutes()), HttpOptions.DEFAULT);
+    InstrumentedHttp http = client(engine, server(engine, loginRoutes()), HttpOptions.DEFAULT);
     for (int i = 0; i < 5; i++) {
       Response home = http.get("/login");
       assertThat(home.status()).isEqualTo(200);
@@ -120,9 +133,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void withCookiesOffTheHomePageAnswers401(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(loginRoutes()), new HttpOptions(true, 10, HttpOptions.COOKIES_OFF, true));
+    InstrumentedHttp http = client(engine, server(engine, loginRoutes()), new HttpOptions(true, 10, HttpOptions.COOKIES_OFF, true));
     for (int i = 0; i < 3; i++) {
       assertThat(http.get("/login").status()).isEqualTo(401);
     }
@@ -132,9 +145,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aScriptCanStopAtTheRedirectReadItsCookieAndSetCookies(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(loginRoutes()), HttpOptions.DEFAULT);
+    InstrumentedHttp http = client(engine, server(engine, loginRoutes()), HttpOptions.DEFAULT);
     Response login = http.send(Request.get("/login").followRedirects(false));
     assertThat(login.status()).isEqualTo(302);
     assertThat(login.header("Location")).contains("/home");
@@ -149,18 +162,18 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void redirectsOffForTheRunReturnTheRedirectItself(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(loginRoutes()), new HttpOptions(false, 10, HttpOptions.COOKIES_VU, true));
+    InstrumentedHttp http = client(engine, server(engine, loginRoutes()), new HttpOptions(false, 10, HttpOptions.COOKIES_VU, true));
     assertThat(http.get("/login").status()).isEqualTo(302);
     assertThat(http.send(Request.get("/login").followRedirects(true)).status()).isEqualTo(200);
     assertThat(seen).containsExactly("GET /login", "GET /login", "GET /home");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void iterationModeEmptiesTheJarBeforeEachIteration(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(loginRoutes()), new HttpOptions(true, 10, HttpOptions.COOKIES_ITERATION, true));
+    InstrumentedHttp http = client(engine, server(engine, loginRoutes()), new HttpOptions(true, 10, HttpOptions.COOKIES_ITERATION, true));
     http.iterationStarting();
     assertThat(http.get("/login").status()).isEqualTo(200);
     assertThat(http.get("/home").status()).isEqualTo(200);
@@ -169,9 +182,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aRedirectLoopFailsWithTooManyRedirectsAfterTheLimit(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(Map.of("/loop", redirect(302, "/loop"))), new HttpOptions(true, 5,
+    InstrumentedHttp http = client(engine, server(engine, Map.of("/loop", redirect(302, "/loop"))), new HttpOptions(true, 5,
         HttpOptions.COOKIES_VU, true));
     HttpFailure f = catchThrowableOfType(() -> http.get("/loop"), HttpFailure.class);
     assertThat(f.errorType()).isEqualTo("too_many_redirects");
@@ -180,9 +193,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void theDefaultLimitIsTenRedirectsAndNamedRequestsNameEachHop(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(Map.of("/loop", redirect(307, "/loop"))), HttpOptions.DEFAULT);
+    InstrumentedHttp http = client(engine, server(engine, Map.of("/loop", redirect(307, "/loop"))), HttpOptions.DEFAULT);
     HttpFailure f = catchThrowableOfType(() -> http.send(Request.post("/loop").body("x", "text/plain").name("loop")),
         HttpFailure.class);
     assertThat(f.errorType()).isEqualTo("too_many_redirects");
@@ -193,9 +206,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void a303AfterAPostIsFollowedWithAGet(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(Map.of("/orders", redirect(303, "/orders/7"), "/orders/7",
+    InstrumentedHttp http = client(engine, server(engine, Map.of("/orders", redirect(303, "/orders/7"), "/orders/7",
         exchange -> respond(exchange, 200, exchange.getRequestMethod()))), HttpOptions.DEFAULT);
     Response r = http.post("/orders", "{}", "application/json");
     assertThat(r.text()).isEqualTo("GET");
@@ -243,9 +256,9 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void gzipIsAskedForAndDecodedAndTheWireBytesAreRecorded(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(compressing()), HttpOptions.DEFAULT);
+    InstrumentedHttp http = client(engine, server(engine, compressing()), HttpOptions.DEFAULT);
     Response r = http.get("/text");
     assertThat(r.text()).isEqualTo(TEXT);
     assertThat(r.header("content-encoding")).contains("gzip");
@@ -256,27 +269,27 @@ class ClientFeaturesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void deflateIsDecodedWhenTheScriptAsksForIt(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(compressing()), HttpOptions.DEFAULT);
+    InstrumentedHttp http = client(engine, server(engine, compressing()), HttpOptions.DEFAULT);
     Response r = http.send(Request.get("/text").header("Accept-Encoding", "deflate"));
     assertThat(r.text()).isEqualTo(TEXT);
     assertThat(acceptEncodings).containsExactly("deflate");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void withCompressionOffNoAcceptEncodingIsSent(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(compressing()), new HttpOptions(true, 10, HttpOptions.COOKIES_VU, false));
+    InstrumentedHttp http = client(engine, server(engine, compressing()), new HttpOptions(true, 10, HttpOptions.COOKIES_VU, false));
     assertThat(http.get("/text").text()).isEqualTo(TEXT);
     assertThat(acceptEncodings).containsExactly("null");
     assertThat(recording.drain(0, 1000)).singleElement().satisfies(rec -> assertThat(rec.bytes()).isEqualTo(TEXT.length()));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aBrokenGzipBodyIsAFailedRequestWithDecodeError(String engine) throws Exception {
-    InstrumentedHttp http = client(engine, server(Map.of("/broken", exchange -> {
+    InstrumentedHttp http = client(engine, server(engine, Map.of("/broken", exchange -> {
       exchange.getResponseHeaders().add("Content-Encoding", "gzip");
       respond(exchange, 200, "this is not gzip");
     })), HttpOptions.DEFAULT);

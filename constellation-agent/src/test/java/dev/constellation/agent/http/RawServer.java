@@ -41,6 +41,12 @@ final class RawServer implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final int idleCloseMillis;
   private final boolean readBodies;
+  /** Set to speak TLS on every connection accepted after; null for plain HTTP. */
+  private volatile javax.net.ssl.SSLContext tls;
+  private volatile String[] tlsProtocols;
+  private final List<String> alpn = new CopyOnWriteArrayList<>();
+  private final List<String> protocols = new CopyOnWriteArrayList<>();
+  private final List<String> sni = new CopyOnWriteArrayList<>();
 
   /**
    * @param idleCloseMillis close a connection idle this long between requests (as servers' keep-alive timeouts do); 0 never
@@ -72,8 +78,55 @@ final class RawServer implements AutoCloseable {
     this(0, true, handler);
   }
 
-  private void serve(Socket s, int connection, Handler handler) {
-    try (s) {
+  /**
+   * Speaks TLS (server side, with the given context) on connections accepted from now on.
+   *
+   * @param protocols the TLS versions the server allows; none for the context's defaults
+   *
+   * @return this server
+   */
+  RawServer tls(javax.net.ssl.SSLContext context, String... protocols) {
+    this.tlsProtocols = protocols.length == 0 ? null : protocols;
+    this.tls = context;
+    return this;
+  }
+
+  /** Per TLS connection, the protocol version the handshake chose. */
+  List<String> protocols() {
+    return protocols;
+  }
+
+  /** Per TLS connection, the ALPN protocol the handshake chose ("" for none). */
+  List<String> alpn() {
+    return alpn;
+  }
+
+  /** Per TLS connection, the SNI host names the client sent, comma-separated ("" for none). */
+  List<String> sni() {
+    return sni;
+  }
+
+  private void serve(Socket tcp, int connection, Handler handler) {
+    Socket s = tcp;
+    try (tcp) {
+      if (tls != null) {
+        javax.net.ssl.SSLSocket ss = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(tcp, null, true);
+        ss.setUseClientMode(false);
+        javax.net.ssl.SSLParameters params = ss.getSSLParameters();
+        params.setApplicationProtocols(new String[] {"h2", "http/1.1"}); // h2 first: picked whenever a client offers it
+        if (tlsProtocols != null) {
+          params.setProtocols(tlsProtocols);
+        }
+        ss.setSSLParameters(params);
+        ss.startHandshake();
+        protocols.add(ss.getSession().getProtocol());
+        alpn.add(String.valueOf(ss.getApplicationProtocol()));
+        sni.add(((javax.net.ssl.ExtendedSSLSession) ss.getSession()).getRequestedServerNames().stream()
+            .map(n -> n instanceof javax.net.ssl.SNIHostName h ? h.getAsciiName() : n.toString())
+            .collect(java.util.stream.Collectors.joining(",")));
+        open.add(ss);
+        s = ss;
+      }
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       for (int nth = 1; ; nth++) {
@@ -134,7 +187,11 @@ final class RawServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + socket.getLocalPort();
+    return (tls != null ? "https" : "http") + "://127.0.0.1:" + socket.getLocalPort();
+  }
+
+  int port() {
+    return socket.getLocalPort();
   }
 
   int connections() {

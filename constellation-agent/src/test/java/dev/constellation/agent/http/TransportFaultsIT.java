@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,13 +39,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aPostOnAConnectionTheServerClosedWhileIdleIsSentAgainOnANewOne(String engineName) throws Exception {
     RawServer server = server(new RawServer(1000, true, (head, out, c, n) -> {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     assertThat(http.post("/orders", "{}", "application/json").status()).isEqualTo(200);
     Thread.sleep(1500);
     assertThat(http.post("/orders", "{}", "application/json").status()).isEqualTo(200);
@@ -60,13 +59,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void theServersKeepAliveTimeoutRetiresTheConnectionBeforeItIsStale(String engineName) throws Exception {
     RawServer server = server(new RawServer(1000, true, (head, out, c, n) -> {
       ok(out, "Keep-Alive: timeout=1, max=100\r\n");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     http.post("/orders", "{}", "application/json");
     Thread.sleep(1500);
     http.post("/orders", "{}", "application/json");
@@ -77,13 +76,14 @@ class TransportFaultsIT {
     assertThat(server.connections()).isEqualTo(2);
   }
 
-  @Test
-  void keepAliveMaxZeroMeansTheConnectionIsNotReused() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"socket", "socket https"})
+  void keepAliveMaxZeroMeansTheConnectionIsNotReused(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       ok(out, "Keep-Alive: timeout=5, max=0\r\n");
       return true;
     }));
-    InstrumentedHttp http = http("socket", server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (int i = 0; i < 3; i++) {
       http.get("/x");
     }
@@ -92,13 +92,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aServerClosingAfterItsNthResponseCostsNoRequest(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       ok(out, "");
       return n < 3; // closes after its 3rd response without saying so, like a max keep-alive requests setting
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (int i = 0; i < 30; i++) {
       assertThat(http.post("/orders", "{}", "application/json").status()).isEqualTo(200);
     }
@@ -109,7 +109,38 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "socket https"})
+  void anIdleConnectionOnWhichTheServerSentA408IsNotReused(String engineName) throws Exception {
+    RawServer server = server(new RawServer((head, out, c, n) -> {
+      ok(out, "");
+      if (n == 1) {
+        out.flush();
+        Thread late = new Thread(() -> {
+          try {
+            Thread.sleep(50); // the server gives up on the idle connection, as some do, with a 408 owed to nobody
+            out.write(ascii("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n"));
+            out.flush();
+          } catch (Exception ignored) {
+            // the test is over
+          }
+        });
+        late.setDaemon(true);
+        late.start();
+      }
+      return true;
+    }));
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
+    assertThat(http.get("/a").status()).isEqualTo(200);
+    Thread.sleep(150); // the 408 has arrived; the idle check (after 250 ms) has not run yet
+    assertThat(http.get("/b").status()).isEqualTo(200);
+    assertThat(server.connections()).isEqualTo(2);
+    Totals t = totals();
+    assertThat(t.statuses).containsExactly(Map.entry("200", 2L));
+    assertThat(t.retries).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void everyAttemptOnTheWireIsCountedAsARequestOrARetry(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       if (head.startsWith("GET /reset ")) {
@@ -118,7 +149,7 @@ class TransportFaultsIT {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (int i = 0; i < 5; i++) {
       http.get("/ok");
       HttpFailure f = catchThrowableOfType(() -> http.get("/reset"), HttpFailure.class);
@@ -135,7 +166,7 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void withRetriesOffNothingIsSentAgain(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       if (head.startsWith("GET /reset ")) {
@@ -144,7 +175,7 @@ class TransportFaultsIT {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), false);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), false);
     for (int i = 0; i < 5; i++) {
       http.get("/ok");
       catchThrowableOfType(() -> http.get("/reset"), HttpFailure.class);
@@ -157,7 +188,7 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void theRequestTimeoutCoversASlowBody(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n"));
@@ -173,7 +204,7 @@ class TransportFaultsIT {
       }
       return false;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(2), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(2), true);
     long start = System.nanoTime();
     HttpFailure f = catchThrowableOfType(() -> http.get("/slow"), HttpFailure.class);
     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -184,13 +215,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void urlsArePercentEncodedAsBrowsersDo(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (String path : List.of("/search?q=hello world", "/a{b}", "/q?x=\"y\"", "/a|b", "/discount/50%", "/kept%20as%2Fis",
         "/caf\u00e9", "/frag#ment")) {
       assertThat(http.get(path).status()).isEqualTo(200);
@@ -210,13 +241,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aRequestThatCannotBeSentIsRecordedAsInvalidRequest(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     HttpFailure badHost = catchThrowableOfType(() -> http.get("http://bad host/items/7"), HttpFailure.class);
     assertThat(badHost.errorType()).isEqualTo("invalid_request");
     assertThat(badHost.requestName()).isEqualTo("GET /items/{id}");
@@ -233,13 +264,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void bodylessRequestsCarryNoBodyFramingHeaders(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       out.write(ascii(head.startsWith("HEAD") ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     http.get("/a");
     http.delete("/b");
     http.send(Request.of("HEAD", "/c"));
@@ -257,14 +288,14 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void scriptSetHostAndConnectionCloseAreHonoured(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       boolean close = head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close");
       ok(out, close ? "Connection: close\r\n" : ""); // as RFC 9112 section 9.6 has a server do
       return !close;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (int i = 0; i < 3; i++) {
       http.send(Request.get("/x").header("Host", "api.example.test").header("Connection", "close"));
     }
@@ -275,13 +306,14 @@ class TransportFaultsIT {
     assertThat(t.retries).isZero();
   }
 
-  @Test
-  void theSocketEngineClosesAfterConnectionCloseEvenWhenTheServerWouldKeepIt() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"socket", "socket https"})
+  void theSocketEngineClosesAfterConnectionCloseEvenWhenTheServerWouldKeepIt(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       ok(out, "");
       return true;
     }));
-    InstrumentedHttp http = http("socket", server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     for (int i = 0; i < 3; i++) {
       http.send(Request.get("/x").header("Connection", "close"));
     }
@@ -292,13 +324,13 @@ class TransportFaultsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void anEarlyAnswerToAnUploadIsRecorded(String engineName) throws Exception {
     RawServer server = server(new RawServer(0, false, (head, out, c, n) -> {
       out.write(ascii("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
       return false; // closes with the body unread: the client's write fails
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     byte[] upload = new byte[4 * 1024 * 1024];
     for (int i = 0; i < 20; i++) {
       try {
@@ -309,7 +341,7 @@ class TransportFaultsIT {
     }
     Totals t = totals();
     assertThat(t.requests).isEqualTo(20);
-    if (engineName.equals("socket")) {
+    if (engineName.startsWith("socket")) {
       assertThat(t.statuses).containsExactly(Map.entry("413", 20L));
       assertThat(t.errors).isEmpty();
     } else {
@@ -321,13 +353,13 @@ class TransportFaultsIT {
     }
     // the JDK client sometimes reuses the connection the 413 closed; the attempt is sent again, and counted
     assertThat(t.requests + t.retries).isEqualTo(server.requests());
-    if (engineName.equals("socket")) {
+    if (engineName.startsWith("socket")) {
       assertThat(server.requests()).isEqualTo(20);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket", "jdk"})
+  @ValueSource(strings = {"socket", "jdk", "socket https"})
   void aPostRedirectedWith303IsFollowedAsAGet(String engineName) throws Exception {
     RawServer server = server(new RawServer((head, out, c, n) -> {
       if (head.startsWith("POST /orders ")) {
@@ -337,7 +369,7 @@ class TransportFaultsIT {
       }
       return true;
     }));
-    InstrumentedHttp http = http(engineName, server.url(), Duration.ofSeconds(10), true);
+    InstrumentedHttp http = http(engineName, server, Duration.ofSeconds(10), true);
     assertThat(http.post("/orders", "{}", "application/json").status()).isEqualTo(200);
     assertThat(server.requestLines()).containsExactly("POST /orders HTTP/1.1", "GET /orders/7 HTTP/1.1");
     if (!engineName.equals("jdk") || Runtime.version().feature() >= 19) { // JDK-8283544, see bodylessRequests...
@@ -350,8 +382,18 @@ class TransportFaultsIT {
     return s;
   }
 
-  private InstrumentedHttp http(String engineName, String baseUrl, Duration timeout, boolean retries) {
-    HttpEngine engine = HttpEngines.create(engineName, Duration.ofSeconds(2), retries);
+  /**
+   * A client of the given engine for the server; with "https" after the engine's name (e.g.
+   * {@code "socket https"}), the server speaks TLS with a self-signed certificate the client trusts.
+   */
+  private InstrumentedHttp http(String engineName, RawServer server, Duration timeout, boolean retries) {
+    boolean https = engineName.endsWith(" https");
+    if (https) {
+      server.tls(TestTls.serverContext());
+    }
+    String baseUrl = server.url();
+    HttpEngine engine = HttpEngines.create(engineName.replace(" https", ""), Duration.ofSeconds(2), retries,
+        https ? TestTls.trusting().sslContext() : null);
     closeables.add(0, engine);
     recording = new Recording("run", "local", "local-0", 100);
     return new InstrumentedHttp(engine, recording, "script", baseUrl, timeout);

@@ -38,6 +38,29 @@ class ConstellationTestEngineTest {
     }
   }
 
+  @VirtualUser
+  @dev.constellation.api.Feeder(name = "users", file = "smoke-users.csv", columns = {"user", "role"})
+  public static class ChecksAFeederRow {
+    private Http http;
+    private dev.constellation.api.VuContext vu;
+
+    @Iteration
+    void run() {
+      java.util.Map<String, String> user = vu.feed("users");
+      vu.group("look", () -> http.get("/health").expectStatus(200));
+      vu.check("first user is alice", user.get("user").equals("alice"));
+      vu.check("first user is a plain user", user.get("role").equals("user"));
+      vu.counter("looks").increment();
+    }
+  }
+
+  @VirtualUser
+  @dev.constellation.api.Feeder(name = "users", file = "smoke-ragged.csv")
+  public static class RaggedFeeder {
+    @Iteration
+    void run() {}
+  }
+
   public static class NotAScript {
     @Iteration
     void run() {}
@@ -78,6 +101,23 @@ class ConstellationTestEngineTest {
       tests.assertThatEvents().haveExactly(1,
           event(test("Ok"), finishedWithFailure(message(m -> m.contains("truststore \"no-such-ca.pem\" does not exist")))));
       assertThat(target.requests()).isZero();
+    }
+  }
+
+  @Test
+  void smokeRunsReadFeedersRunGroupsAndFailOnAFailedCheckOrABadFile() throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, 0)) {
+      Events tests = EngineTestKit.engine(ConstellationTestEngine.ID)
+          .selectors(selectClass(ChecksAFeederRow.class), selectClass(RaggedFeeder.class))
+          .configurationParameter(ConstellationTestEngine.BASE_URL, target.url())
+          .execute().testEvents();
+
+      tests.assertStatistics(s -> s.started(2).failed(2));
+      tests.assertThatEvents().haveExactly(1, event(test("ChecksAFeederRow"),
+          finishedWithFailure(message("check failed: first user is a plain user"))));
+      tests.assertThatEvents().haveExactly(1, event(test("RaggedFeeder"),
+          finishedWithFailure(message(m -> m.startsWith("feeder file ") && m.contains("smoke-ragged.csv, line 3, column 2: the row has 1 field")))));
+      assertThat(target.requests()).isEqualTo(1);
     }
   }
 }

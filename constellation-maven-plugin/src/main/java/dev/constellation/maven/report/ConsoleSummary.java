@@ -78,6 +78,7 @@ public final class ConsoleSummary {
       }
       b.append('\n');
     }
+    scriptMeasurements(b, results);
     for (String w : RunWarnings.of(results)) {
       b.append('\n').append(WARNING).append(ascii(w)).append('\n');
     }
@@ -91,6 +92,55 @@ public final class ConsoleSummary {
       }
     }
     return b.toString();
+  }
+
+  /** Groups, checks, custom counters and trends, and feeders: each a small table, shown only when the run has some. */
+  static void scriptMeasurements(StringBuilder b, RunResults results) {
+    if (!results.groups().isEmpty()) {
+      b.append('\n');
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"Group", "Count", "Failed", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms"});
+      results.groups().forEach((name, s) -> rows.add(row(name, s)));
+      table(b, rows);
+    }
+    if (!results.checks().isEmpty()) {
+      b.append('\n');
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"Check", "Passed", "Failed", "Pass rate"});
+      results.checks().forEach((name, s) -> rows.add(checkRow(name, s)));
+      rows.add(checkRow("ALL CHECKS", results.checkTotals()));
+      table(b, rows);
+      results.checks().forEach((name, s) -> s.messages().forEach((m, c) ->
+          b.append("  ").append(ascii(name)).append(": ").append(ascii(m)).append("  x").append(c).append('\n')));
+    }
+    if (!results.counters().isEmpty() || !results.trends().isEmpty()) {
+      b.append('\n');
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"Metric", "Count", "per s", "p50", "p95", "p99", "max"});
+      results.counters().forEach((name, s) -> rows.add(new String[] {"counter " + ascii(name), Long.toString(s.requests()),
+          Format.rate(s.rps()), "", "", "", ""}));
+      results.trends().forEach((name, s) -> {
+        var h = s.histogram();
+        rows.add(new String[] {"trend " + ascii(name), Long.toString(h.getTotalCount()), Format.rate(s.rps()),
+            Long.toString(h.getValueAtPercentile(50)), Long.toString(h.getValueAtPercentile(95)), Long.toString(h.getValueAtPercentile(99)),
+            Long.toString(h.getTotalCount() == 0 ? 0 : h.getMaxValue())});
+      });
+      table(b, rows);
+    }
+    if (!results.feeders().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      results.feeders().forEach((name, s) -> {
+        long exhausted = s.errors().getOrDefault("exhausted", 0L);
+        parts.add(ascii(name) + " " + s.requests() + " rows" + (exhausted > 0 ? " (ran out " + exhausted + "x)" : ""));
+      });
+      b.append('\n').append("Feeders: ").append(String.join(", ", parts)).append('\n');
+    }
+  }
+
+  private static String[] checkRow(String name, Stats s) {
+    long passed = s.requests() - s.failures();
+    return new String[] {ascii(name), Long.toString(passed), Long.toString(s.failures()),
+        s.requests() == 0 ? "-" : Format.pct((double) passed / s.requests())};
   }
 
   /** The most frequent failure messages per script (iterations) and per request name. */

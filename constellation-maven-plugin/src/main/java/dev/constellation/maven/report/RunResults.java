@@ -52,6 +52,8 @@ public final class RunResults {
   private final Map<String, Stats> serviceTimes;
   private final Stats retryTotals;
   private final Map<String, Stats> retries;
+  private final Map<String, Map<String, Stats>> custom;
+  private final Map<String, Stats> customTotals;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
   private final Counts counts;
@@ -73,6 +75,8 @@ public final class RunResults {
     this.serviceTimes = Collections.unmodifiableMap(b.serviceTimes);
     this.retryTotals = b.retryTotals;
     this.retries = Collections.unmodifiableMap(b.retries);
+    this.custom = Collections.unmodifiableMap(b.custom);
+    this.customTotals = Collections.unmodifiableMap(b.customTotals);
     Map<String, List<SeriesPoint>> s = new TreeMap<>();
     b.series.forEach((k, v) -> s.put(k, List.copyOf(v)));
     this.series = Collections.unmodifiableMap(s);
@@ -276,6 +280,47 @@ public final class RunResults {
     return schedules;
   }
 
+  /** The kinds of script-defined measurements, each merged per name over every script, agent and region. */
+  static final List<String> CUSTOM_KINDS = List.of(IntervalRecord.KIND_GROUP, IntervalRecord.KIND_CHECK, IntervalRecord.KIND_COUNTER,
+      IntervalRecord.KIND_TREND, IntervalRecord.KIND_FEEDER);
+
+  /**
+   * Groups per path ({@code checkout}, {@code checkout::pay}), sorted: requests = times the group
+   * ran, failures = failed runs (the block threw, or a request or check inside failed), errors = why,
+   * latency = the group's duration.
+   */
+  public Map<String, Stats> groups() {
+    return custom.get(IntervalRecord.KIND_GROUP);
+  }
+
+  /** Checks per name, sorted: requests = evaluations, failures = failed ones, messages = assertion messages. */
+  public Map<String, Stats> checks() {
+    return custom.get(IntervalRecord.KIND_CHECK);
+  }
+
+  /** Every check of the run together (requests = evaluations, failures = failed ones). */
+  public Stats checkTotals() {
+    return customTotals.get(IntervalRecord.KIND_CHECK);
+  }
+
+  /** Custom counters per name, sorted: requests = the counter's total, {@link Stats#rps()} its rate per second. */
+  public Map<String, Stats> counters() {
+    return custom.get(IntervalRecord.KIND_COUNTER);
+  }
+
+  /**
+   * Custom trends per name, sorted: requests = values recorded; the histogram holds the values as
+   * recorded (no unit), so read them with {@link Stats#histogram()}, not the millisecond accessors.
+   */
+  public Map<String, Stats> trends() {
+    return custom.get(IntervalRecord.KIND_TREND);
+  }
+
+  /** Feeders per name, sorted: requests = rows handed out, failures = requests that found a unique feeder exhausted. */
+  public Map<String, Stats> feeders() {
+    return custom.get(IntervalRecord.KIND_FEEDER);
+  }
+
   /** Count per HTTP status code over the whole run. */
   public Map<String, Long> statusCodes() {
     return totals.statusCodes();
@@ -309,6 +354,9 @@ public final class RunResults {
     final Map<String, Accumulator> scheduleAcc = new TreeMap<>();
     final Map<String, Accumulator> serviceAcc = new TreeMap<>();
     final Map<String, Accumulator> retryAcc = new TreeMap<>();
+    final Map<String, Map<String, Accumulator>> customAcc = new HashMap<>();
+    Map<String, Map<String, Stats>> custom;
+    Map<String, Stats> customTotals;
     final Map<String, Accumulator> stepAcc = new HashMap<>();
     final Accumulator stepTotal = new Accumulator();
     final Map<String, List<SeriesPoint>> series = new HashMap<>();
@@ -366,6 +414,11 @@ public final class RunResults {
             Accumulator name = retryAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             name.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
             adder.addTo(r.histogram(), name.histogram);
+          } else if (CUSTOM_KINDS.contains(r.kind())) {
+            Accumulator named = customAcc.computeIfAbsent(r.kind(), k -> new TreeMap<>()).computeIfAbsent(r.name(), k -> new Accumulator());
+            named.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
+            named.addMessages(r.messages());
+            adder.addTo(r.histogram(), named.histogram);
           } else if (IntervalRecord.KIND_SCHEDULE.equals(r.kind())) {
             Accumulator script = scheduleAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             script.addCounts(r.count(), r.failures(), r.bytes(), r.statusCodes(), r.errors());
@@ -388,6 +441,8 @@ public final class RunResults {
       part.scheduleAcc.forEach((k, a) -> scheduleAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.serviceAcc.forEach((k, a) -> serviceAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.retryAcc.forEach((k, a) -> retryAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.customAcc.forEach((kind, byName) -> byName.forEach((k, a) ->
+          customAcc.computeIfAbsent(kind, x -> new TreeMap<>()).computeIfAbsent(k, x -> new Accumulator()).add(a)));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
       totalSeries.addAll(part.totalSeries);
       tally.add(part.tally);
@@ -465,6 +520,18 @@ public final class RunResults {
         retries.put(k, a.toStats(seconds));
       });
       retryTotals = allRetries.toStats(seconds);
+      custom = new HashMap<>();
+      customTotals = new HashMap<>();
+      for (String kind : CUSTOM_KINDS) {
+        Map<String, Stats> byName = new TreeMap<>();
+        Accumulator ofKind = new Accumulator();
+        customAcc.getOrDefault(kind, Map.of()).forEach((k, a) -> {
+          ofKind.add(a);
+          byName.put(k, a.toStats(seconds));
+        });
+        custom.put(kind, Collections.unmodifiableMap(byName));
+        customTotals.put(kind, ofKind.toStats(seconds));
+      }
       return new RunResults(this);
     }
   }

@@ -92,6 +92,7 @@ final class SummaryJson {
       }
       iterations.set(name, r);
     });
+    scriptMeasurements(o, results);
     Stats starts = results.scheduleTotals();
     if (starts.requests() + starts.failures() > 0) {
       // the open model: iterations started on schedule, dropped (every VU busy), late (> 10 ms), start lag
@@ -134,6 +135,71 @@ final class SummaryJson {
       o.set("baseline", baseline(baseline, results));
     }
     return o;
+  }
+
+  /**
+   * What scripts measured themselves: groups (count, failures, duration in ms), checks (passes,
+   * fails, pass rate in %), custom counters (total, rate per second), custom trends (count and
+   * percentiles of the values as recorded) and feeders (rows handed out, requests that found a
+   * unique feeder exhausted). Every percentile from merged histograms.
+   */
+  static void scriptMeasurements(ObjectNode o, RunResults results) {
+    ObjectNode groups = o.putObject("groups");
+    results.groups().forEach((name, s) -> {
+      ObjectNode g = groups.putObject(name);
+      g.put("count", s.requests());
+      g.put("failures", s.failures());
+      g.put("errorRate", Format.round3(s.errorRate() * 1e3) / 1e3);
+      g.put("rate", Format.round3(s.rps()));
+      ObjectNode d = latency(s);
+      d.put("mean", Format.round3(s.mean()));
+      d.put("min", s.min());
+      g.set("durationMs", d);
+      g.set("errors", counts(s.errors()));
+      if (!s.messages().isEmpty()) {
+        g.set("failureMessages", counts(s.messages()));
+      }
+    });
+    ObjectNode checks = o.putObject("checks");
+    Stats all = results.checkTotals();
+    checks.put("passes", all.requests() - all.failures());
+    checks.put("fails", all.failures());
+    number(checks, "passRate", all.requests() == 0 ? Double.NaN : 100.0 * (all.requests() - all.failures()) / all.requests());
+    ObjectNode byName = checks.putObject("byName");
+    results.checks().forEach((name, s) -> {
+      ObjectNode c = byName.putObject(name);
+      c.put("passes", s.requests() - s.failures());
+      c.put("fails", s.failures());
+      number(c, "passRate", s.requests() == 0 ? Double.NaN : 100.0 * (s.requests() - s.failures()) / s.requests());
+      if (!s.messages().isEmpty()) {
+        c.set("failureMessages", counts(s.messages()));
+      }
+    });
+    ObjectNode counters = o.putObject("counters");
+    results.counters().forEach((name, s) -> {
+      ObjectNode c = counters.putObject(name);
+      c.put("count", s.requests());
+      c.put("rate", Format.round3(s.rps()));
+    });
+    ObjectNode trends = o.putObject("trends");
+    results.trends().forEach((name, s) -> {
+      ObjectNode t = trends.putObject(name);
+      var h = s.histogram();
+      t.put("count", h.getTotalCount());
+      t.put("p50", h.getValueAtPercentile(50));
+      t.put("p90", h.getValueAtPercentile(90));
+      t.put("p95", h.getValueAtPercentile(95));
+      t.put("p99", h.getValueAtPercentile(99));
+      t.put("max", h.getTotalCount() == 0 ? 0 : h.getMaxValue());
+      t.put("min", h.getTotalCount() == 0 ? 0 : h.getMinValue());
+      number(t, "mean", h.getTotalCount() == 0 ? Double.NaN : h.getMean());
+    });
+    ObjectNode feeders = o.putObject("feeders");
+    results.feeders().forEach((name, s) -> {
+      ObjectNode f = feeders.putObject(name);
+      f.put("rows", s.requests());
+      f.put("exhausted", s.errors().getOrDefault("exhausted", 0L));
+    });
   }
 
   /** Percentiles of a histogram of times, ms: the open model's service time, from the actual send. */
@@ -189,7 +255,7 @@ final class SummaryJson {
     return b;
   }
 
-  private static ObjectNode delta(Baseline.Delta d) {
+  static ObjectNode delta(Baseline.Delta d) {
     ObjectNode n = JSON.createObjectNode();
     n.put("status", d.status());
     number(n, "p95", d.now() == null ? Double.NaN : d.now().p95());

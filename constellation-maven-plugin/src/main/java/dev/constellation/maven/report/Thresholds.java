@@ -20,7 +20,8 @@ public final class Thresholds {
   /** Metrics a threshold can name, as listed in error messages. */
   static final List<String> KNOWN_METRICS = List.of(
       "p(N) (percentile, e.g. p(95), p(99.9))", "max", "mean", "min", "error_rate", "rps", "requests", "failures",
-      "iterations", "iteration_failures", "iteration_error_rate", "dropped_iterations", "late_iterations");
+      "iterations", "iteration_failures", "iteration_error_rate", "dropped_iterations", "late_iterations",
+      "checks (pass rate of checks)", "count and rate (with [counter=...], [trend=...] or [group=...])");
 
   private static final Pattern EXPRESSION = Pattern.compile(
       "^\\s*(?:\\[(?<scope>.*)\\]\\s*)?(?<metric>[A-Za-z_][A-Za-z0-9_]*(?:\\s*\\(\\s*[^)]*\\))?)\\s*"
@@ -96,12 +97,18 @@ public final class Thresholds {
         throw bad(expression, "the scope [] is empty; name a request, a script or region=<region>",
             "[GET /items/{id}] p(95) < 300ms");
       }
-      if (s.startsWith("region=")) {
-        String region = s.substring("region=".length()).strip();
-        if (region.isEmpty()) {
-          throw bad(expression, "the scope [region=] names no region", "[region=eu-west-1] p(95) < 400ms");
+      Scope.Kind keyed = null;
+      for (Scope.Kind k : Scope.Kind.values()) {
+        if (k.key != null && s.startsWith(k.key + "=")) {
+          keyed = k;
         }
-        scope = new Scope(Scope.Kind.REGION, region);
+      }
+      if (keyed != null) {
+        String named = s.substring(keyed.key.length() + 1).strip();
+        if (named.isEmpty()) {
+          throw bad(expression, "the scope [" + keyed.key + "=] names no " + keyed.key, keyed.example);
+        }
+        scope = new Scope(keyed, named);
       } else {
         scope = new Scope(Scope.Kind.NAME, s.startsWith("name=") ? s.substring("name=".length()).strip() : s);
       }
@@ -120,7 +127,8 @@ public final class Thresholds {
     if (valueText.isEmpty()) {
       throw bad(expression, "no value after \"" + op + "\"", metric.example());
     }
-    double limit = value(expression, metric, valueText);
+    checkScope(expression, scope, metric);
+    double limit = value(expression, metric, valueText, scope.kind() == Scope.Kind.TREND);
     return new Threshold(expression, scope, metric, Operator.of(op), limit, valueText.replaceAll("\\s+", ""));
   }
 
@@ -150,7 +158,45 @@ public final class Thresholds {
         "p(95) < 300ms");
   }
 
-  private static double value(String expression, Metric metric, String text) {
+  /** Which metrics each scope measures; a metric the scope has no such thing for is a mistake, caught before the run. */
+  private static void checkScope(String expression, Scope scope, Metric metric) {
+    Metric.Kind k = metric.kind();
+    boolean ok = switch (scope.kind()) {
+      case ALL -> k != Metric.Kind.COUNT && k != Metric.Kind.RATE;
+      case NAME, REGION -> k != Metric.Kind.CHECKS && k != Metric.Kind.COUNT && k != Metric.Kind.RATE;
+      case GROUP -> k.source == Metric.Source.REQUESTS || k == Metric.Kind.COUNT || k == Metric.Kind.RATE;
+      case CHECK -> k == Metric.Kind.CHECKS || k == Metric.Kind.COUNT || k == Metric.Kind.FAILURES;
+      case COUNTER -> k == Metric.Kind.COUNT || k == Metric.Kind.RATE;
+      case TREND -> k == Metric.Kind.PERCENTILE || k == Metric.Kind.MAX || k == Metric.Kind.MEAN || k == Metric.Kind.MIN
+          || k == Metric.Kind.COUNT || k == Metric.Kind.RATE;
+    };
+    if (ok) {
+      return;
+    }
+    String allowed = switch (scope.kind()) {
+      case ALL, NAME, REGION -> metric.kind() == Metric.Kind.CHECKS
+          ? "checks looks at checks: write it alone (all checks) or with [check=<name>]"
+          : metric.name() + " needs a scope [counter=<name>], [trend=<name>] or [group=<name>]";
+      case GROUP -> "a group has p(N), max, mean, min, error_rate, failures, count and rate (runs per second)";
+      case CHECK -> "a check has checks (its pass rate in %), count (evaluations) and failures";
+      case COUNTER -> "a counter has count (its total) and rate (per second)";
+      case TREND -> "a trend has p(N), max, mean, min (numbers without unit), count and rate";
+    };
+    String example = switch (scope.kind()) {
+      case ALL, NAME, REGION -> metric.kind() == Metric.Kind.CHECKS ? "checks > 99%" : "[counter=orders] count > 100";
+      default -> scope.kind().example;
+    };
+    throw bad(expression, "[" + scope.label() + "] has no metric " + metric.name() + "; " + allowed, example);
+  }
+
+  private static double value(String expression, Metric metric, String text, boolean plainNumbers) {
+    if (plainNumbers && metric.kind().unitKind == Metric.UnitKind.LATENCY) {
+      Matcher plain = NUMBER_UNIT.matcher(text.strip());
+      if (!plain.matches() || !plain.group(2).isEmpty()) {
+        throw bad(expression, "a trend's values have no unit; write the number as the script recorded it", "[trend=queue_depth] p(95) < 40");
+      }
+      return Double.parseDouble(plain.group(1));
+    }
     Matcher m = NUMBER_UNIT.matcher(text.strip());
     if (!m.matches()) {
       throw bad(expression, "\"" + text + "\" is not a number with an optional unit", metric.example());
@@ -234,7 +280,10 @@ public final class Thresholds {
       ITERATION_FAILURES("iteration_failures", UnitKind.COUNT, Source.ITERATIONS),
       ITERATION_ERROR_RATE("iteration_error_rate", UnitKind.PERCENT, Source.ITERATIONS),
       DROPPED_ITERATIONS("dropped_iterations", UnitKind.COUNT, Source.SCHEDULE),
-      LATE_ITERATIONS("late_iterations", UnitKind.COUNT, Source.SCHEDULE);
+      LATE_ITERATIONS("late_iterations", UnitKind.COUNT, Source.SCHEDULE),
+      CHECKS("checks", UnitKind.PERCENT, Source.CUSTOM),
+      COUNT("count", UnitKind.COUNT, Source.CUSTOM),
+      RATE("rate", UnitKind.RATE, Source.CUSTOM);
 
       final String key;
       final UnitKind unitKind;
@@ -249,20 +298,20 @@ public final class Thresholds {
         this.key = key;
         this.unitKind = unitKind;
         this.source = source;
-        this.iterations = source != Source.REQUESTS;
+        this.iterations = source == Source.ITERATIONS || source == Source.SCHEDULE;
       }
     }
 
     /** Which statistics a metric reads: requests, iterations, or the open model's starts. */
     enum Source {
-      REQUESTS, ITERATIONS, SCHEDULE
+      REQUESTS, ITERATIONS, SCHEDULE, CUSTOM
     }
 
     String unit() {
       return switch (kind.unitKind) {
         case LATENCY -> "ms";
         case PERCENT -> "%";
-        case RATE -> "req/s";
+        case RATE -> kind == Kind.RATE ? "/s" : "req/s";
         case COUNT -> "";
       };
     }
@@ -282,13 +331,29 @@ public final class Thresholds {
         case ITERATION_ERROR_RATE -> "iteration_error_rate < 1%";
         case DROPPED_ITERATIONS -> "dropped_iterations == 0";
         case LATE_ITERATIONS -> "late_iterations < 10";
+        case CHECKS -> "checks > 99%";
+        case COUNT -> "[counter=orders] count > 100";
+        case RATE -> "[counter=orders] rate > 5";
       };
     }
   }
 
   /** What part of the run a threshold looks at. */
   record Scope(Kind kind, String name) {
-    enum Kind { ALL, NAME, REGION }
+    enum Kind {
+      ALL(null, null), NAME(null, null), REGION("region", "[region=eu-west-1] p(95) < 400ms"),
+      GROUP("group", "[group=checkout] p(95) < 2s"), CHECK("check", "[check=cart has items] checks == 100%"),
+      COUNTER("counter", "[counter=orders] count > 100"), TREND("trend", "[trend=queue_depth] p(95) < 40");
+
+      /** What the scope is written with, {@code [key=name]}; null for the scopes without a key. */
+      final String key;
+      final String example;
+
+      Kind(String key, String example) {
+        this.key = key;
+        this.example = example;
+      }
+    }
 
     static final Scope ALL = new Scope(Kind.ALL, "");
 
@@ -296,7 +361,7 @@ public final class Thresholds {
       return switch (kind) {
         case ALL -> "all requests";
         case NAME -> name;
-        case REGION -> "region=" + name;
+        default -> kind.key + "=" + name;
       };
     }
   }
@@ -309,6 +374,10 @@ public final class Thresholds {
     }
 
     ThresholdResult evaluate(RunResults results) {
+      if (metric.kind() == Metric.Kind.CHECKS || scope.kind() == Scope.Kind.GROUP || scope.kind() == Scope.Kind.CHECK
+          || scope.kind() == Scope.Kind.COUNTER || scope.kind() == Scope.Kind.TREND) {
+        return evaluateCustom(results);
+      }
       boolean iterations = metric.kind().iterations;
       Optional<Stats> stats = select(results, iterations);
       String label = scope.kind() == Scope.Kind.ALL && iterations ? "all iterations" : scope.label();
@@ -319,7 +388,7 @@ public final class Thresholds {
           case REGION -> "region \"" + scope.name() + "\" recorded nothing; regions in this run: ";
           case NAME -> (iterations ? "script \"" : "request name \"") + scope.name() + "\" was not recorded; "
               + (iterations ? "scripts" : "request names") + " in this run: ";
-          case ALL -> "nothing was recorded: ";
+          default -> "nothing was recorded: ";
         };
         return new ThresholdResult(expression, label, metric.name(), Double.NaN, metric.unit(), false,
             condition() + " failed" + where + ": " + what + known);
@@ -342,10 +411,57 @@ public final class Thresholds {
         case REQUESTS, ITERATIONS -> s.requests();
         case FAILURES, ITERATION_FAILURES, DROPPED_ITERATIONS -> s.failures();
         case LATE_ITERATIONS -> s.errors().getOrDefault("late", 0L);
+        case CHECKS, COUNT, RATE -> throw new IllegalStateException("checked at parse time: " + metric.name() + " needs its scope");
       };
       boolean passed = operator.test(actual, limit);
       ThresholdResult partial = new ThresholdResult(expression, label, metric.name(), actual, metric.unit(), passed, "");
       return new ThresholdResult(expression, label, metric.name(), actual, metric.unit(), passed,
+          condition() + (passed ? " passed" : " failed") + where + ": measured " + partial.actualText());
+    }
+
+    /** Groups, checks, counters and trends: what the script measured itself. */
+    private ThresholdResult evaluateCustom(RunResults results) {
+      String where = scope.kind() == Scope.Kind.ALL ? "" : " for [" + scope.label() + "]";
+      String label = scope.kind() == Scope.Kind.ALL ? "all checks" : scope.label();
+      Map<String, Stats> byName = switch (scope.kind()) {
+        case GROUP -> results.groups();
+        case COUNTER -> results.counters();
+        case TREND -> results.trends();
+        default -> results.checks();
+      };
+      Stats s = scope.kind() == Scope.Kind.ALL ? results.checkTotals() : byName.get(scope.name());
+      String unit = scope.kind() == Scope.Kind.TREND && metric.kind().unitKind == Metric.UnitKind.LATENCY ? "" : metric.unit();
+      if (s == null) {
+        List<String> quoted = byName.keySet().stream().limit(50).map(n -> "\"" + n + "\"").toList();
+        return new ThresholdResult(expression, label, metric.name(), Double.NaN, unit, false,
+            condition() + " failed" + where + ": " + scope.kind().key + " \"" + scope.name() + "\" was not recorded; "
+                + scope.kind().key + "s in this run: " + (quoted.isEmpty() ? "(none)" : String.join(", ", quoted)));
+      }
+      boolean measurable = switch (metric.kind()) {
+        case COUNT, RATE, FAILURES -> true;
+        default -> s.requests() > 0 || s.histogram().getTotalCount() > 0;
+      };
+      if (!measurable) {
+        return new ThresholdResult(expression, label, metric.name(), Double.NaN, unit, false,
+            condition() + " failed" + where + ": nothing was recorded, so " + metric.name() + " cannot be measured");
+      }
+      var h = s.histogram();
+      boolean raw = scope.kind() == Scope.Kind.TREND;
+      double actual = switch (metric.kind()) {
+        case PERCENTILE -> raw ? h.getValueAtPercentile(metric.percentile()) : s.percentileMs(metric.percentile());
+        case MAX -> raw ? h.getMaxValue() : s.max();
+        case MEAN -> raw ? h.getMean() : s.mean();
+        case MIN -> raw ? h.getMinValue() : s.min();
+        case ERROR_RATE -> s.errorRate() * 100;
+        case RPS, RATE -> s.rps();
+        case REQUESTS, COUNT -> s.requests();
+        case FAILURES -> s.failures();
+        case CHECKS -> 100.0 * (s.requests() - s.failures()) / s.requests();
+        default -> throw new IllegalStateException("checked at parse time: [" + scope.label() + "] has no " + metric.name());
+      };
+      boolean passed = operator.test(actual, limit);
+      ThresholdResult partial = new ThresholdResult(expression, label, metric.name(), actual, unit, passed, "");
+      return new ThresholdResult(expression, label, metric.name(), actual, unit, passed,
           condition() + (passed ? " passed" : " failed") + where + ": measured " + partial.actualText());
     }
 
@@ -356,7 +472,7 @@ public final class Thresholds {
           // a script of a closed-model run dropped nothing
           case NAME -> Optional.ofNullable(r.schedules().containsKey(scope.name()) ? r.schedules().get(scope.name())
               : r.iterations().containsKey(scope.name()) ? new Accumulator().toStats(1) : null);
-          case REGION -> Optional.empty();
+          default -> Optional.empty();
         };
       }
       Map<String, Stats> byName = iterations ? r.iterations() : r.requests();
@@ -365,6 +481,7 @@ public final class Thresholds {
         case ALL -> Optional.of(iterations ? r.iterationTotals() : r.totals());
         case NAME -> Optional.ofNullable(byName.get(scope.name()));
         case REGION -> Optional.ofNullable(byRegion.get(scope.name()));
+        default -> Optional.empty();
       };
     }
 

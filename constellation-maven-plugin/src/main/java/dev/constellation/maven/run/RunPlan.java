@@ -150,14 +150,17 @@ public record RunPlan(
    *
    * @param runId the run
    * @param resultsDir where agents write records (a local directory; ignored by agents that write elsewhere)
-   * @return one configuration per region, not yet joined to an orchestrator
+   * @return one configuration per region, not yet joined to an orchestrator, each with its share of
+   *     unique feeders' rows ({@link AgentConfig#assignFeedShares}; a runner that splits a region
+   *     into several agents assigns them again over the final list)
    */
   public List<AgentConfig> agents(String runId, Path resultsDir) {
     List<AgentConfig> out = new ArrayList<>();
     regions.forEach((region, vus) -> out.add(new AgentConfig(runId, region, 0, 1, vus, workload.duration(),
         timings.gracefulStop(), baseUrl, scripts, resultsDir, parameters, timings.requestTimeout(), timings.connectTimeout(),
         Duration.ofSeconds(1), maxRequestNames, "", Duration.ofMinutes(5), workload.rate(), workload.stages(), engine, "local", "", "", null, null, null, null, retries, httpOptions, tls)));
-    return out;
+    // unique feeders: every agent of the run gets disjoint rows, in proportion to its VUs
+    return AgentConfig.assignFeedShares(out);
   }
 
   /**

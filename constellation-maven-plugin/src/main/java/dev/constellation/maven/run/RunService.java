@@ -149,6 +149,8 @@ public final class RunService {
         + plan.totalVus() + " VUs for " + Durations.format(plan.loadDuration())
         + (plan.baseUrl().isEmpty() ? "" : " against " + plan.baseUrl()) + " (" + plan.target().key() + ", " + planned.values().stream().mapToInt(RunFacts.RegionFacts::agents).sum() + " agent"
         + (planned.values().stream().mapToInt(RunFacts.RegionFacts::agents).sum() == 1 ? "" : "s") + ": " + String.join(", ", plan.regions().keySet()) + ")");
+    // a visualizer over this output directory (constellation:visualize, or -Dconstellation.visualize=true) shows the run live
+    dev.constellation.maven.visualize.Visualizer.liveUrl(env.outputDirectory(), runId).ifPresent(u -> log.info("live view: " + u));
     Interruption interruption = given != null ? given
         : env.installHook() ? Interruption.install(log, INTERRUPT_WAIT) : Interruption.manual(log, INTERRUPT_WAIT);
     try {

@@ -110,4 +110,27 @@ class TimestreamSchemaTest {
         .contains("FROM \"db\".\"t\"")
         .endsWith("WHERE \"run\" = 'it''s' AND measure_name = 'interval'");
   }
+
+  @Test
+  void scriptMeasurementsOfEveryKindRoundTripByteForByte() throws IOException {
+    dev.constellation.agent.record.Recording recording = new dev.constellation.agent.record.Recording("r-1", "eu-west-1", "eu-west-1-0", 100);
+    dev.constellation.agent.record.VuMetrics vu = new dev.constellation.agent.record.VuMetrics(recording, "Shop", () -> 0);
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 3000; i++) {
+      vu.group("checkout", () -> vu.check("cart has items", random.nextInt(10) > 0, "AssertionError: cart " + random.nextInt(9) + " is empty"));
+      vu.counter("orders").add(random.nextInt(5));
+      vu.trend("queue_depth").record(random.nextInt(1_000_000));
+    }
+    recording.feeder("Shop", "users").add(12);
+    List<IntervalRecord> records = recording.drain(1_795_780_800_000L, 1000);
+    assertThat(records).extracting(IntervalRecord::kind).containsExactlyInAnyOrder(IntervalRecord.KIND_GROUP, IntervalRecord.KIND_CHECK,
+        IntervalRecord.KIND_COUNTER, IntervalRecord.KIND_TREND, IntervalRecord.KIND_FEEDER);
+    long seq = 0;
+    for (IntervalRecord r : records) {
+      List<TimestreamSchema.Part> parts = TimestreamSchema.encode(r, seq++, 2048 - 64);
+      assertThat(TimestreamSchema.decode(rows(parts))).as(r.kind()).containsExactly(r);
+      assertThat(dev.constellation.agent.results.IntervalRecordCodec.fromJsonLine(dev.constellation.agent.results.IntervalRecordCodec.toJsonLine(r)))
+          .as(r.kind()).isEqualTo(r);
+    }
+  }
 }
