@@ -175,6 +175,24 @@ public record AgentConfig(
   }
 
   /**
+   * The same configuration for one of several agents that split a region's load (the tasks of a
+   * region on AWS).
+   *
+   * @param agentIndex this agent's index in its region, from 0
+   * @param agentCount agents in the region
+   * @param vus this agent's virtual users
+   * @param rate this agent's arrival rate or rate stages, empty in the closed model
+   * @param stages this agent's VU stages, or empty
+   * @return the new configuration (its feeder share is assigned again by {@link #assignFeedShares})
+   */
+  public AgentConfig withShare(int agentIndex, int agentCount, int vus, String rate, String stages) {
+    return new AgentConfig(runId, region, agentIndex, agentCount, vus, duration, gracefulStop, baseUrl, scripts, resultsDir,
+        parameters, requestTimeout, connectTimeout, flushInterval, maxRequestNames, orchestrator, startTimeout, rate, stages, engine,
+        resultsStore, resultsBucket, resultsRegion, timestreamDatabase, timestreamTable, fallbackDir, pollInterval, retries,
+        httpOptions, tls, null);
+  }
+
+  /**
    * Gives each agent of a run its share of {@code unique} feeders' rows: slots numbered over every
    * agent in list order, each agent as many as its VUs ({@link #vuCount()}).
    *

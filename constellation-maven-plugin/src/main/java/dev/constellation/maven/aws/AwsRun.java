@@ -328,7 +328,7 @@ public final class AwsRun {
         plan.homeRegion(), AgentConfig.DEFAULT_TIMESTREAM_DATABASE, AgentConfig.DEFAULT_TIMESTREAM_TABLE, AgentConfig.defaultFallbackDir(),
         AgentConfig.LAMBDA_POLL_INTERVAL, a.retries(), a.httpOptions(), a.tls());
     List<String> args = new ArrayList<>(shared.toArgs());
-    for (String perTask : List.of("--agentIndex", "--vus", "--resultsDir", "--rate", "--stages")) {
+    for (String perTask : List.of("--agentIndex", "--vus", "--resultsDir", "--rate", "--stages", "--feedShare")) {
       int i = args.indexOf(perTask);
       if (i >= 0) {
         args.remove(i + 1);
@@ -445,6 +445,7 @@ public final class AwsRun {
     if (!a.share.stages().isEmpty()) {
       env.add(KeyValuePair.builder().name("CONSTELLATION_STAGES").value(a.share.stages()).build());
     }
+    env.add(KeyValuePair.builder().name("CONSTELLATION_FEED_SHARE").value(a.share.feedShare()).build());
     RunTaskRequest.Builder b = RunTaskRequest.builder()
         .cluster(st.inst.cluster())
         .taskDefinition(st.taskDefinitions.get(region))

@@ -39,8 +39,11 @@ public record TaskPlan(Map<String, List<Share>> regions) {
    * @param vus its virtual users (the open model: its cap)
    * @param rate its arrival rate or rate stages, empty in the closed model
    * @param stages its VU stages, empty unless the plan has VU stages
+   * @param feedShare its VU slots of the whole run for {@code unique} feeders
+   *     ({@code first:count/total}, as {@code --feedShare} takes it): disjoint across every agent
+   *     of every region, in proportion to VUs
    */
-  public record Share(String region, int index, int count, int vus, String rate, String stages) {
+  public record Share(String region, int index, int count, int vus, String rate, String stages, String feedShare) {
     /** The agent id the agent uses: {@code <region>-<index>}. */
     public String agentId() {
       return region + "-" + index;
@@ -55,15 +58,22 @@ public record TaskPlan(Map<String, List<Share>> regions) {
    */
   public static TaskPlan of(RunPlan plan) {
     Map<String, Integer> tasks = plan.agentsPerRegion();
-    Map<String, List<Share>> out = new LinkedHashMap<>();
+    List<AgentConfig> agents = new ArrayList<>();
     for (AgentConfig a : plan.agents("plan", Path.of("."))) {
       int n = tasks.get(a.region());
       List<Integer> vus = split(a.vuCount(), n);
-      List<Share> shares = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        shares.add(new Share(a.region(), i, n, vus.get(i), shareRate(a.rate(), n), shareStages(a.stages(), i, n)));
+        agents.add(a.withShare(i, n, vus.get(i), shareRate(a.rate(), n), shareStages(a.stages(), i, n)));
       }
-      out.put(a.region(), shares);
+    }
+    // unique feeders: the shares are assigned again over the final list of agents, so that
+    // the tasks of one region never hand out the same rows
+    List<AgentConfig> shared = AgentConfig.assignFeedShares(agents);
+    Map<String, List<Share>> out = new LinkedHashMap<>();
+    for (AgentConfig a : shared) {
+      int n = a.agentCount();
+      out.computeIfAbsent(a.region(), r -> new ArrayList<>()).add(new Share(a.region(), a.agentIndex(), n, a.vus(),
+          a.rate(), a.stages(), a.feedShare().toString()));
     }
     return new TaskPlan(out);
   }

@@ -49,6 +49,14 @@ class TaskPlanTest {
   }
 
   @Test
+  void everyTaskOfEveryRegionGetsItsOwnSlotsForUniqueFeeders() throws PlanException {
+    TaskPlan p = TaskPlan.of(plan(Map.of("constellation.remoteRegions", "us-east-2:10,eu-west-1:5", "constellation.vusPerTask", "4")));
+    // 15 VU slots over 3 + 2 tasks, in plan order, each task as many as its VUs: disjoint and covering
+    assertThat(p.regions().get("us-east-2")).extracting(TaskPlan.Share::feedShare).containsExactly("0:4/15", "4:3/15", "7:3/15");
+    assertThat(p.regions().get("eu-west-1")).extracting(TaskPlan.Share::feedShare).containsExactly("10:3/15", "13:2/15");
+  }
+
+  @Test
   void aSplitAddsUpAndDiffersByAtMostOne() {
     for (int total = 0; total < 50; total++) {
       for (int n = 1; n < 8; n++) {
