@@ -43,6 +43,7 @@ class OrchestratorInputTest {
     refused(action, "r1", "", "a", "region is missing or blank");
     refused(action, "r1", tooLong, "a", "region is 201 characters long");
     refused(action, "r1", "us#east-1", "a", "region 'us#east-1' contains '#'");
+    refused(action, "r1", "#us-east-1", "a", "region '#us-east-1' contains '#'");
     refused(action, "r1", "us-east-1", null, "agentId is missing or blank");
     refused(action, "r1", "us-east-1", tooLong, "agentId is 201 characters long");
     assertThat(orchestrator.init("r1").registered()).as("nothing was written").isZero();
