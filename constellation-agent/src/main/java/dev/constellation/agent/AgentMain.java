@@ -1,5 +1,7 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.runtime.Threads;
+import dev.constellation.agent.runtime.Console;
 import dev.constellation.agent.http.HttpEngine;
 import dev.constellation.agent.http.HttpEngines;
 import dev.constellation.agent.results.ResultsSink;

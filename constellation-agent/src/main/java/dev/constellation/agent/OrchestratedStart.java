@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.runtime.Console;
 import dev.constellation.orchestrator.OrchestratorClient;
 import dev.constellation.orchestrator.OrchestratorException;
 import dev.constellation.orchestrator.StartBarrier;

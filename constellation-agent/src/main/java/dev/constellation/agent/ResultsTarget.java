@@ -204,12 +204,11 @@ abstract class ResultsTarget implements AutoCloseable {
     void check(String identityJson) throws Unusable {
       try {
         store.checkTable();
+      } catch (TimestreamResultsStore.TableMissing e) {
+        throw new Unusable(AgentMain.EXIT_BAD_INPUT, label.apply(Setting.TIMESTREAM_DATABASE) + " / "
+            + label.apply(Setting.TIMESTREAM_TABLE) + ": " + e.getMessage() + "; no load was sent. Run constellation:init,"
+            + " which creates them, or give the ones it created");
       } catch (IOException e) {
-        if (e.getCause() instanceof software.amazon.awssdk.services.timestreamwrite.model.ResourceNotFoundException) {
-          throw new Unusable(AgentMain.EXIT_BAD_INPUT, label.apply(Setting.TIMESTREAM_DATABASE) + " / "
-              + label.apply(Setting.TIMESTREAM_TABLE) + ": " + e.getMessage() + "; no load was sent. Run constellation:init,"
-              + " which creates them, or give the ones it created");
-        }
         throw new Unusable(AgentMain.EXIT_STORE_UNREACHABLE, "results store unreachable: " + e.getMessage()
             + "; no load was sent. Check the task's route to Timestream in " + config.resultsRegion() + " and "
             + label.apply(Setting.RESULTS_REGION));

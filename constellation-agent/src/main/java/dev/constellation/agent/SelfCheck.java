@@ -1,5 +1,6 @@
 package dev.constellation.agent;
 
+import dev.constellation.agent.runtime.Console;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

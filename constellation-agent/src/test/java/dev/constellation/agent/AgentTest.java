@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
@@ -134,9 +136,17 @@ class AgentTest {
 
   @Test
   void countsRefusedConnectionsUnderTheirOwnTypeAndCarriesOn() throws Exception {
-    run(config(TestTargets.refusingUrl(), 2, Duration.ofMillis(300)), GetItem.class);
-    assertThat(errorTypes(records())).containsOnlyKeys("connection_refused");
-    assertThat(iterationErrors(records())).containsOnlyKeys("connection_refused");
+    AgentResult r = run(config(TestTargets.refusingUrl(), 2, Duration.ofSeconds(2)), GetItem.class);
+    List<IntervalRecord> records = records();
+    assertThat(errorTypes(records)).containsOnlyKeys("connection_refused");
+    assertThat(iterationErrors(records)).containsOnlyKeys("connection_refused");
+    // Carries on: more iterations than virtual users (a virtual user went on after a failed
+    // iteration), every one of them failed and counted, and the run ends normally.
+    long iterations = sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::count);
+    assertThat(iterations).isGreaterThan(2);
+    assertThat(sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::failures)).isEqualTo(iterations);
+    assertThat(iterationErrors(records)).containsEntry("connection_refused", iterations);
+    assertThat(r.interrupted()).isZero();
   }
 
   @Test
@@ -174,9 +184,10 @@ class AgentTest {
     assertThat(iterationErrors(records())).containsEntry("interrupted", 2L);
   }
 
-  @Test
-  void startsIterationsAtTheScheduledRateWhateverTheTargetsSpeed() throws Exception {
-    try (TestTargets.Counting target = new TestTargets.Counting(200, 30)) {
+  @ParameterizedTest(name = "target answering in {0} ms")
+  @ValueSource(ints = {1, 30})
+  void startsIterationsAtTheScheduledRateForAFastAndASlowerTarget(int targetMillis) throws Exception {
+    try (TestTargets.Counting target = new TestTargets.Counting(200, targetMillis)) {
       run(open(target.url(), 10, "50", Duration.ofSeconds(2)), GetItem.class);
       List<IntervalRecord> records = records();
       assertThat(sum(records, IntervalRecord.KIND_ITERATION, IntervalRecord::count)).isEqualTo(100);

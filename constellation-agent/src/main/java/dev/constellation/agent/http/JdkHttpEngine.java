@@ -1,6 +1,6 @@
 package dev.constellation.agent.http;
 
-import dev.constellation.agent.Threads;
+import dev.constellation.agent.runtime.Threads;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -78,7 +78,7 @@ public final class JdkHttpEngine implements HttpEngine {
     if (was == null) {
       System.setProperty(property, value);
     } else if (!was.equalsIgnoreCase(value)) {
-      dev.constellation.agent.Console.warn("-D" + property + "=" + was + " is set; the jdk engine needs " + value
+      dev.constellation.agent.runtime.Console.warn("-D" + property + "=" + was + " is set; the jdk engine needs " + value
           + " to count every retry and redirect itself (docs/user-guide.md, \"Retries\")");
     }
   }

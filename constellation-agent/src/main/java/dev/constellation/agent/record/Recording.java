@@ -1,6 +1,6 @@
 package dev.constellation.agent.record;
 
-import dev.constellation.agent.Console;
+import dev.constellation.agent.runtime.Console;
 import dev.constellation.agent.results.IntervalRecord;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.constellation.maven.local;
 
-import dev.constellation.agent.Console;
+import dev.constellation.agent.runtime.Console;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -24,9 +24,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs Debian's {@code docker-registry} (CNCF distribution 2.8) on 127.0.0.1 for one test class:
- * no auth, storage in a temporary folder, access log captured to count blob uploads.
+ * storage in a temporary folder, access log captured to count blob uploads. Either open over
+ * plain HTTP (the default), or, with {@link #withBasicAuth}, the registry's own {@code htpasswd}
+ * authentication (bcrypt entries, as {@code htpasswd -B} writes them) over HTTPS with a
+ * self-signed certificate for 127.0.0.1 made by {@code openssl}.
  */
 final class DockerRegistryExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private final String user;
+  private final String password;
+
+  DockerRegistryExtension() {
+    this(null, null);
+  }
+
+  private DockerRegistryExtension(String user, String password) {
+    this.user = user;
+    this.password = password;
+  }
+
+  /** A registry that answers only requests with this user's basic credentials, over HTTPS. */
+  static DockerRegistryExtension withBasicAuth(String user, String password) {
+    return new DockerRegistryExtension(user, password);
+  }
 
   static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
@@ -63,6 +83,30 @@ final class DockerRegistryExtension implements BeforeAllCallback, AfterAllCallba
         "http:",
         "  addr: 127.0.0.1:" + port,
         ""));
+    if (user != null) {
+      // htpasswd -B's line: user:$2y$<cost>$<salt+hash>; the registry checks it with Go's bcrypt.
+      byte[] salt = new byte[16];
+      new java.security.SecureRandom().nextBytes(salt);
+      Files.writeString(workDir.resolve("htpasswd"),
+          user + ":" + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 5) + "\n");
+      Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+          "-keyout", workDir.resolve("key.pem").toString(), "-out", workDir.resolve("cert.pem").toString(),
+          "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+          .redirectErrorStream(true).redirectOutput(workDir.resolve("openssl.log").toFile()).start();
+      if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+        openssl.destroyForcibly();
+        fail("openssl could not make the registry's certificate: " + Files.readString(workDir.resolve("openssl.log")));
+      }
+      Files.writeString(config, String.join("\n",
+          "  tls:",
+          "    certificate: " + workDir.resolve("cert.pem"),
+          "    key: " + workDir.resolve("key.pem"),
+          "auth:",
+          "  htpasswd:",
+          "    realm: constellation-test",
+          "    path: " + workDir.resolve("htpasswd"),
+          ""), java.nio.file.StandardOpenOption.APPEND);
+    }
     logFile = workDir.resolve("registry.log");
     process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
         .redirectErrorStream(true)
@@ -115,8 +159,39 @@ final class DockerRegistryExtension implements BeforeAllCallback, AfterAllCallba
         .count();
   }
 
+  /** Whether the registry asks for credentials (and speaks HTTPS). */
+  boolean authenticated() {
+    return user != null;
+  }
+
+  /** An HTTP client for this registry: it trusts the registry's self-signed certificate. */
+  HttpClient client() throws Exception {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    if (user != null) {
+      java.security.cert.Certificate cert;
+      try (var in = Files.newInputStream(workDir.resolve("cert.pem"))) {
+        cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trust.load(null, null);
+      trust.setCertificateEntry("registry", cert);
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, tmf.getTrustManagers(), null);
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  /** The registry's base URL, {@code http://} or {@code https://} host. */
+  String baseUrl() {
+    return (user != null ? "https://" : "http://") + host();
+  }
+
   private void awaitReady() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient http = client();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -125,9 +200,9 @@ final class DockerRegistryExtension implements BeforeAllCallback, AfterAllCallba
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
         HttpResponse<Void> r = http.send(
-            HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+            HttpRequest.newBuilder(URI.create(baseUrl() + "/v2/")).build(),
             HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
+        if (r.statusCode() == (user != null ? 401 : 200)) {
           return;
         }
       } catch (IOException notYet) {

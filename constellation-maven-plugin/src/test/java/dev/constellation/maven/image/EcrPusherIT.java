@@ -126,9 +126,12 @@ class EcrPusherIT {
 
   @Test
   void createsTheMissingRepositoryAndPushesToEveryRegionInParallel() throws Exception {
+    // Each region's first call is held 2 s: pushes one region after the other would send the
+    // second region's first call only after the first region's whole push.
+    int held = 2_000;
     ecr.stubFor(op("DescribeRepositories").willReturn(json(400,
         "{\"__type\":\"RepositoryNotFoundException\",\"message\":\"The repository with name"
-            + " 'constellation-agent' does not exist in the registry with id '123456789012'\"}")));
+            + " 'constellation-agent' does not exist in the registry with id '123456789012'\"}").withFixedDelay(held)));
     ecr.stubFor(op("CreateRepository")
         .willReturn(json(200, "{\"repository\":" + repository() + "}")));
     ecr.stubFor(op("DescribeImages").willReturn(json(400,
@@ -164,6 +167,9 @@ class EcrPusherIT {
       ecr.verify(1, called("GetAuthorizationToken", region).withRequestBody(equalToJson("{}")));
     }
     assertThat(log).anyMatch(l -> l.startsWith("eu-west-1: pushed "));
+    long first = ecr.findAll(called("DescribeRepositories", "eu-west-1")).get(0).getLoggedDate().getTime();
+    long second = ecr.findAll(called("DescribeRepositories", "ap-southeast-2")).get(0).getLoggedDate().getTime();
+    assertThat(Math.abs(first - second)).as("the regions' first calls arrived together (ms apart)").isLessThan(held);
   }
 
   @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.constellation.agent.AgentMain;
-import dev.constellation.agent.Console;
+import dev.constellation.agent.runtime.Console;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.s3.S3ResultsStore;
 import dev.constellation.maven.image.aws.LambdaInvokeStandIn;

@@ -52,4 +52,41 @@ class HistogramAdderTest {
     assertThat(new HistogramAdder().addTo(IntervalRecord.encode(IntervalRecord.newHistogram()), target)).isZero();
     assertThat(target.getTotalCount()).isZero();
   }
+
+  @Test
+  void anUncompressedEncodingGoesToTheStandardDecodeWhichRefusesIt() {
+    // Interval records always carry the compressed V2 encoding; anything else is handed to
+    // HdrHistogram's own compressed decode, whose refusal is reported, nothing added.
+    Histogram source = IntervalRecord.newHistogram();
+    for (long v = 1; v < 5_000_000; v = v * 3 + 7) {
+      source.recordValueWithCount(v, v % 5 + 1);
+    }
+    ByteBuffer plain = ByteBuffer.allocate(source.getNeededByteBufferCapacity());
+    source.encodeIntoByteBuffer(plain);
+    String encoded = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(plain.array(), plain.position()));
+    Histogram target = new Histogram(3);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new HistogramAdder().addTo(encoded, target)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("histogram cannot be decoded")
+        .hasMessageContaining("does not contain a compressed Histogram");
+    assertThat(target.getTotalCount()).isZero();
+  }
+
+  @Test
+  void brokenEncodingsAreRefusedWithWhatIsWrong() {
+    HistogramAdder adder = new HistogramAdder();
+    Histogram target = new Histogram(3);
+    Histogram source = IntervalRecord.newHistogram();
+    source.recordValue(1234);
+    byte[] good = Base64.getDecoder().decode(IntervalRecord.encode(source));
+    String truncated = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(good, good.length - 3));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> adder.addTo("not base64!", target)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid base64");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> adder.addTo(Base64.getEncoder().encodeToString(new byte[7]), target)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated (7 bytes)");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> adder.addTo(truncated, target)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated: expected");
+    assertThat(target.getTotalCount()).as("nothing added from a broken encoding").isZero();
+    assertThat(adder.addTo(Base64.getEncoder().encodeToString(good), target)).as("the adder still works").isEqualTo(1);
+    assertThat(target.getTotalCount()).isEqualTo(1);
+  }
 }

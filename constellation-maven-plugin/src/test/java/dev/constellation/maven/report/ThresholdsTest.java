@@ -55,6 +55,27 @@ class ThresholdsTest {
       "p(95) < 0.001m           | false | 96.063",
       "min > 0.5ms              | true  | 1"})
   void evaluatesTheWholeRunAgainstEachMetricAndUnit(String expression, boolean passed, Double actual) {
+    check(expression, passed, actual);
+  }
+
+  /** At the limit exactly (10100 requests, 100 failures), the strict and the non-strict operators differ. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "requests < 10100   | false",
+      "requests <= 10100  | true",
+      "requests > 10100   | false",
+      "requests >= 10100  | true",
+      "requests == 10100  | true",
+      "requests != 10100  | false",
+      "failures < 100     | false",
+      "failures <= 100    | true",
+      "failures > 100     | false",
+      "failures >= 100    | true"})
+  void eachOperatorDecidesTheValueAtTheLimitAsDocumented(String expression, boolean passed) {
+    check(expression, passed, null);
+  }
+
+  private static void check(String expression, boolean passed, Double actual) {
     ThresholdResult r = one(expression);
     assertThat(r.passed()).as(r.message()).isEqualTo(passed);
     assertThat(r.scope()).isEqualTo(expression.startsWith("iteration") ? "all iterations" : "all requests");

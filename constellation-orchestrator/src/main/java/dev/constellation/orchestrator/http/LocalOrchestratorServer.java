@@ -95,6 +95,14 @@ public final class LocalOrchestratorServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The address the server is bound to (the loopback address and the port); only after {@link #start()}. */
+  public synchronized InetSocketAddress address() {
+    if (server == null) {
+      throw new IllegalStateException("the orchestrator server is not started; call start() first");
+    }
+    return server.getAddress();
+  }
+
   /** The URL agents send their actions to, e.g. {@code http://127.0.0.1:41234/}. */
   public URI url() {
     return URI.create("http://127.0.0.1:" + port() + "/");

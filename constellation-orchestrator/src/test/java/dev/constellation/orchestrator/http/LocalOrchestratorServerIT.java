@@ -9,7 +9,11 @@ import dev.constellation.orchestrator.RunSetup;
 import dev.constellation.orchestrator.RunState;
 import dev.constellation.orchestrator.RunStatus;
 import dev.constellation.orchestrator.StartBarrier;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +49,26 @@ class LocalOrchestratorServerIT {
   }
 
   @Test
-  void bindsToLoopbackOnAFreePort() {
-    assertThat(server.port()).isPositive();
-    assertThat(server.url().toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
+  void bindsToLoopbackOnAFreePort() throws Exception {
+    InetSocketAddress bound = server.address();
+    assertThat(bound.getAddress().isLoopbackAddress()).as("bound to " + bound).isTrue();
+    assertThat(bound.getPort()).isPositive().isEqualTo(server.port());
+    assertThat(server.url()).isEqualTo(URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort() + "/"));
+    // The socket itself: reachable on loopback, refused on every other address of this machine.
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      assertThat(s.isConnected()).isTrue();
+    }
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+        if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+          assertThatThrownBy(() -> {
+            try (Socket s = new Socket()) {
+              s.connect(new InetSocketAddress(a, server.port()), 2_000);
+            }
+          }).as("a connection to " + a.getHostAddress() + ":" + server.port()).isInstanceOf(ConnectException.class);
+        }
+      }
+    }
   }
 
   @Test

@@ -116,15 +116,25 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
   /**
    * Checks that the table exists before load is sent ({@code DescribeTable}).
    *
-   * @throws IOException naming the database and table, and whether they are missing or unreachable
+   * @throws TableMissing when the database or the table does not exist
+   * @throws IOException naming the database and table, when Timestream cannot be reached
    */
   public void checkTable() throws IOException {
     try {
       write.describeTable(b -> b.databaseName(database).tableName(table));
     } catch (software.amazon.awssdk.services.timestreamwrite.model.ResourceNotFoundException e) {
-      throw new IOException("Timestream table " + database + "." + table + " does not exist: " + e.getMessage(), e);
+      throw new TableMissing("Timestream table " + database + "." + table + " does not exist: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IOException("cannot reach Timestream table " + database + "." + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The database or the table that {@link #checkTable()} looked for does not exist. */
+  public static final class TableMissing extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TableMissing(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -113,10 +113,17 @@ class ReliableSinkTest {
   }
 
   @Test
-  void storesEveryRecordExactlyOnceWhenAThirdOfTheCallsAreThrottled() throws IOException {
+  void retriesEveryThrottledCallOnceAfterABackoffAndStoresEveryRecordExactlyOnce() throws IOException {
     FakeStore store = new FakeStore();
     SplittableRandom dice = new SplittableRandom(42);
-    store.behaviour = (n, b) -> dice.nextInt(10) < 3 ? new StoreDown("ThrottlingException: rate exceeded", true) : null;
+    List<Integer> throttled = new ArrayList<>();
+    store.behaviour = (n, b) -> {
+      if (dice.nextInt(10) < 3) {
+        throttled.add(n);
+        return new StoreDown("ThrottlingException: rate exceeded", true);
+      }
+      return null;
+    };
     List<IntervalRecord> written = new ArrayList<>();
     try (ReliableSink<List<IntervalRecord>> sink = sink(store, SinkPolicy.defaults())) {
       for (int flush = 0; flush < 20; flush++) {
@@ -126,8 +133,15 @@ class ReliableSinkTest {
       }
     }
     assertStoredExactlyOnce(store, written);
-    assertThat(store.calls.size()).isGreaterThan(written.size() / 3);
-    assertThat(ticker.sleeps()).isNotEmpty();
+    // 20 flushes of 10 records in batches of 3: 80 batches stored, each once; every throttled call
+    // is retried: it costs exactly one more call, of the same batch, after one backoff sleep.
+    assertThat(throttled).hasSizeGreaterThan(10);
+    assertThat(store.calls).hasSize(80 + throttled.size());
+    for (int n : throttled) {
+      assertThat(store.calls.get(n)).as("call %d retries the batch of throttled call %d", n + 1, n)
+          .containsExactlyElementsOf(store.calls.get(n - 1));
+    }
+    assertThat(ticker.sleeps()).hasSize(throttled.size());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.constellation.agent;
+package dev.constellation.agent.runtime;
 
 import java.io.PrintStream;
 
