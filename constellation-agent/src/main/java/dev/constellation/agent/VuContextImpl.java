@@ -6,25 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** One virtual user's {@link VuContext}; pauses end early when the agent stops. */
-final class VuContextImpl implements VuContext {
+final class VuContextImpl extends MeasuredVuContext {
 
   private final AgentConfig config;
   private final int vuIndex;
   private final StopSignal stop;
   private volatile long iteration = -1;
-  private dev.constellation.agent.record.VuMetrics metrics;
-  private dev.constellation.agent.feed.Feeds.Vu feeds;
 
   VuContextImpl(AgentConfig config, int vuIndex, StopSignal stop) {
     this.config = config;
     this.vuIndex = vuIndex;
     this.stop = stop;
-  }
-
-  /** Connects the VU's groups, checks, custom metrics and feeders; before the script instance is made. */
-  void attach(dev.constellation.agent.record.VuMetrics metrics, dev.constellation.agent.feed.Feeds.Vu feeds) {
-    this.metrics = metrics;
-    this.feeds = feeds;
   }
 
   void iteration(long i) {
@@ -86,44 +78,5 @@ final class VuContextImpl implements VuContext {
     }
     long span = max.toNanos() - min.toNanos();
     pause(min.plusNanos(span == 0 ? 0 : ThreadLocalRandom.current().nextLong(span + 1)));
-  }
-
-  @Override
-  public void group(String name, Runnable block) {
-    java.util.Objects.requireNonNull(block, "block");
-    metrics.group(name, () -> {
-      block.run();
-      return null;
-    });
-  }
-
-  @Override
-  public <T> T group(String name, java.util.function.Supplier<T> block) {
-    return metrics.group(name, block);
-  }
-
-  @Override
-  public boolean check(String name, boolean passed) {
-    return metrics.check(name, passed, null);
-  }
-
-  @Override
-  public boolean check(String name, Runnable assertion) {
-    return metrics.check(name, assertion);
-  }
-
-  @Override
-  public dev.constellation.api.Counter counter(String name) {
-    return metrics.counter(name);
-  }
-
-  @Override
-  public dev.constellation.api.Trend trend(String name) {
-    return metrics.trend(name);
-  }
-
-  @Override
-  public java.util.Map<String, String> feed(String feeder) {
-    return feeds.feed(feeder);
   }
 }
