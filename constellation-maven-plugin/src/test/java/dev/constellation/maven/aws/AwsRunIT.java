@@ -367,8 +367,15 @@ class AwsRunIT {
           // the two others register unless this shared machine starts their JVMs slower than the deadline
           .hasMessageMatching("(?s)the run was aborted before it started: registered [0-2]/3 \\(eu-west-1 0/1, us-east-2 [0-2]/2\\); .*")
           .hasMessageContaining("no load was sent")
-          .hasMessageContaining("Tasks still starting or waiting at the deadline: ")
+          .hasMessageContaining("Tasks still starting or waiting at the deadline in the regions short of agents (eu-west-1")
           .hasMessageContaining("eu-west-1-0 (RUNNING)")
+          .hasMessageContaining("last log lines of eu-west-1-0:")
+          .satisfies(e -> {
+            if (e.getMessage().contains("us-east-2 2/2")) {
+              assertThat(e.getMessage()).as("agents that registered are not named as the ones that did not")
+                  .doesNotContain("us-east-2-0 (").doesNotContain("us-east-2-1 (");
+            }
+          })
           .hasMessageContaining("-Dconstellation.registrationDeadline");
       assertThat(System.currentTimeMillis() - started).as("ended soon after the 30 s deadline").isLessThan(100_000);
       awaitNoTaskProcess();
