@@ -508,7 +508,7 @@ public final class AwsRun {
       RunState state = status == null ? RunState.WAITING : status.state();
       if (state == RunState.ABORTED) {
         fail(st, "the run was aborted before it started: " + registeredLine(status)
-            + "; no load was sent. " + neverRegistered(st));
+            + "; no load was sent. " + neverRegistered(st, status));
         return;
       }
       if (state == RunState.WAITING) {
@@ -632,13 +632,28 @@ public final class AwsRun {
     return "; tasks " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
   }
 
-  /** The tasks still starting or waiting when the run was aborted, with the last log lines of the first few. */
-  private String neverRegistered(State st) {
-    List<Agent> running = st.all().stream().filter(a -> a.last != null && !"STOPPED".equals(a.last.lastStatus())).toList();
+  /**
+   * The tasks still starting or waiting when the run was aborted, with the last log lines of the
+   * first few: only those of the regions short of agents (the orchestrator counts registrations per
+   * region), so the tasks that did not register come first and not those waiting for the start.
+   */
+  private String neverRegistered(State st, RunStatus status) {
+    Set<String> shortRegions = new LinkedHashSet<>();
+    if (status != null) {
+      status.regions().forEach((r, s) -> {
+        if (s.registered() < s.expected()) {
+          shortRegions.add(r);
+        }
+      });
+    }
+    List<Agent> running = st.all().stream().filter(a -> a.last != null && !"STOPPED".equals(a.last.lastStatus()))
+        .filter(a -> shortRegions.isEmpty() || shortRegions.contains(a.share.region())).toList();
     if (running.isEmpty()) {
       return "";
     }
-    StringBuilder out = new StringBuilder("Tasks still starting or waiting at the deadline: ").append(running.stream()
+    StringBuilder out = new StringBuilder("Tasks still starting or waiting at the deadline")
+        .append(shortRegions.isEmpty() ? "" : " in the regions short of agents (" + String.join(", ", shortRegions) + ")")
+        .append(": ").append(running.stream()
         .map(a -> a.share.agentId() + " (" + a.last.lastStatus() + ")").collect(Collectors.joining(", ")))
         .append(". Fargate tasks take one to three minutes to start; give more time with -Dconstellation.registrationDeadline.");
     for (Agent a : running.subList(0, Math.min(3, running.size()))) {

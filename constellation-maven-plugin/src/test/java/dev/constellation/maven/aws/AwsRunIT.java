@@ -270,7 +270,124 @@ class AwsRunIT {
   }
 
   @Test
-  @Order(6)
+  @Order(10)
+  void aRegionInitDidNotCoverIsNamedWithTheInitCommandAndNothingIsPushedOrLaunched() throws Exception {
+    assertThatThrownBy(() -> service().run(plan(Map.of("constellation.remoteRegions", "us-east-2:1,ap-south-1:1")), env()))
+        .isInstanceOf(RunException.class)
+        .hasMessageContaining("the Constellation installation '" + Installation.DEFAULT_NAME
+            + "' is missing or incomplete for this run; nothing was started")
+        .hasMessageContaining("[ap-south-1] the ECS cluster " + new Installation(Installation.DEFAULT_NAME, HOME).cluster()
+            + " does not exist")
+        .hasMessageContaining("[ap-south-1] the log group ")
+        .hasMessageContaining("Fix: run mvn constellation:init -Dconstellation.homeRegion=us-east-1 "
+            + "-Dconstellation.remoteRegions=us-east-2:1,ap-south-1:1")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("[us-east-2]"));
+    assertNothingPushedOrLaunched();
+  }
+
+  @Test
+  @Order(11)
+  void aFargateQuotaTooSmallForThePlanIsNamedBeforeAnythingIsLaunched() throws Exception {
+    fake.faults().quota("us-east-2", "fargate", "L-3032A538", 1);
+    try {
+      assertThatThrownBy(() -> service().run(plan(Map.of()), env()))
+          .isInstanceOf(RunException.class)
+          .hasMessageContaining("Preflight found 1 problem; nothing was started")
+          .hasMessageContaining("[us-east-2] Fargate On-Demand vCPU quota L-3032A538: the plan needs 2 vCPU at once, the quota is 1 "
+              + "and 0 are in use. Fix: request an increase of 'Fargate On-Demand vCPU resource count' in Service Quotas for us-east-2")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("[eu-west-1]"));
+    } finally {
+      fake.faults().quota("us-east-2", "fargate", "L-3032A538", 6);
+    }
+    assertNothingPushedOrLaunched();
+  }
+
+  @Test
+  @Order(12)
+  void anImagePushEcrDeniesFailsTheRunNamingTheRegionAndThePermissionsAndLaunchesNothing() throws Exception {
+    fake.faults().failNextIn("eu-west-1", "ecr", "DescribeRepositories", 1, 400, "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecr:DescribeRepositories");
+
+    assertThatThrownBy(() -> service().run(plan(Map.of()), env()))
+        .isInstanceOf(RunException.class)
+        .hasMessageContaining("the agent image could not be published: ")
+        .hasMessageContaining("= eu-west-1: AWS refused the credentials for ECR (")
+        .hasMessageContaining("not authorized to perform: ecr:DescribeRepositories")
+        .hasMessageContaining("Check the AWS credentials")
+        .hasMessageContaining("ecr:GetAuthorizationToken")
+        .hasMessageEndingWith("; nothing was started");
+    assertThat(fake.journal().calls("ecs", "RunTask")).isEmpty();
+    assertThat(fake.journal().calls("ecs", "RegisterTaskDefinition")).isEmpty();
+    assertThat(fake.journal().calls("lambda", "Invoke")).as("the orchestrator was not reset").isEmpty();
+    assertThat(fake.runningTaskProcesses()).isEmpty();
+  }
+
+  @Test
+  @Order(13)
+  void aTaskThatCannotPullItsImageAbortsTheRunAtOnceWithoutARelaunchAndLeavesNoTask() throws Exception {
+    String pull = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+        + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/constellation-agent:missing: not found";
+    fake.faults().taskStopsBeforeRunning("eu-west-1", 1, "TaskFailedToStart", pull);
+
+    assertThatThrownBy(() -> service().run(plan(Map.of()), env()))
+        .isInstanceOf(RunException.class)
+        .hasMessageContaining("agent eu-west-1-0 in eu-west-1 stopped before the start (TaskFailedToStart: " + pull)
+        .hasMessageContaining("the run was aborted (test-abort) and every task of the run stopped; no load was sent")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(" times"));
+    assertThat(fake.journal().calls("ecs", "RunTask")).as("a pull that failed for good is not launched again").hasSize(3);
+    assertThat(fake.journal().calls("lambda", "Invoke")).anyMatch(c -> c.body().contains("test-abort"));
+    assertThat(fake.journal().calls("ecs", "DeregisterTaskDefinition")).hasSize(2);
+    awaitNoTaskProcess();
+    assertThat(served.get()).as("no load was sent").isZero();
+  }
+
+  @Test
+  @Order(14)
+  void anAgentThatNeverRegistersAbortsTheRunAtTheRegistrationDeadlineNamingItAndTheSetting() throws Exception {
+    // the agent in eu-west-1 talks to an orchestrator endpoint that accepts connections and never answers
+    try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = Collections.synchronizedList(new ArrayList<>());
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(blackhole.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test ended
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      fake.faults().taskEnvironment("eu-west-1", 1, Map.of("CONSTELLATION_LAMBDA_ENDPOINT",
+          "http://127.0.0.1:" + blackhole.getLocalPort()));
+      long started = System.currentTimeMillis();
+
+      assertThatThrownBy(() -> service().run(plan(Map.of("constellation.registrationDeadline", "30s")), env()))
+          .isInstanceOf(RunException.class)
+          // the two others register unless this shared machine starts their JVMs slower than the deadline
+          .hasMessageMatching("(?s)the run was aborted before it started: registered [0-2]/3 \\(eu-west-1 0/1, us-east-2 [0-2]/2\\); .*")
+          .hasMessageContaining("no load was sent")
+          .hasMessageContaining("Tasks still starting or waiting at the deadline in the regions short of agents (eu-west-1")
+          .hasMessageContaining("eu-west-1-0 (RUNNING)")
+          .hasMessageContaining("last log lines of eu-west-1-0:")
+          .satisfies(e -> {
+            if (e.getMessage().contains("us-east-2 2/2")) {
+              assertThat(e.getMessage()).as("agents that registered are not named as the ones that did not")
+                  .doesNotContain("us-east-2-0 (").doesNotContain("us-east-2-1 (");
+            }
+          })
+          .hasMessageContaining("-Dconstellation.registrationDeadline");
+      assertThat(System.currentTimeMillis() - started).as("ended soon after the 30 s deadline").isLessThan(100_000);
+      awaitNoTaskProcess();
+      assertThat(served.get()).as("no load was sent").isZero();
+      for (java.net.Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(100)
   void teardownAfterTheRunsLeavesTheFakeEmpty() throws Exception {
     // the SDK's standard retries, as in production: s3rver's DeleteObjects deletes keys in parallel and
     // answers 500 when two of them race to remove the same emptied folder; a retry deletes the rest
@@ -383,6 +500,14 @@ class AwsRunIT {
     } catch (Exception e) {
       throw new AssertionError(body, e);
     }
+  }
+
+  private static void assertNothingPushedOrLaunched() {
+    assertThat(fake.journal().calls()).as("no image push").noneMatch(c -> c.service().equals("ecr"));
+    assertThat(fake.journal().calls("ecs", "RegisterTaskDefinition")).isEmpty();
+    assertThat(fake.journal().calls("ecs", "RunTask")).isEmpty();
+    assertThat(fake.journal().calls("lambda", "Invoke")).as("the orchestrator was not reset").isEmpty();
+    assertThat(fake.runningTaskProcesses()).isEmpty();
   }
 
   private static void awaitNoTaskProcess() throws InterruptedException {
