@@ -133,6 +133,11 @@ class AwsRunIT {
     try (AwsClients aws = clients()) {
       new Init(aws, listener(new ArrayList<>()), new Init.Options(false, Duration.ofMillis(20), Duration.ofMillis(100),
           Duration.ofSeconds(60), Duration.ofSeconds(2))).run(settings(), lambdaJar());
+      // One loopback registry stands in for ECR in every region, so a run's parallel per-region pushes would
+      // upload the same blobs into one repository at once (the registry once answered DIGEST_INVALID); on ECR
+      // each region is its own registry. One push here first, so the runs' pushes find the blobs there.
+      new EcrImages(() -> spec, new AgentImageBuilder(shared.resolve("cache/base"), shared.resolve("cache/app"), line -> { }),
+          new Installation(Installation.DEFAULT_NAME, HOME).repository(), line -> { }).publish(aws, List.of(HOME));
     }
   }
 
