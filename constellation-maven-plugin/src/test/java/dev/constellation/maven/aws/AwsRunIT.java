@@ -137,7 +137,7 @@ class AwsRunIT {
       // upload the same blobs into one repository at once (the registry once answered DIGEST_INVALID); on ECR
       // each region is its own registry. One push here first, so the runs' pushes find the blobs there.
       new EcrImages(() -> spec, new AgentImageBuilder(shared.resolve("cache/base"), shared.resolve("cache/app"), line -> { }),
-          new Installation(Installation.DEFAULT_NAME, HOME).repository(), line -> { }).publish(aws, List.of(HOME));
+          new Installation(Installation.DEFAULT_NAME, HOME).repository(), line -> { }).publish(aws, List.of("us-east-2"));
     }
   }
 
