@@ -198,7 +198,8 @@ public final class Agent {
       if (failed != null) {
         throw new ScriptException("setting up virtual users failed: " + failed, failed);
       }
-      return result(System.currentTimeMillis(), System.currentTimeMillis());
+      long now = System.currentTimeMillis();
+      return result(now, now, now);
     }
 
     long startAt;
@@ -218,12 +219,16 @@ public final class Agent {
     long startNanos = System.nanoTime();
     go.countDown();
 
+    long plannedLoadMs;
     if (open) {
+      plannedLoadMs = config.duration().toMillis();
       runSchedule(ArrivalSchedule.parse(config.rate(), config.duration()), startNanos);
     } else if (ramp != null) {
+      plannedLoadMs = ramp.duration().toMillis();
       runRamp(startNanos);
     } else {
-      long deadline = startAt + config.duration().toMillis();
+      plannedLoadMs = config.duration().toMillis();
+      long deadline = startAt + plannedLoadMs;
       while (!stopRequested && !feederEnded) {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
@@ -232,6 +237,10 @@ public final class Agent {
         stop.awaitFor(java.time.Duration.ofMillis(Math.min(left, 200)));
       }
     }
+    // the load ran its planned course unless something ended it early: a feeder (END_RUN, or every
+    // VU stopped by STOP_VU) or a stop request (SIGTERM, the lifetime bound)
+    long loadEndAt = feederEnded || stopRequested ? Math.min(System.currentTimeMillis(), startAt + plannedLoadMs)
+        : startAt + plannedLoadMs;
     stop.stop();
     long graceEnd = System.nanoTime() + (stopRequested ? Math.min(config.gracefulStop().toNanos(), TimeUnit.SECONDS.toNanos(5))
         : config.gracefulStop().toNanos());
@@ -251,12 +260,12 @@ public final class Agent {
     if (sinkError != null) {
       throw sinkError;
     }
-    return result(startAt, end);
+    return result(startAt, loadEndAt, end);
   }
 
-  private AgentResult result(long startAt, long end) {
+  private AgentResult result(long startAt, long loadEndAt, long end) {
     Counts c = flushed.get();
-    return new AgentResult(config.agentId(), startAt, end, recording.firstRequestAt(), c.requests(), c.requestFailures(),
+    return new AgentResult(config.agentId(), startAt, loadEndAt, end, recording.firstRequestAt(), c.requests(), c.requestFailures(),
         c.iterations(), c.iterationFailures(), c.interrupted(), c.started(), c.dropped(), c.late(), c.teardownFailures(),
         Math.round(selfCheck.maxCpu() * 100), selfCheck.maxLagMs(), selfCheck.saturatedSeconds(),
         percent(selfCheck.maxMachineCpu()), percent(selfCheck.maxSteal()), selfCheck.cause().key());

@@ -9,7 +9,11 @@ import dev.constellation.agent.results.Counts;
  *
  * @param agentId the agent
  * @param startAt when load started, epoch ms
- * @param endAt when the agent finished, epoch ms
+ * @param loadEndAt when the agent stopped starting iterations, epoch ms: {@code startAt} plus the
+ *     planned load duration, or earlier when the load ended early (a unique feeder ran out with
+ *     {@code END_RUN}, every VU was stopped by {@code STOP_VU}, or a stop request such as SIGTERM);
+ *     {@code loadEndAt - startAt} is how long this agent's load lasted
+ * @param endAt when the agent finished (after the graceful stop and the last flush), epoch ms
  * @param firstRequestAt when the first request was sent, epoch ms, or -1
  * @param requests requests recorded ({@link Counts#requests()})
  * @param failures failed requests ({@link Counts#requestFailures()})
@@ -33,6 +37,7 @@ import dev.constellation.agent.results.Counts;
 public record AgentResult(
     String agentId,
     long startAt,
+    long loadEndAt,
     long endAt,
     long firstRequestAt,
     long requests,

@@ -48,11 +48,28 @@ class FeederExhaustionTest {
     }
   }
 
+  @VirtualUser(name = "end")
+  @Feeder(name = "rows", file = "agent-rows.csv", strategy = Feeder.Strategy.UNIQUE, whenExhausted = Feeder.WhenExhausted.END_RUN)
+  public static class EndRun {
+    /** When a VU last asked for a row: the last ask is the one that found the feeder exhausted. */
+    static final java.util.concurrent.atomic.AtomicLong LAST_ASK = new java.util.concurrent.atomic.AtomicLong();
+
+    @Iteration
+    void run(VuContext vu) {
+      LAST_ASK.accumulateAndGet(System.currentTimeMillis(), Math::max);
+      vu.feed("rows");
+      vu.pause(Duration.ofMillis(20));
+    }
+  }
+
+  private AgentResult result;
+
   private List<IntervalRecord> run(Class<?> script, int vus, Duration duration) throws Exception {
     AgentConfig c = new AgentConfig("feed", "local", 0, 1, vus, duration, Duration.ofSeconds(5), "", List.of(), dir, Map.of(),
         Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500), 100, "", Duration.ofMinutes(1), "", "", HttpEngines.DEFAULT);
     try (JdkHttpEngine engine = new JdkHttpEngine(c.connectTimeout())) {
-      new Agent(c, List.of(ScriptDefinition.of(script)), engine, new LocalDirectoryStore(dir).sink(c.agentId()), StartGate.immediate()).run();
+      result = new Agent(c, List.of(ScriptDefinition.of(script)), engine, new LocalDirectoryStore(dir).sink(c.agentId()),
+          StartGate.immediate()).run();
     }
     return new LocalDirectoryStore(dir).readRun("feed");
   }
@@ -73,6 +90,22 @@ class FeederExhaustionTest {
     assertThat(counts.iterationFailures()).isZero();
     assertThat(sum(records, IntervalRecord.KIND_FEEDER, IntervalRecord::count)).isEqualTo(50);
     assertThat(sum(records, IntervalRecord.KIND_FEEDER, IntervalRecord::failures)).as("one exhausted ask per VU").isEqualTo(4);
+    // the load ended when the last VU stopped, not at the planned 30 s
+    assertThat(result.loadEndAt() - result.startAt()).isBetween(0L, 15_000L);
+    assertThat(result.loadEndAt()).isLessThanOrEqualTo(result.endAt());
+  }
+
+  @Test
+  void endRunEndsTheAgentsLoadWhenTheFeederRunsOutAndReportsWhen() throws Exception {
+    EndRun.LAST_ASK.set(0);
+    List<IntervalRecord> records = run(EndRun.class, 1, Duration.ofSeconds(30));
+    assertThat(sum(records, IntervalRecord.KIND_FEEDER, IntervalRecord::count)).isEqualTo(50);
+    // 50 rows, 1 VU, 20 ms of think time: about 1 s of load of the planned 30 s
+    long loadMs = result.loadEndAt() - result.startAt();
+    assertThat(loadMs).isBetween(900L, 15_000L);
+    // the end is the moment the exhausted ask ended the run (the main loop wakes at once), before the graceful stop
+    assertThat(result.loadEndAt()).isBetween(EndRun.LAST_ASK.get(), EndRun.LAST_ASK.get() + 200);
+    assertThat(result.loadEndAt()).isLessThanOrEqualTo(result.endAt());
   }
 
   @Test
@@ -84,6 +117,8 @@ class FeederExhaustionTest {
     assertThat(exhausted).isPositive();
     assertThat(counts.iterations()).isEqualTo(50 + exhausted);
     assertThat(counts.iterationFailures()).isEqualTo(exhausted);
+    // nothing ended this load early: it lasted exactly the planned 1.5 s
+    assertThat(result.loadEndAt() - result.startAt()).isEqualTo(1_500);
     assertThat(records.stream().filter(r -> r.kind().equals(IntervalRecord.KIND_ITERATION)).flatMap(r -> r.errors().keySet().stream()))
         .containsOnly("FeederExhaustedException");
   }

@@ -43,6 +43,30 @@ public final class AgentResults {
   }
 
   /**
+   * How long one agent's load lasted by its own result file: {@code loadEndAt - startAt}, both on the
+   * agent's clock (so no clock offset enters), which is the planned load duration unless the load
+   * ended early (a unique feeder ran out with {@code END_RUN}, every VU stopped by {@code STOP_VU},
+   * a stop request).
+   *
+   * @param recordsDir the run's records directory
+   * @param agentId the agent
+   * @return milliseconds, or -1 when the agent left no file or one without {@code loadEndAt} (an
+   *     agent older than that field)
+   * @throws IOException when the file exists but cannot be read
+   */
+  public static long loadMillis(Path recordsDir, String agentId) throws IOException {
+    Path file = recordsDir.resolve(agentId + AgentMain.RESULT_SUFFIX);
+    if (!Files.exists(file)) {
+      return -1;
+    }
+    JsonNode node = new ObjectMapper().readTree(Files.readString(file));
+    if (node == null || !node.path("loadEndAt").canConvertToLong() || !node.path("startAt").canConvertToLong()) {
+      return -1;
+    }
+    return Math.max(0, node.path("loadEndAt").asLong() - node.path("startAt").asLong());
+  }
+
+  /**
    * The facts of every agent of a run that left a {@code result.json} in S3.
    *
    * @param store the run's S3 store

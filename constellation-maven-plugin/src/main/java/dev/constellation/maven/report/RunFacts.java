@@ -23,13 +23,15 @@ import java.util.TreeMap;
  *
  * <p>{@code constellation:run} writes the file twice: when the run starts (status
  * {@code running}, the planned duration) and when it ends (status {@code completed} or
- * {@code interrupted}, the actual duration). A file still saying {@code running} belongs to a run
+ * {@code interrupted}, the actual duration: shorter than planned when the load ended early). A file still saying {@code running} belongs to a run
  * whose plugin died before it could finish; a report of it is marked interrupted too.
  *
  * @param runId the run
  * @param startedAt when the run started
  * @param durationMs the duration the figures cover, ms: the planned load duration of a completed
- *     run, the time from the first to the last record of an interrupted one
+ *     run, or, when every agent's load ended early (a unique feeder ran out with {@code END_RUN}, every
+ *     VU stopped by {@code STOP_VU}), the longest load an agent reported; the time from the first to
+ *     the last record of an interrupted one
  * @param target the base URL under test
  * @param regions facts per region, by region name
  * @param plannedDurationMs the load duration the plan asked for, ms

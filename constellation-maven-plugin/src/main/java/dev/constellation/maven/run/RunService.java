@@ -225,11 +225,13 @@ public final class RunService {
     try {
       List<IntervalRecord> records = new LocalDirectoryStore(recordsDir).readRun(started.runId());
       Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
+      List<Long> loads = new ArrayList<>();
       for (Map.Entry<String, RunFacts.RegionFacts> e : started.regions().entrySet()) {
         List<Map<String, Object>> perAgent = new ArrayList<>();
         int stragglers = 0;
         for (int i = 0; i < e.getValue().agents(); i++) {
           String agentId = e.getKey() + "-" + i;
+          loads.add(AgentResults.loadMillis(recordsDir, agentId));
           Map<String, Object> one = AgentResults.read(recordsDir, agentId);
           if (!one.isEmpty()) {
             perAgent.add(one);
@@ -244,7 +246,7 @@ public final class RunService {
         }
         regions.put(e.getKey(), new RunFacts.RegionFacts(e.getValue().agents(), e.getValue().vus(), extra));
       }
-      long durationMs = interrupted ? coveredMillis(records) : started.plannedDurationMs();
+      long durationMs = interrupted ? coveredMillis(records) : completedMillis(started.plannedDurationMs(), loads);
       RunFacts facts = started.ended(interrupted ? RunFacts.Status.INTERRUPTED : RunFacts.Status.COMPLETED, durationMs, regions);
       RunResults results = RunResults.merge(records, durationMs);
       facts.write(runDir);
@@ -261,6 +263,24 @@ public final class RunService {
     } catch (IOException e) {
       throw new RunException("the results in " + recordsDir + " could not be read or the report written: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The duration a completed run's figures cover: the planned load duration, or less when every
+   * agent's load ended early (a unique feeder ran out with {@code END_RUN}, or every VU of each agent
+   * was stopped by {@code STOP_VU}): then the longest load an agent reported. Each agent's load is
+   * measured on its own clock ({@code loadEndAt - startAt} of its result file), so clock offsets
+   * between machines do not enter.
+   *
+   * @param plannedMs the planned load duration, ms
+   * @param agentLoadsMs every agent's load duration, ms, -1 for an agent that reported none
+   * @return milliseconds, at most {@code plannedMs}; {@code plannedMs} when any agent reported none
+   */
+  public static long completedMillis(long plannedMs, List<Long> agentLoadsMs) {
+    if (agentLoadsMs.isEmpty() || agentLoadsMs.stream().anyMatch(ms -> ms < 0)) {
+      return plannedMs;
+    }
+    return Math.min(plannedMs, agentLoadsMs.stream().mapToLong(Long::longValue).max().orElse(plannedMs));
   }
 
   /**

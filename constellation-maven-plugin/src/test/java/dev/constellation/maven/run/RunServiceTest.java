@@ -192,6 +192,53 @@ class RunServiceTest {
         .isLessThan(lines.stream().filter(l -> l.startsWith("constellation run ")).map(lines::indexOf).findFirst().orElseThrow());
   }
 
+  /** An agent's result file as the agent leaves it beside its records (only the fields the duration needs). */
+  private static void result(RunContext ctx, String agentId, long startAt, long loadEndAt) throws IOException {
+    Files.createDirectories(ctx.recordsDir());
+    Files.writeString(ctx.recordsDir().resolve(agentId + dev.constellation.agent.AgentMain.RESULT_SUFFIX),
+        "{\"agentId\":\"" + agentId + "\",\"startAt\":" + startAt + ",\"loadEndAt\":" + loadEndAt + ",\"endAt\":" + (loadEndAt + 700)
+            + ",\"saturationCause\":\"none\"}");
+  }
+
+  /** Issue #15: a run a feeder ended early (END_RUN) covers the load the agents reported, not the planned duration. */
+  @Test
+  void aRunThatEndedEarlyReportsTheLoadTheAgentsReportedNotThePlannedDuration() throws Exception {
+    Runner endedEarly = (plan, ctx) -> {
+      record(ctx, 1_000_000);
+      // two agents on their own clocks: 2,345 ms and 1,900 ms of load of the planned 60 s
+      result(ctx, "us-east-2-0", 1_000_000, 1_002_345);
+      result(ctx, "eu-west-1-0", 5_000_000, 5_001_900);
+      return new RunOutcome(List.of(new RunOutcome.AgentExit("us-east-2-0", 0, null), new RunOutcome.AgentExit("eu-west-1-0", 0, null)),
+          List.of(), false);
+    };
+    RunService.Result result = new RunService(Map.of(Target.LOCAL, endedEarly))
+        .run(plan(Map.of("constellation.remoteRegions", "us-east-2:2,eu-west-1:2")), env());
+    assertThat(result.interrupted()).isFalse();
+    assertThat(result.passed()).isTrue();
+    RunFacts facts = RunFacts.read(result.runDir());
+    assertThat(facts.status()).isEqualTo(RunFacts.Status.COMPLETED);
+    assertThat(facts.durationMs()).isEqualTo(2_345);
+    assertThat(facts.plannedDurationMs()).isEqualTo(60_000);
+    JsonNode summary = new ObjectMapper().readTree(result.runDir().resolve("summary.json").toFile());
+    assertThat(summary.path("durationMs").asLong()).isEqualTo(2_345);
+    assertThat(summary.path("plannedDurationMs").asLong()).isEqualTo(60_000);
+    assertThat(summary.path("status").asText()).isEqualTo("completed");
+    // the rate divides by the load that ran: 20 requests in 2.345 s
+    assertThat(summary.path("totals").path("rps").asDouble()).isCloseTo(20 / 2.345, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(Files.readString(result.runDir().resolve("index.html"))).contains("2s of 1m planned");
+  }
+
+  @Test
+  void theCoveredDurationIsThePlannedOneUnlessEveryAgentReportedAnEarlierEnd() {
+    assertThat(RunService.completedMillis(60_000, List.of(2_345L, 1_900L))).isEqualTo(2_345);
+    assertThat(RunService.completedMillis(60_000, List.of(60_000L, 1_900L))).isEqualTo(60_000);
+    // an agent's loop may end a few ms after its planned end: never more than planned
+    assertThat(RunService.completedMillis(60_000, List.of(60_004L))).isEqualTo(60_000);
+    // an agent that left no result (or an older agent without loadEndAt): nothing says the run ended early
+    assertThat(RunService.completedMillis(60_000, List.of(2_345L, -1L))).isEqualTo(60_000);
+    assertThat(RunService.completedMillis(60_000, List.of())).isEqualTo(60_000);
+  }
+
   /** What the shutdown hook does on Ctrl-C: stops the agents, then holds the JVM until the partial report is written. */
   @Test
   void theInterruptionStopsTheAgentsAndWaitsForTheReport() throws Exception {
