@@ -77,7 +77,7 @@ public record DeploySettings(Installation installation, List<String> regions, Ma
 
   /**
    * Fargate vCPUs for a number of VUs at the default agent size (1 vCPU per task, up to
-   * {@value #VUS_PER_TASK} VUs per task, as AWS-DEPLOY §2.9 plans until part 3 measures it).
+   * {@value #VUS_PER_TASK} VUs per task: the run's {@code vusPerTask} default).
    *
    * @param vus virtual users in a region
    * @return vCPUs needed there at once
@@ -86,8 +86,12 @@ public record DeploySettings(Installation installation, List<String> regions, Ma
     return Math.ceil(vus / (double) VUS_PER_TASK);
   }
 
-  /** VUs one task (1 vCPU, 2 GB) carries by default. */
-  public static final int VUS_PER_TASK = 500;
+  /**
+   * VUs one task (1 vCPU, 2 GB) carries by default: half of what one agent kept up with on one core
+   * standing in for such a task (bench/vus-per-task.sh, docs/performance.md §4), not measured on
+   * Fargate. The run's {@code vusPerTask} default is the same figure.
+   */
+  public static final int VUS_PER_TASK = 1000;
 
   /** How long teardown and init wait for slow AWS steps by default. */
   static final Duration DEFAULT_WAIT = Duration.ofMinutes(10);

@@ -66,7 +66,7 @@ class PreflightTest {
   @Test
   void vcpusFollowTheDefaultAgentSize() {
     assertThat(DeploySettings.vcpusFor(1)).isEqualTo(1.0);
-    assertThat(DeploySettings.vcpusFor(500)).isEqualTo(1.0);
-    assertThat(DeploySettings.vcpusFor(501)).isEqualTo(2.0);
+    assertThat(DeploySettings.vcpusFor(1000)).isEqualTo(1.0);
+    assertThat(DeploySettings.vcpusFor(1001)).isEqualTo(2.0);
   }
 }

@@ -211,9 +211,12 @@ public class RunMojo extends AbstractResultsMojo {
 
   /**
    * On AWS: virtual users one task (one agent) carries; a region gets {@code ceil(vus / vusPerTask)}
-   * tasks. An estimate from local measurements, not yet measured on Fargate.
+   * tasks. The default is half of what one agent kept up with on one core standing in for a task of
+   * the default size (1 vCPU, 2 GB) with a script of one request and 1 s of think time per iteration
+   * (docs/performance.md §4); not measured on Fargate. Lower it for heavier scripts or a smaller
+   * {@code taskCpu}; each agent warns when it is the bottleneck.
    */
-  @Parameter(property = "constellation.vusPerTask", defaultValue = "500")
+  @Parameter(property = "constellation.vusPerTask", defaultValue = RunPlanner.DEFAULT_VUS_PER_TASK)
   String vusPerTask;
 
   /** On AWS: tasks per region instead of the computed number, such as {@code <us-east-2>3</us-east-2>}; {@code -Dconstellation.tasksPerRegion=us-east-2:3}. */

@@ -31,7 +31,7 @@ class AwsMojoSettingsTest {
   void pomRegionsBecomeAgentRegionsWithVcpusAndLambdaConcurrency() throws Exception {
     InitMojo m = mojo();
     m.homeRegion = "eu-west-1";
-    m.remoteRegions = Map.of("us-east-2", "1200");
+    m.remoteRegions = Map.of("us-east-2", "2600");
 
     DeploySettings s = m.settings();
 

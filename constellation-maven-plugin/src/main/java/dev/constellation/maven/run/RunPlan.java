@@ -79,7 +79,8 @@ public record RunPlan(
    * The settings only a run on AWS reads.
    *
    * @param vusPerTask virtual users one ECS task (one agent) carries; a region gets
-   *     {@code ceil(vus / vusPerTask)} tasks. Default {@value #DEFAULT_VUS_PER_TASK}, not yet measured on Fargate
+   *     {@code ceil(vus / vusPerTask)} tasks. Default {@value #DEFAULT_VUS_PER_TASK}, from a local
+   *     measurement (see {@link #DEFAULT_VUS_PER_TASK})
    * @param tasksPerRegion tasks per region that override the computation, e.g. {@code us-east-1 → 3}; may be empty
    * @param taskCpu Fargate task CPU units (1024 = 1 vCPU)
    * @param taskMemory Fargate task memory in MiB
@@ -92,8 +93,16 @@ public record RunPlan(
   public record Aws(int vusPerTask, Map<String, Integer> tasksPerRegion, int taskCpu, int taskMemory, boolean spot,
       java.math.BigDecimal maxCost, boolean dryRun, String installation, String profile) {
 
-    /** Default of {@code vusPerTask}: an estimate from local measurements (docs/performance.md), not yet measured on Fargate. */
-    public static final int DEFAULT_VUS_PER_TASK = 500;
+    /**
+     * Default of {@code vusPerTask} for the default task size (1 vCPU, 2 GB): half of the largest VU
+     * count one agent kept up with on one core of the project's build machine standing in for a
+     * task ({@code bench/vus-per-task.sh}: a GET and a 1 s think time per iteration, loopback
+     * target; docs/performance.md §4), rounded down to a multiple of 250. Not measured on Fargate;
+     * each agent warns when it is the bottleneck. The same figure as
+     * {@code dev.constellation.aws.DeploySettings.VUS_PER_TASK}, which {@code init} plans its vCPU
+     * quota check with.
+     */
+    public static final int DEFAULT_VUS_PER_TASK = 1000;
     /** Default of {@code taskCpu}: 1 vCPU. */
     public static final int DEFAULT_TASK_CPU = 1024;
     /** Default of {@code taskMemory}: 2 GB. */

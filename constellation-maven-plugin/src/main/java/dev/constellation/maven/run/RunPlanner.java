@@ -52,6 +52,8 @@ public final class RunPlanner {
   public static final String DEFAULT_REQUEST_TIMEOUT = "60s";
   /** Default of {@code connectTimeout}. */
   public static final String DEFAULT_CONNECT_TIMEOUT = "10s";
+  /** Default of {@code vusPerTask}, {@link RunPlan.Aws#DEFAULT_VUS_PER_TASK} as text (a Maven parameter default). */
+  public static final String DEFAULT_VUS_PER_TASK = "1000";
   /** Default of {@code maxRequestNames}. */
   public static final String DEFAULT_MAX_REQUEST_NAMES = "500";
   /** Default of {@code progressInterval}. */
@@ -221,7 +223,7 @@ public final class RunPlanner {
 
     /** The settings of a run on AWS; checked for every target, so a typo never waits for the first AWS run. */
     private RunPlan.Aws aws(Map<String, Integer> regions) {
-      int vusPerTask = integer("vusPerTask", label("vusPerTask"), Integer.toString(RunPlan.Aws.DEFAULT_VUS_PER_TASK));
+      int vusPerTask = integer("vusPerTask", label("vusPerTask"), DEFAULT_VUS_PER_TASK);
       if (vusPerTask < 1) {
         problems.add(label("vusPerTask") + " is " + vusPerTask + "; give 1 or more virtual users per task (default "
             + RunPlan.Aws.DEFAULT_VUS_PER_TASK + ")");

@@ -21,11 +21,21 @@ class TaskPlanTest {
 
   @Test
   void tasksAreCeilOfVusOverVusPerTaskAndVusDifferByAtMostOne() throws PlanException {
-    TaskPlan p = TaskPlan.of(plan(Map.of("constellation.remoteRegions", "us-east-2:1001,eu-west-1:500,ap-south-1:1")));
+    // the default vusPerTask, 1000: 2002 VUs need 3 tasks, 1000 one
+    TaskPlan p = TaskPlan.of(plan(Map.of("constellation.remoteRegions", "us-east-2:2002,eu-west-1:1000,ap-south-1:1")));
     assertThat(p.tasksPerRegion()).containsExactly(Map.entry("us-east-2", 3), Map.entry("eu-west-1", 1), Map.entry("ap-south-1", 1));
-    assertThat(p.regions().get("us-east-2")).extracting(TaskPlan.Share::vus).containsExactly(334, 334, 333);
+    assertThat(p.regions().get("us-east-2")).extracting(TaskPlan.Share::vus).containsExactly(668, 667, 667);
     assertThat(p.regions().get("us-east-2")).extracting(TaskPlan.Share::agentId).containsExactly("us-east-2-0", "us-east-2-1", "us-east-2-2");
     assertThat(p.tasks()).isEqualTo(5);
+  }
+
+  /** The measured default (docs/performance.md §4) is one figure wherever it is used: the run's plan, the mojo's default, init's quota check. */
+  @Test
+  void theVusPerTaskDefaultIsOneFigureEverywhere() {
+    assertThat(RunPlan.Aws.DEFAULT_VUS_PER_TASK).isEqualTo(1000);
+    assertThat(RunPlanner.DEFAULT_VUS_PER_TASK).isEqualTo(Integer.toString(RunPlan.Aws.DEFAULT_VUS_PER_TASK));
+    assertThat(dev.constellation.aws.DeploySettings.VUS_PER_TASK).isEqualTo(RunPlan.Aws.DEFAULT_VUS_PER_TASK);
+    assertThat(RunPlan.Aws.defaults().vusPerTask()).isEqualTo(RunPlan.Aws.DEFAULT_VUS_PER_TASK);
   }
 
   @Test

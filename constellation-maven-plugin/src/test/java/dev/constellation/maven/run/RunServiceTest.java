@@ -76,7 +76,7 @@ class RunServiceTest {
   @Test
   void aDryRunOnAwsPrintsThePlanAndCallsNothing() throws Exception {
     RunPlan aws = plan(Map.of("constellation.target", "aws", "constellation.dryRun", "true",
-        "constellation.remoteRegions", "us-east-2:1001,eu-west-1:3", "constellation.tasksPerRegion", "eu-west-1:2"));
+        "constellation.remoteRegions", "us-east-2:2002,eu-west-1:3", "constellation.tasksPerRegion", "eu-west-1:2"));
     List<String> lines = new java.util.ArrayList<>();
     RunLog log = new RunLog() {
       @Override
@@ -93,7 +93,7 @@ class RunServiceTest {
         List.of(), null, log, false));
     assertThat(r.isDryRun()).isTrue();
     assertThat(dir.resolve("out")).doesNotExist();
-    assertThat(lines).contains("  us-east-2         3 tasks, 333-334 VUs each", "  eu-west-1         2 tasks, 1-2 VUs each");
+    assertThat(lines).contains("  us-east-2         3 tasks, 667-668 VUs each", "  eu-west-1         2 tasks, 1-2 VUs each");
     assertThat(lines).anyMatch(l -> l.startsWith("Estimated cost (USD, prices as of "));
     assertThat(lines).anyMatch(l -> l.startsWith("  total $"));
     assertThat(lines).anyMatch(l -> l.startsWith("dry run"));
