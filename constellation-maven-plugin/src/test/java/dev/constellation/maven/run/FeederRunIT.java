@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.constellation.agent.results.IntervalRecord;
+import dev.constellation.maven.report.RunFacts;
 import dev.constellation.maven.report.ThresholdResult;
 import dev.constellation.maven.run.feeders.UniqueRowsScript;
 import java.io.File;
@@ -134,6 +135,18 @@ class FeederRunIT {
       // each agent ended when its share was used (END_RUN), long before the 90 s duration
       assertThat(elapsedMs).isLessThan(85_000);
       assertThat(result.runDir().resolve("records/us-east-2-0.result.json")).exists();
+      // and the report covers the load the agents reported, not the planned 90 s (issue #15)
+      long longest = 0;
+      for (String agent : List.of("us-east-2-0", "eu-west-1-0", "ap-northeast-1-0")) {
+        JsonNode r = new ObjectMapper().readTree(result.runDir().resolve("records/" + agent + ".result.json").toFile());
+        assertThat(r.path("loadEndAt").asLong()).isBetween(r.path("startAt").asLong(), r.path("endAt").asLong());
+        longest = Math.max(longest, r.path("loadEndAt").asLong() - r.path("startAt").asLong());
+      }
+      assertThat(longest).isLessThan(85_000);
+      assertThat(summary.path("durationMs").asLong()).isEqualTo(longest);
+      assertThat(summary.path("plannedDurationMs").asLong()).isEqualTo(90_000);
+      assertThat(summary.path("status").asText()).isEqualTo("completed");
+      assertThat(RunFacts.read(result.runDir()).durationMs()).isEqualTo(longest);
       assertThat(String.join("\n", lines)).contains("feeder rows: 10000 rows, unique, this agent's share 5001 rows");
     } finally {
       server.stop(0);
