@@ -9,7 +9,8 @@
 #
 #   bench/vus-per-task.sh [seconds per step, default 45] [VU counts, default "250 500 1000 1500 2000 2500 3000 4000"]
 #
-# About 8 minutes with the defaults (each step: JVM start, 45 s of load, up to 1.5 s to finish).
+# About 7.5 minutes with the defaults (each step: JVM start, 45 s of load, up to 1.5 s to finish),
+# plus the build unless SKIP_BUILD=1.
 #
 # A step keeps up when, in its steady window, the agent reaches at least KEEP (default 0.97) of the
 # intended rate of VUs/s, has no generator problem by its self-check's own rules applied to the
