@@ -262,6 +262,7 @@ public final class FakeAws implements AutoCloseable {
    */
   @Override
   public void close() {
+    faults.closing();
     try {
       taskRuns.close();
     } finally {

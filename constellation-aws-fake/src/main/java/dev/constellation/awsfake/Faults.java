@@ -244,6 +244,64 @@ public final class Faults {
     return this;
   }
 
+  private record SlowInvoke(String region, Map<String, String> payload, long delayMillis) {}
+
+  private final java.util.List<SlowInvoke> slowInvokes = new java.util.ArrayList<>();
+  private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * The next {@code times} {@code Invoke} calls in {@code region} whose JSON payload has every one of
+   * {@code payloadFields} as a top-level string member answer only after {@code delay}, then run the
+   * function as usual: a function or network that is slow for one caller. The caller's SDK may give
+   * up first (its read timeout) and retry, which is another matching call. Example: the
+   * orchestrator's {@code test-end} of one agent, {@code Map.of("action", "test-end", "agentId",
+   * "us-east-2-1")}, delayed past the run's end, so that agent's task keeps running (a straggler).
+   * {@link FakeAws#close()} ends the waits at once.
+   */
+  public Faults invokeDelay(String region, Map<String, String> payloadFields, int times, java.time.Duration delay) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be >= 1; got " + times);
+    }
+    if (delay.isNegative() || payloadFields.isEmpty()) {
+      throw new IllegalArgumentException("the delay must not be negative and payloadFields not empty; got " + delay + ", "
+          + payloadFields);
+    }
+    synchronized (lock) {
+      for (int i = 0; i < times; i++) {
+        slowInvokes.add(new SlowInvoke(region, Map.copyOf(payloadFields), delay.toMillis()));
+      }
+    }
+    return this;
+  }
+
+  /** How long this Invoke waits (an {@link #invokeDelay} used up), 0 for none. */
+  long nextInvokeDelay(String region, com.fasterxml.jackson.databind.JsonNode payload) {
+    if (payload == null || !payload.isObject()) {
+      return 0;
+    }
+    for (java.util.Iterator<SlowInvoke> it = slowInvokes.iterator(); it.hasNext(); ) {
+      SlowInvoke d = it.next();
+      if (d.region().equals(region) && d.payload().entrySet().stream()
+          .allMatch(e -> payload.path(e.getKey()).isTextual() && payload.path(e.getKey()).asText().equals(e.getValue()))) {
+        it.remove();
+        return d.delayMillis();
+      }
+    }
+    return 0;
+  }
+
+  /** Waits out an Invoke's delay, or until the fake closes; outside the lock. */
+  void awaitInvokeDelay(long millis) throws InterruptedException {
+    if (millis > 0) {
+      closing.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The fake is closing: delayed calls answer now. */
+  void closing() {
+    closing.countDown();
+  }
+
   // --- read by the services, under the lock ---
 
   /** {stopCode, reason} for the next task in the region, or null. */

@@ -641,6 +641,22 @@ final class LambdaService implements AutoCloseable {
     if ("DryRun".equals(type)) {
       return new Resp(204, null, new byte[0]);
     }
+    long delay;
+    synchronized (fake.lock) {
+      com.fasterxml.jackson.databind.JsonNode payload;
+      try {
+        payload = Js.parse(req.body);
+      } catch (RuntimeException notJson) {
+        payload = null;
+      }
+      delay = fake.faults.nextInvokeDelay(req.region, payload);
+    }
+    try {
+      fake.faults.awaitInvokeDelay(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AwsError(500, "ServiceException", "interrupted");
+    }
     env.put("AWS_ACCESS_KEY_ID", "AKIDTEST");
     env.put("AWS_SECRET_ACCESS_KEY", "secret");
     env.put("AWS_EC2_METADATA_DISABLED", "true");

@@ -84,7 +84,7 @@ public final class Init {
   /** The message Lambda returns while a new role has not reached it yet (IAM is eventually consistent). */
   static final String ROLE_NOT_ASSUMABLE = "cannot be assumed by Lambda";
   /** ECR lifecycle policy: keep the 10 newest images (content-tag pushes accumulate otherwise). */
-  static final String ECR_LIFECYCLE = "{\"rules\":[{\"rulePriority\":1,\"description\":\"keep the 10 newest images\","
+  public static final String ECR_LIFECYCLE = "{\"rules\":[{\"rulePriority\":1,\"description\":\"keep the 10 newest images\","
       + "\"selection\":{\"tagStatus\":\"any\",\"countType\":\"imageCountMoreThan\",\"countNumber\":10},"
       + "\"action\":{\"type\":\"expire\"}}]}";
   /** The object that marks a bucket as ours where the S3 service has no bucket tagging (S3 stand-ins). */
@@ -584,11 +584,21 @@ public final class Init {
   }
 
   /** Memory of the orchestrator function (MB). */
-  static final int MEMORY_MB = 1024;
+  public static final int MEMORY_MB = 1024;
   /** Timeout of one orchestrator invocation (s). */
-  static final int TIMEOUT_SECONDS = 30;
+  public static final int TIMEOUT_SECONDS = 30;
 
-  static boolean configDrift(FunctionConfiguration conf, String roleArn, Map<String, String> env) {
+  /**
+   * Whether a function's configuration differs from what init sets: runtime {@code java21}, the
+   * handler {@link #HANDLER}, the role, {@value #MEMORY_MB} MB, {@value #TIMEOUT_SECONDS} s and the
+   * environment.
+   *
+   * @param conf the function's (or a version's) configuration
+   * @param roleArn the orchestrator role's ARN
+   * @param env the environment init sets
+   * @return true when something differs
+   */
+  public static boolean configDrift(FunctionConfiguration conf, String roleArn, Map<String, String> env) {
     Map<String, String> have = conf.environment() == null || conf.environment().variables() == null
         ? Map.of() : conf.environment().variables();
     return conf.runtime() != Runtime.JAVA21 || !HANDLER.equals(conf.handler()) || !roleArn.equals(conf.role())

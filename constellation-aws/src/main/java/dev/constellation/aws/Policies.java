@@ -123,6 +123,56 @@ public final class Policies {
     }
   }
 
+  /**
+   * How a policy document differs from the wanted one, by statement {@code Sid}: which statements
+   * are missing, which differ and which are extra; for the run's out-of-date check.
+   *
+   * @param have the document in the account, plain or URL-encoded; null when there is none
+   * @param want the document this version ships
+   * @return e.g. {@code "statement ResultsS3 differs; statement Logs is missing"}, or an empty string when they are the same
+   */
+  public static String differences(String have, String want) {
+    if (have == null) {
+      return "there is no such policy";
+    }
+    if (same(have, want)) {
+      return "";
+    }
+    Map<String, JsonNode> a;
+    Map<String, JsonNode> b;
+    try {
+      a = statements(parse(have));
+      b = statements(parse(want));
+    } catch (JsonProcessingException e) {
+      return "the document in the account is not JSON";
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    b.forEach((sid, st) -> {
+      if (!a.containsKey(sid)) {
+        out.add("statement " + sid + " is missing");
+      } else if (!a.get(sid).equals(st)) {
+        out.add("statement " + sid + " differs");
+      }
+    });
+    a.keySet().stream().filter(sid -> !b.containsKey(sid)).forEach(sid -> out.add("statement " + sid + " is extra"));
+    return out.isEmpty() ? "the document differs outside its statements" : String.join("; ", out);
+  }
+
+  private static Map<String, JsonNode> statements(JsonNode doc) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    JsonNode st = doc.path("Statement");
+    java.util.List<JsonNode> list = new java.util.ArrayList<>();
+    if (st.isArray()) {
+      st.forEach(list::add);
+    } else if (st.isObject()) {
+      list.add(st);
+    }
+    for (int i = 0; i < list.size(); i++) {
+      out.put(list.get(i).path("Sid").asText("#" + (i + 1)), list.get(i));
+    }
+    return out;
+  }
+
   private static JsonNode parse(String doc) throws JsonProcessingException {
     String s = doc.trim();
     if (!s.startsWith("{")) {

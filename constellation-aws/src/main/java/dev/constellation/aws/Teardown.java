@@ -147,12 +147,13 @@ public final class Teardown {
     Steps steps = new Steps(listener);
     List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
     if (options.scope() != Scope.HOME) {
-      List<String> regions = settings.regions();
+      List<String> regions = new ArrayList<>(settings.regions());
+      regions.addAll(elsewhere(inst, settings.regions()));
       if (regions.isEmpty()) {
-        listener.warn("no agent regions configured (<remoteRegions> or -Dconstellation.remoteRegions); "
-            + "remote resources are looked for in those regions only");
+        listener.warn("no agent regions configured (<remoteRegions> or -Dconstellation.remoteRegions) and none found; "
+            + "no remote resources to remove");
       } else {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, regions.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_REGIONS, regions.size()));
         try {
           List<Future<?>> futures = new ArrayList<>();
           for (String region : regions) {
@@ -190,6 +191,74 @@ public final class Teardown {
       listener.info("nothing was deleted: no resource of installation " + inst.name() + " was left in scope");
     }
     return summary;
+  }
+
+  /** Regions searched at once (each makes a handful of describe calls). */
+  static final int PARALLEL_REGIONS = 8;
+
+  /**
+   * The enabled regions of the account outside {@code configured} that hold a resource tagged with
+   * this installation (a run or an earlier init with another region list leaves them there):
+   * {@code DescribeRegions} in the home region, then every other region searched read-only, at most
+   * {@value #PARALLEL_REGIONS} at once, with the same tag checks as the teardown itself. A region
+   * that cannot be searched (a denied call, a service control policy) is named in a warning.
+   */
+  private List<String> elsewhere(Installation inst, List<String> configured) {
+    List<String> enabled;
+    try {
+      // without AllRegions, DescribeRegions lists the regions enabled for the account (EC2 API reference)
+      enabled = aws.ec2(inst.homeRegion()).describeRegions().regions().stream()
+          .map(software.amazon.awssdk.services.ec2.model.Region::regionName).sorted().toList();
+    } catch (SdkException e) {
+      listener.warn("the account's regions could not be listed (ec2:DescribeRegions: " + e.getMessage() + "); looking only in "
+          + "the configured regions " + configured);
+      return List.of();
+    }
+    List<String> others = enabled.stream().filter(r -> !configured.contains(r)).toList();
+    if (others.isEmpty()) {
+      return List.of();
+    }
+    Teardown probe = new Teardown(aws, StepListener.silent(), new Options(options.scope(), options.keepResults(), true,
+        options.taskStopBudget(), options.dependencyBudget(), options.pollInterval()));
+    List<String> found = Collections.synchronizedList(new ArrayList<>());
+    List<String> unsearched = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_REGIONS, others.size()));
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (String region : others) {
+        futures.add(pool.submit(() -> {
+          Steps seen = new Steps(StepListener.silent());
+          try {
+            probe.region(seen, inst, region);
+          } catch (SdkException | DeployException e) {
+            unsearched.add(region + " (" + e.getMessage() + ")");
+            return;
+          }
+          if (seen.all().stream().anyMatch(st -> st.outcome() != Step.Outcome.ABSENT)) {
+            found.add(region);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("searching the account's regions failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("teardown interrupted; run it again to finish", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    List<String> sorted = found.stream().sorted().toList();
+    listener.info("searched " + others.size() + " more enabled region" + (others.size() == 1 ? "" : "s") + " of the account for "
+        + "resources tagged with installation " + inst.name() + ": " + (sorted.isEmpty() ? "none found"
+            : "found some in " + String.join(", ", sorted) + " (not in the configured regions " + configured + "); removing them too"));
+    if (!unsearched.isEmpty()) {
+      listener.warn("these regions could not be searched, so anything of installation " + inst.name() + " there stays: "
+          + String.join("; ", unsearched.stream().sorted().toList()));
+    }
+    return sorted;
   }
 
   private static void guarded(String region, List<Problem> problems, Runnable work) {
@@ -318,7 +387,15 @@ public final class Teardown {
         toDelete.add(arn);
       }
     }
-    if (toDelete.isEmpty() || options.dryRun()) {
+    int inactiveOwned = toDelete.size() - (int) active.stream().filter(toDelete::contains).count();
+    if (toDelete.isEmpty()) {
+      return;
+    }
+    if (options.dryRun()) {
+      if (inactiveOwned > 0) {
+        steps.run(region, "task definitions " + family, () -> new Steps.Done(Step.Outcome.WOULD_DELETE,
+            "(" + inactiveOwned + " inactive revision" + (inactiveOwned == 1 ? "" : "s") + ")"));
+      }
       return;
     }
     for (int i = 0; i < toDelete.size(); i += 10) { // DeleteTaskDefinitions takes at most 10 (ECS API reference)
@@ -329,6 +406,10 @@ public final class Teardown {
         listener.warn(region + ": deregistered task definitions could not be deleted (" + e.getMessage()
             + "); inactive revisions cost nothing");
       }
+    }
+    if (inactiveOwned > 0) {
+      steps.run(region, "task definitions " + family, () -> new Steps.Done(Step.Outcome.DELETED,
+          "(" + inactiveOwned + " inactive revision" + (inactiveOwned == 1 ? "" : "s") + ")"));
     }
   }
 

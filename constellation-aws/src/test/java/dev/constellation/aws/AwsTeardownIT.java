@@ -153,4 +153,25 @@ class AwsTeardownIT {
 
     assertThat(aws.constellationResources()).extracting(FakeResource::region).containsOnly("us-east-2", "eu-west-1");
   }
+
+  @Test
+  void teardownFindsTheInstallationInEveryEnabledRegionNotOnlyTheConfiguredOnes() {
+    aws.init(DeploySettings.of(INST, List.of("us-east-1", "us-east-2")).withResultsStore("s3"));
+    // an untagged look-alike in a region neither init nor teardown names: found by name, so left alone
+    aws.fake.seed().cluster("eu-west-3", "constellation", Map.of());
+    aws.fake.journal().clear();
+
+    aws.teardown(DeploySettings.of(INST, List.of("us-east-1")).withResultsStore("s3"),
+        AwsHarness.fastTeardown(Teardown.Scope.ALL, false, false));
+
+    assertThat(aws.constellationResources()).extracting(FakeResource::region, FakeResource::arn)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("eu-west-3", "arn:aws:ecs:eu-west-3:123456789012:cluster/constellation"));
+    assertThat(aws.fake.journal().calls("ec2", "DescribeRegions")).extracting(Call::region).containsExactly(HOME);
+    assertThat(aws.fake.journal().calls("ecs", "DescribeClusters")).extracting(Call::region)
+        .contains("us-east-2", "eu-west-3", "ap-southeast-2");
+    assertThat(aws.fake.journal().mutating()).extracting(Call::region).contains("us-east-2").doesNotContain("eu-west-3");
+    assertThat(aws.fake.journal().calls("ecs", "DeleteCluster")).extracting(Call::region).containsExactlyInAnyOrder(HOME, "us-east-2");
+    assertThat(aws.infos).anyMatch(l -> l.matches("searched \\d+ more enabled regions of the account for resources tagged with "
+        + "installation constellation: found some in us-east-2 \\(not in the configured regions \\[us-east-1]\\); removing them too"));
+  }
 }

@@ -61,6 +61,18 @@ class PoliciesTest {
     assertThat(Policies.same("not json", doc)).isFalse();
   }
 
+  @Test
+  void differencesNameTheStatementsBySid() {
+    String s3 = policies.permissions(Installation.Role.TASK, false);
+    String timestream = policies.permissions(Installation.Role.TASK, true);
+    assertThat(Policies.differences(URLEncoder.encode(s3, StandardCharsets.UTF_8), s3)).isEmpty();
+    assertThat(Policies.differences(timestream, s3))
+        .isEqualTo("statement ResultsS3 is missing; statement ResultsTimestream is extra; statement TimestreamEndpoints is extra");
+    assertThat(Policies.differences(s3.replace("s3:PutObject", "s3:GetObject"), s3)).isEqualTo("statement ResultsS3 differs");
+    assertThat(Policies.differences(null, s3)).isEqualTo("there is no such policy");
+    assertThat(Policies.differences("not json", s3)).isEqualTo("the document in the account is not JSON");
+  }
+
   private static String golden(String name) throws IOException {
     try (InputStream in = PoliciesTest.class.getResourceAsStream("golden/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

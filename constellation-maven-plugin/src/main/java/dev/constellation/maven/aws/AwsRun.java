@@ -78,6 +78,8 @@ public final class AwsRun {
   public static final String STREAM_PREFIX = "constellation";
   /** How long a container has after SIGTERM before SIGKILL: the most Fargate allows, so a store outage can still be retried. */
   public static final int STOP_TIMEOUT_SECONDS = 120;
+  /** The {@code StopTask} reason of a task still running at the run's hard deadline (a straggler). */
+  public static final String STRAGGLER_REASON = "constellation: run deadline";
   /** Log lines of a failed agent quoted in the error. */
   public static final int LOG_LINES = 20;
 
@@ -194,7 +196,8 @@ public final class AwsRun {
     } catch (DeployException e) {
       throw new RunException(e.getMessage().replace("nothing was created", "nothing was started"), e);
     }
-    InstallationCheck.Found found = new InstallationCheck(aws, inst, pre).check(regions, plan);
+    InstallationCheck.Found found = new InstallationCheck(aws, inst, pre, orchestratorJar()).check(regions, plan);
+    found.warnings().forEach(log::warn);
     String bucket = found.bucket();
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
@@ -253,6 +256,22 @@ public final class AwsRun {
     } finally {
       stopEverything(st, "constellation: run ended", false);
       deregister(st);
+    }
+  }
+
+  /** Where the plugin jar carries the shaded orchestrator Lambda jar (as {@code InitMojo} reads it). */
+  static final String ORCHESTRATOR_JAR = "META-INF/constellation/orchestrator-lambda.jar";
+
+  /** The orchestrator jar this plugin version deploys with {@code init}: what the installation's Lambda must run. */
+  static byte[] orchestratorJar() throws RunException {
+    try (java.io.InputStream in = AwsRun.class.getClassLoader().getResourceAsStream(ORCHESTRATOR_JAR)) {
+      if (in == null) {
+        throw new RunException("the plugin jar has no " + ORCHESTRATOR_JAR + " to compare the installation's orchestrator with; it is "
+            + "copied in when the plugin is packaged, so use a packaged plugin");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new RunException("cannot read " + ORCHESTRATOR_JAR + " from the plugin jar: " + e.getMessage(), e);
     }
   }
 
@@ -493,6 +512,7 @@ public final class AwsRun {
     long lastProgress = System.currentTimeMillis();
     String lastCounts = "";
     long hardDeadline = Long.MAX_VALUE;
+    boolean ended = false;
     RunStatus status = null;
     while (!st.ctx.interruption().interrupted()) {
       Thread.sleep(options.monitorInterval().toMillis());
@@ -536,10 +556,10 @@ public final class AwsRun {
           progress.tick();
           lastProgress = System.currentTimeMillis();
         }
-        if (status.complete()) {
+        if (status.complete() && !ended) {
+          // each agent's task ends when its process exits; one still running at the hard deadline is a straggler too
           log.info("every agent reported its end (" + status.ended() + "/" + status.expected() + ")");
-          waitStopped(st);
-          return;
+          ended = true;
         }
       }
       boolean allStopped = st.all().stream().allMatch(a -> a.last != null && "STOPPED".equals(a.last.lastStatus()) && !a.pending);
@@ -552,8 +572,10 @@ public final class AwsRun {
             st.stragglers.add(a.share.agentId());
           }
         }
-        log.warn("the run's hard deadline passed; stopping " + st.stragglers.size() + " straggling task(s): " + st.stragglers);
-        stopEverything(st, "constellation: run deadline", false);
+        log.warn("the run's hard deadline (start + load + graceful stop + " + options.stragglerGrace().toSeconds() + " s) passed; "
+            + "stopping " + st.stragglers.size() + " straggling task" + (st.stragglers.size() == 1 ? "" : "s") + ": "
+            + st.stragglers.stream().sorted().collect(Collectors.joining(", ")));
+        stopEverything(st, STRAGGLER_REASON, false);
         waitStopped(st);
         return;
       }

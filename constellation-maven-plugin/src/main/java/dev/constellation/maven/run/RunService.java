@@ -228,7 +228,7 @@ public final class RunService {
       List<Long> loads = new ArrayList<>();
       for (Map.Entry<String, RunFacts.RegionFacts> e : started.regions().entrySet()) {
         List<Map<String, Object>> perAgent = new ArrayList<>();
-        int stragglers = 0;
+        List<String> stragglers = new ArrayList<>();
         for (int i = 0; i < e.getValue().agents(); i++) {
           String agentId = e.getKey() + "-" + i;
           loads.add(AgentResults.loadMillis(recordsDir, agentId));
@@ -236,11 +236,16 @@ public final class RunService {
           if (!one.isEmpty()) {
             perAgent.add(one);
           }
-          stragglers += outcome.stragglers().contains(agentId) ? 1 : 0;
+          if (outcome.stragglers().contains(agentId)) {
+            stragglers.add(agentId);
+          }
         }
         Map<String, Object> extra = new LinkedHashMap<>(perAgent.size() == 1 ? perAgent.get(0)
             : perAgent.isEmpty() ? Map.of() : AgentResults.region(perAgent));
-        extra.put("stragglers", stragglers);
+        extra.put("stragglers", stragglers.size());
+        if (!stragglers.isEmpty()) {
+          extra.put("stragglerAgents", List.copyOf(stragglers)); // which agents were stopped for running on too long
+        }
         if (plan.tls().insecure()) {
           extra.put(RunFacts.INSECURE_TLS, true);
         }
@@ -253,6 +258,11 @@ public final class RunService {
       List<ThresholdResult> outcomes = ReportStep.write(runDir, facts, results, plan.thresholds(), env.baseline(), log);
       if (regions.size() > 1) {
         regions.forEach((region, f) -> log.info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
+      }
+      if (!outcome.stragglers().isEmpty()) {
+        List<String> named = outcome.stragglers().stream().sorted().toList();
+        log.warn(named.size() + " straggler" + (named.size() == 1 ? "" : "s") + " stopped for running on too long and counted in the "
+            + "report: " + String.join(", ", named) + "; what they recorded up to the stop is in the totals");
       }
       regions.forEach((region, f) -> {
         if (f.extra().get("generator") instanceof Map<?, ?> g) {

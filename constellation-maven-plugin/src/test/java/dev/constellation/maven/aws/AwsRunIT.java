@@ -275,6 +275,41 @@ class AwsRunIT {
   }
 
   @Test
+  @Order(7)
+  void anAgentStillRunningAtTheHardDeadlineIsStoppedThenAndCountedAndTheReportHasEveryRequest() throws Exception {
+    // the orchestrator does not answer agent us-east-2-1's test-end for 90 s: its task runs on after its load ended
+    fake.faults().invokeDelay(HOME, Map.of("action", "test-end", "agentId", "us-east-2-1"), 20, Duration.ofSeconds(90));
+    AwsRun.Options grace5s = new AwsRun.Options(Duration.ofMillis(500), Duration.ofSeconds(10), 3, 10, Duration.ofSeconds(5));
+    RunService service = new RunService(Map.of(Target.AWS, new AwsRunner(p -> clients(), images(), grace5s)));
+
+    RunService.Result r = service.run(plan(Map.of("constellation.remoteRegions", "us-east-2:2")), env());
+
+    assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
+    assertThat(lines).contains("the run's hard deadline (start + load + graceful stop + 5 s) passed; stopping 1 straggling task: "
+        + "us-east-2-1", "1 straggler stopped for running on too long and counted in the report: us-east-2-1; what they recorded "
+        + "up to the stop is in the totals");
+    JsonNode summary = new ObjectMapper().readTree(r.runDir().resolve("summary.json").toFile());
+    assertThat(summary.path("totals").path("requests").asLong()).as(String.join("\n", lines)).isPositive().isEqualTo(served.get());
+    JsonNode region = summary.path("regions").path("us-east-2");
+    assertThat(region.path("agents").asInt()).isEqualTo(2);
+    assertThat(region.path("stragglers").asInt()).isEqualTo(1);
+    assertThat(region.path("stragglerAgents").toString()).isEqualTo("[\"us-east-2-1\"]");
+    // only the straggler was stopped, at the hard deadline (the reason says so); the other task ended by itself
+    String stragglerTask = new ObjectMapper().readTree(r.runDir().resolve("records").resolve("us-east-2-1.result.json").toFile())
+        .path("taskArn").asText();
+    assertThat(stragglerTask).startsWith("arn:aws:ecs:us-east-2:123456789012:task/");
+    List<Call> stops = fake.journal().calls("ecs", "StopTask");
+    assertThat(stops).hasSize(1);
+    assertThat(json(stops.get(0).body()).path("task").asText()).isEqualTo(stragglerTask);
+    assertThat(json(stops.get(0).body()).path("reason").asText()).isEqualTo(AwsRun.STRAGGLER_REASON);
+    List<String> order = fake.journal().calls().stream().map(c -> c.operation().equals("StopTask") ? "StopTask"
+        : c.operation().equals("Invoke") && c.body().contains("test-end") ? "test-end " + json(c.body()).path("agentId").asText()
+        : "").filter(x -> !x.isEmpty()).toList();
+    assertThat(order).as("the straggler is stopped after the other agent ended").containsSubsequence("test-end us-east-2-0", "StopTask");
+    awaitNoTaskProcess();
+  }
+
+  @Test
   @Order(10)
   void aRegionInitDidNotCoverIsNamedWithTheInitCommandAndNothingIsPushedOrLaunched() throws Exception {
     assertThatThrownBy(() -> service().run(plan(Map.of("constellation.remoteRegions", "us-east-2:1,ap-south-1:1")), env()))
@@ -508,7 +543,9 @@ class AwsRunIT {
   }
 
   private static void assertNothingPushedOrLaunched() {
-    assertThat(fake.journal().calls()).as("no image push").noneMatch(c -> c.service().equals("ecr"));
+    // the installation check reads each region's ECR lifecycle policy; nothing else of ECR may be called
+    assertThat(fake.journal().calls()).as("no image push")
+        .noneMatch(c -> c.service().equals("ecr") && !c.operation().equals("GetLifecyclePolicy"));
     assertThat(fake.journal().calls("ecs", "RegisterTaskDefinition")).isEmpty();
     assertThat(fake.journal().calls("ecs", "RunTask")).isEmpty();
     assertThat(fake.journal().calls("lambda", "Invoke")).as("the orchestrator was not reset").isEmpty();
