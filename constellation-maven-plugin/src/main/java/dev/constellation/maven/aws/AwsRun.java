@@ -197,7 +197,6 @@ public final class AwsRun {
     InstallationCheck.Found found = new InstallationCheck(aws, inst, pre).check(regions, plan);
     String bucket = found.bucket();
     resultsBucket = bucket;
-    keepRunObjects(aws.s3(home), bucket, ctx);
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
     }
@@ -217,6 +216,7 @@ public final class AwsRun {
         throw new RunException("the orchestrator Lambda " + client.address() + " in " + home + " refused the run: " + e.getMessage()
             + "; check that mvn constellation:init ran with this plugin version", e);
       }
+      keepRunObjects(aws.s3(home), bucket, ctx); // run.json (running): the run is listed while it runs
       log.info("launching " + tasks.tasks() + " task" + (tasks.tasks() == 1 ? "" : "s") + " ("
           + expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
       launchAll(st, found);

@@ -241,7 +241,7 @@ class StoreRunsIT {
   }
 
   @Test
-  void aRunWithoutSummaryIsRunningUntilItsPlannedEndAndIncompleteWithoutFacts() throws Exception {
+  void aRunWithoutSummaryIsRunningUntilItsPlannedEndThenIncomplete() throws Exception {
     String running = "20991231-235959-d4d4";
     String crashed = "20261127-090000-e5e5";
     Path runs = OUT.resolve("derived");
@@ -254,8 +254,12 @@ class StoreRunsIT {
       new RunFacts(running, now, 0, "https://api.example.com", Map.of("ap-south-1", RunFacts.RegionFacts.of(2, 100)), 600_000,
           RunFacts.Status.RUNNING).write(machine.resolve(running));
       StoredRun.publish(store, running, machine.resolve(running));
+      // a run whose build died: run.json still says running, long past its planned end, and no summary.json
+      new RunFacts(crashed, Instant.parse("2026-11-27T09:00:00Z"), 0, "https://api.example.com",
+          Map.of("sa-east-1", RunFacts.RegionFacts.of(1, 10)), 60_000, RunFacts.Status.RUNNING).write(machine.resolve(crashed));
+      StoredRun.publish(store, crashed, machine.resolve(crashed));
       try (ResultsSink sink = store.sink(crashed, "sa-east-1", "sa-east-1-0", SinkPolicy.defaults())) {
-        sink.write(List.of(record(crashed, "sa-east-1", "sa-east-1-0", 1_000, 10, 0, 1_000)));
+        sink.write(List.of(record(crashed, "sa-east-1", "sa-east-1-0", Instant.parse("2026-11-27T09:00:00Z").toEpochMilli(), 10, 0, 1_000)));
       }
     }
     AwsClients.Options o = s3rverCredentials().withEndpoints(Map.of("s3", URI.create("http://127.0.0.1:" + s3rver.port())));
@@ -273,7 +277,10 @@ class StoreRunsIT {
       assertThat(c.path("status").asText()).isEqualTo("incomplete");
       assertThat(c.path("startedAt").asText()).isEqualTo("2026-11-27T09:00:00Z");
       assertThat(c.path("regions").toString()).isEqualTo("[\"sa-east-1\"]");
+      assertThat(c.path("vus").asInt()).isEqualTo(10);
+      assertThat(c.path("durationMs").isNull()).isTrue();
       assertThat(c.path("requests").isNull()).isTrue();
+      assertThat(c.path("passed").isNull()).isTrue();
       assertThat(send(v, "POST", "/api/runs/" + running + "/fetch", true).statusCode()).as("a running run is not fetched").isEqualTo(409);
     }
   }
