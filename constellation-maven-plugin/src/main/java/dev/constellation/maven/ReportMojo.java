@@ -5,21 +5,16 @@ import dev.constellation.agent.results.LocalDirectoryStore;
 import dev.constellation.agent.results.ResultsSource;
 import dev.constellation.agent.results.s3.S3ResultsStore;
 import dev.constellation.agent.results.timestream.TimestreamResultsStore;
-import dev.constellation.maven.local.AgentResults;
 import dev.constellation.maven.report.RunFacts;
-import dev.constellation.maven.report.RunResults;
 import dev.constellation.maven.report.Thresholds;
-import dev.constellation.maven.run.RunService;
+import dev.constellation.maven.store.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -64,30 +59,25 @@ public class ReportMojo extends AbstractResultsMojo {
     Path root = outputDirectory.toPath();
     String id = runId != null && !runId.isBlank() ? runId.trim() : latestRun(root);
     Path runDir = root.resolve(id);
-    List<IntervalRecord> records;
     ResultsSource store = source(runDir);
+    StoredRun.Loaded run;
     try {
-      records = store.readRun(id);
+      run = StoredRun.load(store, id, runDir, getLog()::warn);
+    } catch (StoredRun.NoRecords e) {
+      throw new MojoExecutionException("run " + id + " has no records in " + describeStore(runDir)
+          + "; check -Dconstellation.runId and -Dconstellation.resultsStore");
     } catch (IOException | RuntimeException e) {
       throw new MojoExecutionException("the records of run " + id + " could not be read from " + describeStore(runDir) + ": " + e.getMessage(), e);
     }
-    if (records.isEmpty()) {
-      throw new MojoExecutionException("run " + id + " has no records in " + describeStore(runDir)
-          + "; check -Dconstellation.runId and -Dconstellation.resultsStore");
-    }
     try {
-      Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
-      RunFacts facts = Files.exists(factsFile) ? RunFacts.read(factsFile)
-          : factsFrom(id, records, store instanceof S3ResultsStore s3 ? agentFacts(s3, id) : Map.of());
-      if (facts.status() == RunFacts.Status.RUNNING) {
+      RunFacts facts = run.facts();
+      if (run.neverFinished()) {
         // the plugin died before writing the end (killed): the figures cover what the records cover
         getLog().warn("run " + id + " never finished (its run.json still says running); the report covers what it recorded "
             + "and is marked interrupted");
-        facts = facts.ended(RunFacts.Status.RUNNING, RunService.coveredMillis(records), facts.regions());
       }
-      RunResults results = RunResults.merge(records, facts.durationMs());
       Files.createDirectories(runDir);
-      List<dev.constellation.maven.report.ThresholdResult> outcomes = writeReport(runDir, facts, results, parsed);
+      List<dev.constellation.maven.report.ThresholdResult> outcomes = writeReport(runDir, facts, run.results(), parsed);
       if (facts.interrupted()) {
         throw new MojoFailureException("run " + id + " was interrupted: its report covers " + facts.durationMs() / 1000 + " s of the planned "
             + facts.plannedDurationMs() / 1000 + " s, and an interrupted run does not pass; report: " + runDir.resolve("index.html"));
@@ -123,40 +113,14 @@ public class ReportMojo extends AbstractResultsMojo {
     };
   }
 
-  /** The agents' result.json objects; a failure to read them costs the report its per-agent facts, not the report. */
-  private Map<String, Map<String, Object>> agentFacts(S3ResultsStore s3, String id) {
-    try {
-      return AgentResults.read(s3, id);
-    } catch (IOException | RuntimeException e) {
-      getLog().warn("the agents' result.json objects could not be read (" + e.getMessage() + "); the report shows no start skew,"
-          + " clock offset or generator health");
-      return Map.of();
-    }
-  }
-
   /** Facts of a run whose run.json is not here (a run on AWS reported from another machine). */
   static RunFacts factsFrom(String id, List<IntervalRecord> records) {
-    return factsFrom(id, records, Map.of());
+    return StoredRun.factsFrom(id, records, Map.of());
   }
 
-  /**
-   * Facts of a run whose run.json is not here, with the agents' own facts where they left them
-   * ({@code result.json} in S3), combined per region by {@link AgentResults#region}.
-   *
-   * @param id the run
-   * @param records its records
-   * @param agentFacts {@code <region>/<agentId>} → that agent's facts
-   * @return the facts
-   */
+  /** Facts of a run whose run.json is not here, with the agents' own facts ({@link StoredRun#factsFrom}). */
   static RunFacts factsFrom(String id, List<IntervalRecord> records, Map<String, Map<String, Object>> agentFacts) {
-    long start = records.stream().mapToLong(IntervalRecord::startMs).min().orElse(0);
-    long end = records.stream().mapToLong(r -> r.startMs() + r.lengthMs()).max().orElse(start);
-    Map<String, RunFacts.RegionFacts> regions = new LinkedHashMap<>();
-    records.stream().collect(Collectors.groupingBy(IntervalRecord::region, java.util.TreeMap::new,
-            Collectors.mapping(IntervalRecord::agentId, Collectors.toSet())))
-        .forEach((region, agents) -> regions.put(region, new RunFacts.RegionFacts(agents.size(), 0, AgentResults.region(
-            agentFacts.entrySet().stream().filter(e -> e.getKey().startsWith(region + "/")).map(Map.Entry::getValue).toList()))));
-    return new RunFacts(id, Instant.ofEpochMilli(start), end - start, "", regions);
+    return StoredRun.factsFrom(id, records, agentFacts);
   }
 
   private static String latestRun(Path root) throws MojoExecutionException {

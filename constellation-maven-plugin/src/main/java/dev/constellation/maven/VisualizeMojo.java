@@ -1,5 +1,8 @@
 package dev.constellation.maven;
 
+import dev.constellation.aws.AwsClients;
+import dev.constellation.maven.plan.AwsRegions;
+import dev.constellation.maven.store.StoreRuns;
 import dev.constellation.maven.visualize.Visualizer;
 import java.io.File;
 import java.io.IOException;
@@ -33,13 +36,40 @@ public class VisualizeMojo extends AbstractMojo {
   @Parameter(property = "constellation.visualize.bind", defaultValue = Visualizer.DEFAULT_BIND)
   String bind;
 
+  /**
+   * Where else runs are kept: {@code local} (only the output directory) or {@code s3} (also the runs of AWS in the
+   * results bucket; {@code auto}, as a pom may set it for {@code init}, means s3, where AWS runs keep their results).
+   */
+  @Parameter(property = "constellation.resultsStore", defaultValue = "local")
+  String resultsStore;
+
+  /** The results bucket; default: the installation's, {@code <installation>-<account>-<homeRegion>} as {@code init} created it. */
+  @Parameter(property = "constellation.resultsBucket")
+  String resultsBucket;
+
+  /** The home region, where the results bucket is. */
+  @Parameter(property = "constellation.homeRegion", defaultValue = "us-east-1")
+  String homeRegion;
+
+  /** The installation whose results bucket to read when no bucket is named. */
+  @Parameter(property = "constellation.installation", defaultValue = dev.constellation.aws.Installation.DEFAULT_NAME)
+  String installation;
+
+  /** A named AWS profile (also an IAM Identity Center/SSO profile); empty: the default chain. */
+  @Parameter(property = "constellation.profile")
+  String profile;
+
   @Override
   public void execute() throws MojoExecutionException {
     File dir = outputDirectory != null ? outputDirectory : new File("target", "constellation");
+    StoreRuns store = store();
     Visualizer visualizer;
     try {
-      visualizer = Visualizer.start(dir.toPath(), bind, port);
+      visualizer = Visualizer.start(dir.toPath(), bind, port, store);
     } catch (IOException | IllegalArgumentException e) {
+      if (store != null) {
+        store.close();
+      }
       throw new MojoExecutionException(e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -48,7 +78,8 @@ public class VisualizeMojo extends AbstractMojo {
       stopped.countDown();
     }, "constellation-visualizer-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    getLog().info("Constellation visualizer: " + visualizer.url() + " (runs in " + dir + "); press Ctrl-C to stop");
+    getLog().info("Constellation visualizer: " + visualizer.url() + " (runs in " + dir + (store == null ? "" : " and in " + store.describe())
+        + "); press Ctrl-C to stop");
     if (!Visualizer.DEFAULT_BIND.equals(bind)) {
       getLog().warn("the visualizer listens on " + bind + ": whoever can reach this machine on port " + visualizer.url().getPort()
           + " sees every run (use the default 127.0.0.1 to keep it on this machine)");
@@ -63,6 +94,40 @@ public class VisualizeMojo extends AbstractMojo {
       } catch (IllegalStateException ignored) {
         // the JVM is already shutting down
       }
+    }
+  }
+
+  /** The results store's runs, or null for {@code local}; every bad setting is named before anything starts. */
+  StoreRuns store() throws MojoExecutionException {
+    String kind = resultsStore == null ? "local" : resultsStore.trim();
+    switch (kind) {
+      case "local":
+      case "":
+        return null;
+      case "s3":
+      case "auto":
+        break;
+      case "timestream":
+        throw new MojoExecutionException("<resultsStore> (-Dconstellation.resultsStore) is timestream; the visualizer lists the runs of an "
+            + "S3 results store only. Bring a Timestream run into the list with mvn constellation:report "
+            + "-Dconstellation.resultsStore=timestream -Dconstellation.runId=<runId>, or use -Dconstellation.resultsStore=s3");
+      default:
+        throw new MojoExecutionException("<resultsStore> (-Dconstellation.resultsStore) is \"" + resultsStore
+            + "\"; use local (the output directory only) or s3 (also the runs of AWS in the results bucket)");
+    }
+    String home = homeRegion == null ? "" : homeRegion.trim();
+    if (!AwsRegions.isKnown(home)) {
+      throw new MojoExecutionException("<homeRegion> (-Dconstellation.homeRegion) is \"" + homeRegion + "\", which is not an AWS region; "
+          + "known regions: " + AwsRegions.list());
+    }
+    try {
+      AwsClients.Options options = AwsClients.Options.fromSystemProperties(profile == null || profile.isBlank() ? null : profile.trim());
+      // short timeouts: a store that does not answer costs its message on the page, never a hang
+      options = new AwsClients.Options(options.profile(), options.credentials(), options.serviceCredentials(), options.endpoints(),
+          options.retryStrategy(), java.time.Duration.ofSeconds(3));
+      return new StoreRuns(new AwsClients(options), true, home, resultsBucket, installation);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
     }
   }
 }

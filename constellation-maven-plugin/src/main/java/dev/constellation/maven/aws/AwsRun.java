@@ -199,6 +199,7 @@ public final class AwsRun {
     InstallationCheck.Found found = new InstallationCheck(aws, inst, pre, orchestratorJar()).check(regions, plan);
     found.warnings().forEach(log::warn);
     String bucket = found.bucket();
+    resultsBucket = bucket;
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
     }
@@ -218,6 +219,7 @@ public final class AwsRun {
         throw new RunException("the orchestrator Lambda " + client.address() + " in " + home + " refused the run: " + e.getMessage()
             + "; check that mvn constellation:init ran with this plugin version", e);
       }
+      keepRunObjects(aws.s3(home), bucket, ctx); // run.json (running): the run is listed while it runs
       log.info("launching " + tasks.tasks() + " task" + (tasks.tasks() == 1 ? "" : "s") + " ("
           + expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
       launchAll(st, found);
@@ -272,6 +274,35 @@ public final class AwsRun {
       return in.readAllBytes();
     } catch (java.io.IOException e) {
       throw new RunException("cannot read " + ORCHESTRATOR_JAR + " from the plugin jar: " + e.getMessage(), e);
+    }
+  }
+
+  /** The results bucket of the last run, once the installation check found it (null before). */
+  private volatile String resultsBucket;
+
+  /** The results bucket the last {@link #run} used, or null when it stopped before finding it. */
+  public String resultsBucket() {
+    return resultsBucket;
+  }
+
+  /**
+   * Keeps the run's run.json (and, once written, summary.json) in the bucket beside its records, for runs lists
+   * elsewhere ({@code constellation:visualize} with the store); a failure costs only that, so it is a warning.
+   *
+   * @param s3 the home region's S3 client
+   * @param bucket the results bucket
+   * @param ctx the run
+   */
+  public static void keepRunObjects(software.amazon.awssdk.services.s3.S3Client s3, String bucket, RunContext ctx) {
+    try {
+      List<String> written = dev.constellation.maven.store.StoredRun.publish(
+          new dev.constellation.agent.results.s3.S3ResultsStore(s3, bucket), ctx.runId(), ctx.runDir());
+      if (written.contains(dev.constellation.maven.report.ReportWriter.SUMMARY_JSON)) {
+        ctx.log().info("kept " + String.join(" and ", written) + " in s3://" + bucket + "/runs/" + ctx.runId() + "/");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      ctx.log().warn("the run's " + dev.constellation.maven.report.RunFacts.FILE_NAME + "/summary.json could not be kept in s3://"
+          + bucket + " (" + e.getMessage() + "); runs lists that read the store show the run as incomplete");
     }
   }
 

@@ -100,7 +100,27 @@ public final class AwsRunner implements Runner {
   @Override
   public RunOutcome run(RunPlan plan, RunContext context) throws RunException, InterruptedException {
     try (AwsClients aws = clients.apply(plan.aws().profile())) {
-      return new AwsRun(aws, images, options).run(plan, context);
+      AwsRun run = new AwsRun(aws, images, options);
+      try {
+        return run.run(plan, context);
+      } finally {
+        bucket = run.resultsBucket();
+      }
+    }
+  }
+
+  /** The results bucket of the last run (null before its installation check found one). */
+  private volatile String bucket;
+
+  /** Keeps the run's run.json and summary.json in the results bucket beside its records ({@link AwsRun#keepRunObjects}). */
+  @Override
+  public void reported(RunPlan plan, RunContext context) {
+    String b = bucket;
+    if (b == null) {
+      return;
+    }
+    try (AwsClients aws = clients.apply(plan.aws().profile())) {
+      AwsRun.keepRunObjects(aws.s3(plan.homeRegion()), b, context);
     }
   }
 }

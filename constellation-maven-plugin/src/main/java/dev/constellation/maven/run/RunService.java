@@ -153,11 +153,12 @@ public final class RunService {
     dev.constellation.maven.visualize.Visualizer.liveUrl(env.outputDirectory(), runId).ifPresent(u -> log.info("live view: " + u));
     Interruption interruption = given != null ? given
         : env.installHook() ? Interruption.install(log, INTERRUPT_WAIT) : Interruption.manual(log, INTERRUPT_WAIT);
+    RunContext context = new RunContext(runId, runDir, recordsDir, env.workDir(), env.classpath(), log, interruption);
     try {
       RunOutcome outcome;
       boolean threadInterrupted = false;
       try {
-        outcome = runner.run(plan, new RunContext(runId, runDir, recordsDir, env.workDir(), env.classpath(), log, interruption));
+        outcome = runner.run(plan, context);
       } catch (IOException e) {
         throw new RunException("the " + plan.target().key() + " run could not be started or read: " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -171,6 +172,7 @@ public final class RunService {
         try {
           return interruptedResult(plan, env, facts, outcome, recordsDir, runDir);
         } finally {
+          runner.reported(plan, context);
           Thread.currentThread().interrupt();
         }
       }
@@ -178,9 +180,18 @@ public final class RunService {
         refuseFailedStart(outcome);
       }
       if (interrupted) {
-        return interruptedResult(plan, env, facts, outcome, recordsDir, runDir);
+        try {
+          return interruptedResult(plan, env, facts, outcome, recordsDir, runDir);
+        } finally {
+          runner.reported(plan, context);
+        }
       }
-      List<ThresholdResult> thresholds = report(plan, env, facts, outcome, false, recordsDir, runDir);
+      List<ThresholdResult> thresholds;
+      try {
+        thresholds = report(plan, env, facts, outcome, false, recordsDir, runDir);
+      } finally {
+        runner.reported(plan, context);
+      }
       List<String> broken = new ArrayList<>();
       for (RunOutcome.AgentExit exit : outcome.agents()) {
         if (exit.exitCode() != 0 && !outcome.stragglers().contains(exit.agentId())) {

@@ -35,4 +35,15 @@ public interface Runner {
   default boolean preview(RunPlan plan, RunLog log) throws PlanException {
     return true;
   }
+
+  /**
+   * Called once the run's report files are written (for an interrupted run too): on AWS the run's {@code run.json}
+   * and {@code summary.json} are kept in the results store beside its records, so a runs list elsewhere shows the
+   * run without reading its records. A failure is the runner's to report as a warning; the run's outcome stands.
+   *
+   * @param plan what ran
+   * @param context the run's id, directories and log
+   */
+  default void reported(RunPlan plan, RunContext context) {
+  }
 }

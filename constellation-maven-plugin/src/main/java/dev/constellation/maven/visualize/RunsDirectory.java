@@ -34,6 +34,10 @@ final class RunsDirectory {
   /** A run whose run.json still says running is taken for running this long past its planned end. */
   static final long RUNNING_SLACK_MS = 5 * 60_000;
 
+  /** Newest first: by start, then by run id. */
+  static final Comparator<ObjectNode> NEWEST_FIRST = Comparator.comparing((ObjectNode r) -> r.path("startedAt").asText())
+      .thenComparing(r -> r.path("runId").asText()).reversed();
+
   private final Path root;
   /** Rows of finished runs by run id, kept while their summary.json is unchanged (the page asks every 2 s). */
   private final Map<String, Cached> finished = new java.util.concurrent.ConcurrentHashMap<>();
@@ -169,6 +173,7 @@ final class RunsDirectory {
         } catch (IOException | RuntimeException e) {
           ObjectNode bad = ReportData.JSON.createObjectNode();
           bad.put("runId", id);
+          bad.put("source", "local");
           bad.put("status", "unreadable");
           bad.put("error", String.valueOf(e.getMessage()));
           bad.put("startedAt", "");
@@ -176,8 +181,7 @@ final class RunsDirectory {
         }
       }
     }
-    rows.sort(Comparator.comparing((ObjectNode r) -> r.path("startedAt").asText()).thenComparing(r -> r.path("runId").asText())
-        .reversed());
+    rows.sort(NEWEST_FIRST);
     ArrayNode out = ReportData.JSON.createArrayNode();
     rows.forEach(out::add);
     return out;
@@ -188,6 +192,7 @@ final class RunsDirectory {
     String status = status(dir, facts);
     ObjectNode r = ReportData.JSON.createObjectNode();
     r.put("runId", id);
+    r.put("source", "local");
     r.put("startedAt", facts.startedAt().toString());
     r.put("status", status);
     r.put("report", reportReady(dir, facts));

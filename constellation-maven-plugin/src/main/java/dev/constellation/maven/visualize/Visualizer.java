@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.constellation.maven.report.ReportData;
 import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
+import dev.constellation.maven.store.StoreRuns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,14 +83,16 @@ public final class Visualizer implements AutoCloseable {
   private final Set<String> allowedHosts;
   private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
   private final Path stateFile;
+  private final StoreRuns store;
   private volatile boolean closed;
   private volatile long lastLiveRequest;
   /** How long {@link #closeWhenShown} keeps serving an open live view. */
   static final long SHOWN_WAIT_MS = 5_000;
 
   private Visualizer(Path runsDir, HttpServer server, ExecutorService executor, URI url, Map<String, String> assets,
-      Set<String> allowedHosts) {
+      Set<String> allowedHosts, StoreRuns store) {
     this.runs = new RunsDirectory(runsDir);
+    this.store = store;
     this.server = server;
     this.executor = executor;
     this.url = url;
@@ -110,6 +113,21 @@ public final class Visualizer implements AutoCloseable {
    *     this machine's, or the assets are missing from the classpath
    */
   public static Visualizer start(Path runsDir, String bindAddress, int port) throws IOException {
+    return start(runsDir, bindAddress, port, null);
+  }
+
+  /**
+   * Starts a visualizer that also lists the runs kept in a results store (AWS runs), and fetches one into the runs
+   * directory when it is opened.
+   *
+   * @param runsDir the runs directory ({@code target/constellation}); it need not exist yet
+   * @param bindAddress the address to listen on (see {@link #start(Path, String, int)})
+   * @param port the port, 0 for any free one
+   * @param store the store's runs, or null for the runs directory alone; the visualizer closes it
+   * @return the running visualizer
+   * @throws IOException as {@link #start(Path, String, int)}
+   */
+  public static Visualizer start(Path runsDir, String bindAddress, int port, StoreRuns store) throws IOException {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("<visualizePort> (-Dconstellation.visualize.port) is " + port + "; use 1..65535, or 0 for any "
           + "free port");
@@ -144,7 +162,7 @@ public final class Visualizer implements AutoCloseable {
         ? Set.copyOf(java.util.List.of(host + ":" + bound, "localhost:" + bound, "127.0.0.1:" + bound, "[::1]:" + bound,
             "[" + host + "]:" + bound))
         : null;
-    Visualizer v = new Visualizer(runsDir, server, executor, url, assets, allowed);
+    Visualizer v = new Visualizer(runsDir, server, executor, url, assets, allowed, store);
     server.createContext("/", v::handle);
     server.setExecutor(executor);
     server.start();
@@ -239,6 +257,9 @@ public final class Visualizer implements AutoCloseable {
     }
     closed = true;
     server.stop(1);
+    if (store != null) {
+      store.close();
+    }
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -260,6 +281,16 @@ public final class Visualizer implements AutoCloseable {
       if (allowedHosts != null && !allowedHosts.contains(String.valueOf(ex.getRequestHeaders().getFirst("Host")).toLowerCase(
           java.util.Locale.ROOT))) {
         send(ex, 403, "text/plain; charset=utf-8", "this visualizer answers only as " + url + "\n");
+        return;
+      }
+      if ("POST".equals(ex.getRequestMethod()) && isFetch(ex.getRequestURI().getRawPath())) {
+        // the one request that changes anything: a page elsewhere cannot send this header without a CORS preflight,
+        // which this server never grants
+        if (!"1".equals(ex.getRequestHeaders().getFirst(FETCH_HEADER))) {
+          send(ex, 403, "text/plain; charset=utf-8", "fetching a run needs the header " + FETCH_HEADER + ": 1\n");
+          return;
+        }
+        route(ex);
         return;
       }
       if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
@@ -292,7 +323,11 @@ public final class Visualizer implements AutoCloseable {
       sendAsset(ex, parts[1]);
     } else if (raw.equals("/api/runs")) {
       evictIdle();
-      sendJson(ex, runs.list(this::liveRun));
+      sendJson(ex, list());
+    } else if (raw.equals("/api/store")) {
+      sendJson(ex, store == null ? configuredNot() : store.status());
+    } else if (isFetch(raw)) {
+      fetch(ex, parts[2]);
     } else if (parts.length == 4 && parts[0].equals("api") && parts[1].equals("runs") && parts[3].equals("live")) {
       Optional<Path> dir = runs.run(parts[2]);
       if (dir.isEmpty()) {
@@ -331,6 +366,76 @@ public final class Visualizer implements AutoCloseable {
     } else {
       notFound(ex);
     }
+  }
+
+  /** The header a POST that fetches a run must carry. */
+  static final String FETCH_HEADER = "X-Constellation-Fetch";
+
+  private static boolean isFetch(String raw) {
+    String[] parts = raw == null ? new String[0] : raw.substring(1).split("/", -1);
+    return parts.length == 4 && parts[0].equals("api") && parts[1].equals("runs") && parts[3].equals("fetch");
+  }
+
+  /** The local runs and, with a store, its runs that are not local: one row per run id, newest first. */
+  private com.fasterxml.jackson.databind.node.ArrayNode list() throws IOException {
+    com.fasterxml.jackson.databind.node.ArrayNode local = runs.list(this::liveRun);
+    if (store == null) {
+      return local;
+    }
+    Set<String> ids = new java.util.HashSet<>();
+    java.util.List<ObjectNode> rows = new java.util.ArrayList<>();
+    local.forEach(r -> {
+      ids.add(r.path("runId").asText());
+      rows.add((ObjectNode) r);
+    });
+    rows.addAll(store.rows(id -> ids.contains(id) || runs.run(id).isPresent()));
+    rows.sort(RunsDirectory.NEWEST_FIRST);
+    com.fasterxml.jackson.databind.node.ArrayNode out = ReportData.JSON.createArrayNode();
+    rows.forEach(out::add);
+    return out;
+  }
+
+  private static ObjectNode configuredNot() {
+    ObjectNode o = ReportData.JSON.createObjectNode();
+    o.put("configured", false);
+    return o;
+  }
+
+  /**
+   * POST starts fetching a run the store listed into the runs directory (its report, as constellation:report builds
+   * it); GET says where that stands. A local run is there already; a running one cannot be fetched yet.
+   */
+  private void fetch(HttpExchange ex, String runId) throws IOException {
+    if (runs.run(runId).isPresent()) {
+      ObjectNode done = ReportData.JSON.createObjectNode();
+      done.put("runId", runId);
+      done.put("state", "done");
+      sendJson(ex, done);
+      return;
+    }
+    if (store == null || !RunsDirectory.RUN_ID.matcher(runId).matches() || runId.contains("..")) {
+      notFound(ex);
+      return;
+    }
+    if ("GET".equals(ex.getRequestMethod()) || "HEAD".equals(ex.getRequestMethod())) {
+      Optional<ObjectNode> state = store.fetchState(runId);
+      if (state.isEmpty()) {
+        notFound(ex);
+      } else {
+        sendJson(ex, state.get());
+      }
+      return;
+    }
+    Optional<ObjectNode> row = store.listed(runId);
+    if (row.isEmpty()) {
+      notFound(ex);
+      return;
+    }
+    if ("running".equals(row.get().path("status").asText())) {
+      send(ex, 409, "text/plain; charset=utf-8", "run " + runId + " is still running; its report can be fetched when it has ended\n");
+      return;
+    }
+    sendJson(ex, store.fetch(runId, runs.root().resolve(runId)));
   }
 
   private LiveRun liveRun(String runId) {

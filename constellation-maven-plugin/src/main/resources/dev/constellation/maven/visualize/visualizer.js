@@ -92,51 +92,79 @@
     body.setAttribute("data-view", "runs");
     var last = "";
     function poll() {
-      getJson("/api/runs").then(function (runs) {
+      Promise.all([getJson("/api/runs"), getJson("/api/store")]).then(function (both) {
         if (my !== generation) return;
-        var text = JSON.stringify(runs);
+        var text = JSON.stringify(both);
         if (text !== last) {
           last = text;
-          renderRuns(runs);
+          renderRuns(both[0], both[1]);
         }
       }).catch(function (e) { if (my === generation) recordError(String(e)); })
         .then(function () { if (my === generation) timer = setTimeout(poll, 2000); });
     }
     poll();
   }
-  function renderRuns(runs) {
+  /* A run kept only in the results store is fetched into the runs directory (as constellation:report rebuilds it)
+     before its report or a comparison opens; a local run needs nothing (the server answers 404: nothing to fetch). */
+  function ensureLocal(runId, progress) {
+    var url = "/api/runs/" + encodeURIComponent(runId) + "/fetch";
+    function wait(s) {
+      if (s.state === "done") return s;
+      if (s.state === "failed") throw new Error(s.message);
+      if (progress) progress(s);
+      return new Promise(function (res) { setTimeout(res, 1000); }).then(function () { return getJson(url); }).then(wait);
+    }
+    return fetch(url, { method: "POST", headers: { "X-Constellation-Fetch": "1" }, cache: "no-store" }).then(function (r) {
+      if (r.status === 404) return { state: "done" };
+      if (!r.ok) return r.text().then(function (t) { throw new Error(t.trim()); });
+      return r.json();
+    }).then(wait);
+  }
+  function storeLine(store) {
+    if (!store || !store.configured) return null;
+    body.setAttribute("data-store-state", store.state);
+    if (store.state === "error") {
+      return el("div", { id: "store-message", cls: "store-error", role: "alert", text: store.message });
+    }
+    return el("p", { id: "store-status", cls: "muted", text: store.state === "loading" ? "Reading the runs in " + store.store + "…"
+      : "Also listing the runs in " + store.store + " (" + store.runs + " not on this machine" + (store.more ? ", the newest only" : "")
+        + "; read " + fmtTime(store.refreshedAt) + ", again every 30 s). Opening one fetches it here." });
+  }
+  function renderRuns(runs, store) {
     selected = selected.filter(function (id) { return runs.some(function (r) { return r.runId === id; }); });
     var button = el("button", { id: "compare", type: "button", text: "Compare the two selected runs" });
     function update() { button.disabled = selected.length !== 2; }
     button.addEventListener("click", function () {
       var pick = runs.filter(function (r) { return selected.indexOf(r.runId) >= 0; });
-      // runs are newest first: the older one is the baseline
+      // runs are newest first: the older one is the baseline (a run kept only in the store is fetched first)
       location.hash = "#/compare/" + encodeURIComponent(pick[1].runId) + "/" + encodeURIComponent(pick[0].runId);
     });
     update();
     var rows = runs.map(function (r) {
       var box = el("input", { type: "checkbox", "aria-label": "select " + r.runId });
       box.checked = selected.indexOf(r.runId) >= 0;
-      box.disabled = !r.report;
+      var stored = r.source === "store";
+      box.disabled = stored ? r.status === "running" : !r.report;
       box.addEventListener("change", function () {
         if (box.checked) selected.push(r.runId); else selected = selected.filter(function (x) { return x !== r.runId; });
         update();
       });
-      var link = el("a", { href: r.report ? "/runs/" + encodeURIComponent(r.runId) + "/" : "#/run/" + encodeURIComponent(r.runId),
-        text: r.runId });
-      return el("tr", { "data-run": r.runId }, [
+      var link = stored ? (r.status === "running" ? el("span", { text: r.runId, title: "running on AWS: its report can be fetched when it has ended" })
+        : el("a", { href: "#/fetch/" + encodeURIComponent(r.runId), text: r.runId }))
+        : el("a", { href: r.report ? "/runs/" + encodeURIComponent(r.runId) + "/" : "#/run/" + encodeURIComponent(r.runId), text: r.runId });
+      return el("tr", { "data-run": r.runId, "data-source": r.source || "local" }, [
         el("td", {}, [box]), el("td", { cls: "name" }, [link]), el("td", { text: fmtTime(r.startedAt) }),
         el("td", { text: fmtDuration(r.durationMs) + (r.status === "running" ? " of " + fmtDuration(r.plannedDurationMs) : "") }),
         el("td", {}, [statusBadge(r)]), el("td", { cls: "name", text: (r.regions || []).join(", ") }),
         el("td", { text: String(r.vus == null ? "-" : r.vus) }), el("td", { text: String(r.agents == null ? "-" : r.agents) }),
         el("td", { cls: "requests", text: String(r.requests == null ? "-" : r.requests) }),
-        el("td", { text: fmtMs(r.p95) })]);
+        el("td", { cls: "p95", text: fmtMs(r.p95) }), el("td", { cls: "source", text: stored ? "store" : "local" })]);
     });
-    var head = el("tr", {}, ["", "Run", "Started", "Duration", "Result", "Regions", "VUs", "Agents", "Requests", "p95 ms"]
+    var head = el("tr", {}, ["", "Run", "Started", "Duration", "Result", "Regions", "VUs", "Agents", "Requests", "p95 ms", "Kept"]
       .map(function (h, i) { return el("th", { cls: i === 1 || i === 5 ? "name" : "", text: h }); }));
     view.textContent = "";
     view.appendChild(el("section", { id: "runs" }, [
-      el("h2", { text: "Runs (" + runs.length + ")" }),
+      el("h2", { text: "Runs (" + runs.length + ")" }), storeLine(store),
       el("div", { cls: "toolbar" }, [button, el("span", { cls: "muted", text: "Newest first. A running run opens its live view; a finished one its report." })]),
       runs.length ? el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)])
         : el("p", { cls: "muted", text: "No runs yet: run mvn constellation:run, it appears here as it starts." })]));
@@ -294,7 +322,15 @@
     body.setAttribute("data-view", "compare");
     setFacts([["Baseline", baseline], ["Current", current]]);
     view.textContent = "";
-    getJson("/api/compare?baseline=" + encodeURIComponent(baseline) + "&current=" + encodeURIComponent(current)).then(function (d) {
+    var wait = el("p", { cls: "muted", id: "compare-wait", text: "" });
+    view.appendChild(wait);
+    function progress(s) { if (my === generation) wait.textContent = s.message || "fetching…"; }
+    Promise.all([ensureLocal(baseline, progress), ensureLocal(current, progress)]).then(function () {
+      if (my !== generation) return null;
+      return getJson("/api/compare?baseline=" + encodeURIComponent(baseline) + "&current=" + encodeURIComponent(current));
+    }).then(function (d) {
+      if (!d) return;
+      wait.remove();
       if (my !== generation) return;
       function row(name, x) {
         var worseP95 = x.p95DeltaMs > 0, worseRps = x.rpsDelta < 0;
@@ -317,12 +353,35 @@
     }).catch(function (e) { if (my === generation) { recordError(String(e)); view.appendChild(el("p", { cls: "muted", text: String(e) })); } });
   }
 
+  /* ---------- a run kept only in the results store ---------- */
+  function showFetch(runId) {
+    var my = generation;
+    document.getElementById("title").textContent = "run " + runId;
+    body.setAttribute("data-view", "fetch");
+    body.setAttribute("data-fetch-state", "fetching");
+    setFacts([["Run", runId]]);
+    view.textContent = "";
+    var line = el("p", { id: "fetch-status", cls: "muted", text: "Fetching " + runId + " from the results store…" });
+    view.appendChild(line);
+    ensureLocal(runId, function (s) { if (my === generation) line.textContent = s.message || line.textContent; }).then(function () {
+      if (my !== generation) return;
+      body.setAttribute("data-fetch-state", "done");
+      location.replace("/runs/" + encodeURIComponent(runId) + "/");
+    }).catch(function (e) {
+      if (my !== generation) return;
+      body.setAttribute("data-fetch-state", "failed");
+      view.textContent = "";
+      view.appendChild(el("div", { id: "fetch-error", cls: "store-error", role: "alert", text: e.message || String(e) }));
+    });
+  }
+
   function route() {
     stop();
     var h = location.hash.replace(/^#\/?/, "");
     var parts = h.split("/").map(decodeURIComponent);
     if (parts[0] === "run" && parts[1]) showLive(parts[1]);
     else if (parts[0] === "compare" && parts[1] && parts[2]) showCompare(parts[1], parts[2]);
+    else if (parts[0] === "fetch" && parts[1]) showFetch(parts[1]);
     else showRuns();
   }
   window.addEventListener("hashchange", route);

@@ -202,6 +202,16 @@ class AwsRunIT {
       assertThat(r.runDir().resolve("records").resolve(agent + ".jsonl")).as("records of every agent, gathered from S3").isNotEmptyFile();
       assertThat(r.runDir().resolve("records").resolve(agent + ".result.json")).isNotEmptyFile();
     }
+    // the run keeps its run.json and summary.json beside its records, for runs lists elsewhere (constellation:visualize)
+    try (var s3 = s3rver.client()) {
+      String bucket = s3.listBuckets().buckets().stream().map(b -> b.name()).filter(n -> n.startsWith("constellation-")).findFirst()
+          .orElseThrow();
+      for (String name : List.of("run.json", "summary.json")) {
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("runs/" + r.runId() + "/" + name)).asUtf8String())
+            .as("runs/<runId>/%s in the bucket", name).isEqualTo(java.nio.file.Files.readString(r.runDir().resolve(name)));
+      }
+      assertThat(lines).contains("kept run.json and summary.json in s3://" + bucket + "/runs/" + r.runId() + "/");
+    }
     assertThat(fake.runningTaskProcesses()).isEmpty();
   }
 

@@ -415,6 +415,123 @@ public final class S3ResultsStore implements ResultsSource, AutoCloseable {
     }
   }
 
+  /**
+   * Writes one small JSON object of a whole run beside its agents' folders, {@code runs/<runId>/<name>}: the plugin
+   * keeps the run's {@code run.json} and {@code summary.json} there so a runs list can show the run without reading
+   * its records. A retry writes the same key.
+   *
+   * @param runId the run
+   * @param name the object name, without {@code /}
+   * @param json the content
+   * @throws IOException naming the bucket and key when the write fails
+   */
+  public void putRunObject(String runId, String name, String json) throws IOException {
+    String key = ROOT + requireSegment(runId, "runId") + "/" + requireSegment(name, "name");
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new IOException("cannot write s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads one object written by {@link #putRunObject}.
+   *
+   * @param runId the run
+   * @param name the object name
+   * @return its text, or empty when there is no such object
+   * @throws IOException when S3 cannot be read
+   */
+  public java.util.Optional<String> readRunObject(String runId, String name) throws IOException {
+    String key = ROOT + requireSegment(runId, "runId") + "/" + requireSegment(name, "name");
+    try {
+      return java.util.Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return java.util.Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+        return java.util.Optional.empty();
+      }
+      throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The run ids in the bucket: the folders under {@value #ROOT}, listed with the delimiter {@code /} (one
+   * {@code ListObjectsV2} call per 1000 runs; no record is listed or read).
+   *
+   * @param maxPages the most listing calls to make
+   * @return the ids in ascending order, and whether the bucket holds more than were listed
+   * @throws IOException when the bucket cannot be listed
+   */
+  public RunIds listRunIds(int maxPages) throws IOException {
+    List<String> ids = new ArrayList<>();
+    boolean more = false;
+    try {
+      String token = null;
+      int pages = 0;
+      do {
+        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(bucket).prefix(ROOT).delimiter("/").maxKeys(listPageSize).continuationToken(token).build());
+        pages++;
+        for (software.amazon.awssdk.services.s3.model.CommonPrefix p : page.commonPrefixes()) {
+          String id = p.prefix().substring(ROOT.length(), p.prefix().length() - 1);
+          if (!id.isEmpty()) {
+            ids.add(id);
+          }
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        more = token != null && pages >= maxPages;
+      } while (token != null && pages < maxPages);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list s3://" + bucket + "/" + ROOT + ": " + e.getMessage(), e);
+    }
+    ids.sort(null);
+    return new RunIds(List.copyOf(ids), more);
+  }
+
+  /**
+   * Run ids found by {@link #listRunIds}.
+   *
+   * @param ids the ids, ascending
+   * @param more whether the listing stopped at its page limit with more runs left
+   */
+  public record RunIds(List<String> ids, boolean more) {}
+
+  /**
+   * What a run's folder holds at its top: the objects directly under {@code runs/<runId>/} (such as
+   * {@code run.json} and {@code summary.json}) and its region folders, in one {@code ListObjectsV2} call with the
+   * delimiter {@code /} (the records, one level deeper, are not listed).
+   *
+   * @param runId the run
+   * @return object names and region names, each sorted
+   * @throws IOException when the bucket cannot be listed
+   */
+  public RunFolder runFolder(String runId) throws IOException {
+    String prefix = ROOT + requireSegment(runId, "runId") + "/";
+    java.util.SortedSet<String> objects = new java.util.TreeSet<>();
+    java.util.SortedSet<String> regions = new java.util.TreeSet<>();
+    try {
+      ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+          .bucket(bucket).prefix(prefix).delimiter("/").maxKeys(listPageSize).build());
+      page.contents().forEach(o -> objects.add(o.key().substring(prefix.length())));
+      page.commonPrefixes().forEach(p -> regions.add(p.prefix().substring(prefix.length(), p.prefix().length() - 1)));
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+    }
+    return new RunFolder(java.util.Collections.unmodifiableSortedSet(objects), java.util.Collections.unmodifiableSortedSet(regions));
+  }
+
+  /**
+   * The top of a run's folder.
+   *
+   * @param objects names of the objects directly in it
+   * @param regions names of its region folders
+   */
+  public record RunFolder(java.util.SortedSet<String> objects, java.util.SortedSet<String> regions) {}
+
   private static String requireName(String value, String field) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be empty");
