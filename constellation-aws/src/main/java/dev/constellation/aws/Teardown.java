@@ -7,10 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -152,25 +148,11 @@ public final class Teardown {
         listener.warn("no agent regions configured (<remoteRegions> or -Dconstellation.remoteRegions); "
             + "remote resources are looked for in those regions only");
       } else {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, regions.size()));
-        try {
-          List<Future<?>> futures = new ArrayList<>();
-          for (String region : regions) {
-            futures.add(pool.submit(() -> guarded(region, problems, () -> region(steps, inst, region))));
-          }
-          for (Future<?> f : futures) {
-            try {
-              f.get();
-            } catch (ExecutionException e) {
-              problems.add(new Problem("global", "teardown", String.valueOf(e.getCause()), "report this as a bug"));
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException("teardown interrupted; run it again to finish", e);
-            }
-          }
-        } finally {
-          pool.shutdownNow();
+        List<Runnable> tasks = new ArrayList<>();
+        for (String region : regions) {
+          tasks.add(() -> PerRegion.guarded(region, problems, Teardown::fixFor, () -> region(steps, inst, region)));
         }
+        PerRegion.runAll("teardown", tasks, problems);
       }
     }
     if (options.scope() != Scope.REMOTE) {
@@ -178,11 +160,12 @@ public final class Teardown {
         problems.add(new Problem(inst.homeRegion(), "home region", "left in place because agent regions failed (their tasks "
             + "may still use the roles)", "fix the problems above and run teardown again"));
       } else {
-        guarded(inst.homeRegion(), problems, () -> home(steps, inst, account, partition, settings.resultsStore()));
+        PerRegion.guarded(inst.homeRegion(), problems, Teardown::fixFor,
+            () -> home(steps, inst, account, partition, settings.resultsStore()));
       }
     }
     if (!problems.isEmpty()) {
-      throw new DeployException("teardown did not finish (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+      throw new DeployException("teardown did not finish (" + PerRegion.count(problems)
           + "); run it again to continue", problems);
     }
     Summary summary = new Summary(steps.all(), Duration.ofNanos(System.nanoTime() - start));
@@ -192,17 +175,10 @@ public final class Teardown {
     return summary;
   }
 
-  private static void guarded(String region, List<Problem> problems, Runnable work) {
-    try {
-      work.run();
-    } catch (DeployException e) {
-      problems.addAll(e.problems());
-    } catch (SdkException e) {
-      problems.add(new Problem(region, "AWS call", e.getMessage(),
-          e instanceof AwsServiceException a && AwsClients.isDenied(a)
-              ? "add the missing action to the credentials' policy (docs/aws.md), then run teardown again"
-              : "run teardown again; it continues where it stopped"));
-    }
+  private static String fixFor(SdkException e) {
+    return e instanceof AwsServiceException a && AwsClients.isDenied(a)
+        ? "add the missing action to the credentials' policy (docs/aws.md), then run teardown again"
+        : "run teardown again; it continues where it stopped";
   }
 
   private Steps.Done deleteOr(Runnable delete, String detail) {
