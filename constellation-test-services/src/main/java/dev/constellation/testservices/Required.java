@@ -1,8 +1,10 @@
 package dev.constellation.testservices;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -13,6 +15,9 @@ import org.junit.jupiter.api.Assumptions;
  * skipping.
  */
 public final class Required {
+
+  /** Executable names Chromium has on Debian ({@code chromium}) and Ubuntu ({@code chromium-browser}). */
+  static final String[] CHROMIUM_NAMES = {"chromium", "chromium-browser"};
 
   private Required() {
   }
@@ -50,5 +55,37 @@ public final class Required {
       throw missing(message);
     }
     return binary;
+  }
+
+  /**
+   * Headless Chromium: the first {@code chromium} or {@code chromium-browser} executable on {@code
+   * PATH}; when there is none, {@link #missing(String)} (the test is skipped, or fails in CI).
+   *
+   * @param test the test that needs it, for the message
+   */
+  public static Path chromium(String test) {
+    return chromium(test, System.getenv());
+  }
+
+  static Path chromium(String test, Map<String, String> env) {
+    return onPath(env.getOrDefault("PATH", ""), CHROMIUM_NAMES).orElseThrow(() -> missing(
+        "no chromium or chromium-browser on PATH (" + env.getOrDefault("PATH", "") + "); " + test
+            + " needs headless Chromium: apt-get install -y chromium", inCi(env)));
+  }
+
+  /** The first of {@code names} that is an executable file in a folder of {@code path} (folders in order). */
+  static Optional<Path> onPath(String path, String... names) {
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isBlank()) {
+        continue;
+      }
+      for (String name : names) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return Optional.empty();
   }
 }
