@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * task definition's image is pulled from the registry that stands in for ECR
  * ({@link Options#ecrProxyEndpoint(String)}), unpacked, and its entrypoint runs as a local process
  * whose output goes to CloudWatch Logs (see docs/testing-aws.md). {@link #close()} stops every
- * process the fake started. DynamoDB and S3 are not faked: use {@link Dynalite} and s3rver.
+ * process the fake started. DynamoDB and S3 are not faked: use dynalite and s3rver (module
+ * constellation-test-services).
  */
 public final class FakeAws implements AutoCloseable {
 

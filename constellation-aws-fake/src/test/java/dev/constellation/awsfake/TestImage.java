@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import dev.constellation.awsfake.testtask.TaskMain;
+import dev.constellation.testservices.DockerRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

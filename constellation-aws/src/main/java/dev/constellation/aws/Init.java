@@ -17,10 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -147,14 +143,14 @@ public final class Init {
           options.roleRetryCap(), options.roleRetryBudget(), options.clusterRetryBudget()));
       List<Problem> clashes = check.apply(settings, facts, lambdaJar, new Steps(StepListener.silent()));
       if (!clashes.isEmpty()) {
-        throw new DeployException("init found " + clashes.size() + (clashes.size() == 1 ? " problem" : " problems")
+        throw new DeployException("init found " + PerRegion.count(clashes)
             + " before changing anything; nothing was created", clashes);
       }
     }
     Steps steps = new Steps(listener);
     List<Problem> problems = apply(settings, facts, lambdaJar, steps);
     if (!problems.isEmpty()) {
-      throw new DeployException("init did not finish (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+      throw new DeployException("init did not finish (" + PerRegion.count(problems)
           + "); what was created stays and a second init continues from there", problems);
     }
     Summary summary = new Summary(steps.all(), java.time.Duration.ofNanos(System.nanoTime() - start));
@@ -168,26 +164,12 @@ public final class Init {
   private List<Problem> apply(DeploySettings settings, Preflight.Result facts, byte[] lambdaJar, Steps steps) {
     Context ctx = new Context(settings, facts, steps, lambdaJar);
     List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, 1 + settings.regions().size()));
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      futures.add(pool.submit(() -> guarded(settings.installation().homeRegion(), problems, () -> home(ctx))));
-      for (String region : settings.regions()) {
-        futures.add(pool.submit(() -> guarded(region, problems, () -> region(ctx, region))));
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          problems.add(new Problem("global", "init", String.valueOf(e.getCause()), "report this as a bug"));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("init interrupted; run it again to finish", e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
+    List<Runnable> tasks = new ArrayList<>();
+    tasks.add(() -> PerRegion.guarded(settings.installation().homeRegion(), problems, Init::fixFor, () -> home(ctx)));
+    for (String region : settings.regions()) {
+      tasks.add(() -> PerRegion.guarded(region, problems, Init::fixFor, () -> region(ctx, region)));
     }
+    PerRegion.runAll("init", tasks, problems);
     List<Problem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.region().compareTo(b.region()));
     return sorted;
@@ -200,16 +182,6 @@ public final class Init {
 
     String home() {
       return settings.installation().homeRegion();
-    }
-  }
-
-  private static void guarded(String region, List<Problem> problems, Runnable work) {
-    try {
-      work.run();
-    } catch (DeployException e) {
-      problems.addAll(e.problems());
-    } catch (SdkException e) {
-      problems.add(new Problem(region, "AWS call", e.getMessage(), fixFor(e)));
     }
   }
 

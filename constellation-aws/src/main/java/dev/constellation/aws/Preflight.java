@@ -8,10 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -122,48 +118,31 @@ public final class Preflight {
 
     Map<String, Network> networks = Collections.synchronizedMap(new LinkedHashMap<>());
     List<String> agentRegions = settings.regions().stream().filter(usable::contains).toList();
-    if (!agentRegions.isEmpty()) {
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, agentRegions.size()));
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (String region : agentRegions) {
-          futures.add(pool.submit(() -> {
-            try {
-              network(region, settings.subnets().get(region)).ifPresentOrElse(n -> networks.put(region, n), () -> { });
-            } catch (ProblemFound p) {
-              problems.add(p.problem);
-            } catch (SdkException e) {
-              problems.add(new Problem(region, "network", "cannot read VPCs and subnets: " + e.getMessage(),
-                  "allow ec2:DescribeVpcs, ec2:DescribeSubnets and ec2:DescribeRouteTables"));
-            }
-            double need = settings.requiredVcpu().getOrDefault(region, 0.0);
-            if (need > 0) {
-              try {
-                double quota = fargateQuota(aws.quotas(region));
-                double inUse = vcpusInUse(aws.ecs(region));
-                checkQuota(region, need, quota, inUse).ifPresent(problems::add);
-              } catch (SdkException e) {
-                problems.add(new Problem(region, "Fargate vCPU quota " + FARGATE_VCPU_QUOTA, "cannot read it: " + e.getMessage(),
-                    "allow servicequotas:GetServiceQuota, ecs:ListClusters, ecs:ListTasks and ecs:DescribeTasks"));
-              }
-            }
-            return null;
-          }));
+    List<Runnable> tasks = new ArrayList<>();
+    for (String region : agentRegions) {
+      tasks.add(() -> {
+        try {
+          network(region, settings.subnets().get(region)).ifPresentOrElse(n -> networks.put(region, n), () -> { });
+        } catch (ProblemFound p) {
+          problems.add(p.problem);
+        } catch (SdkException e) {
+          problems.add(new Problem(region, "network", "cannot read VPCs and subnets: " + e.getMessage(),
+              "allow ec2:DescribeVpcs, ec2:DescribeSubnets and ec2:DescribeRouteTables"));
         }
-        for (Future<?> f : futures) {
+        double need = settings.requiredVcpu().getOrDefault(region, 0.0);
+        if (need > 0) {
           try {
-            f.get();
-          } catch (ExecutionException e) {
-            problems.add(new Problem("global", "preflight", String.valueOf(e.getCause()), "report this as a bug"));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("preflight interrupted", e);
+            double quota = fargateQuota(aws.quotas(region));
+            double inUse = vcpusInUse(aws.ecs(region));
+            checkQuota(region, need, quota, inUse).ifPresent(problems::add);
+          } catch (SdkException e) {
+            problems.add(new Problem(region, "Fargate vCPU quota " + FARGATE_VCPU_QUOTA, "cannot read it: " + e.getMessage(),
+                "allow servicequotas:GetServiceQuota, ecs:ListClusters, ecs:ListTasks and ecs:DescribeTasks"));
           }
         }
-      } finally {
-        pool.shutdownNow();
-      }
+      });
     }
+    PerRegion.runAll("preflight", tasks, problems);
 
     if (settings.lambdaConcurrency() > 0 && usable.contains(home)) {
       try {
@@ -208,7 +187,7 @@ public final class Preflight {
     if (!problems.isEmpty()) {
       List<Problem> sorted = new ArrayList<>(problems);
       sorted.sort((a, b) -> a.region().compareTo(b.region()));
-      throw new DeployException("Preflight found " + sorted.size() + (sorted.size() == 1 ? " problem" : " problems")
+      throw new DeployException("Preflight found " + PerRegion.count(sorted)
           + "; nothing was created", sorted);
     }
     return new Result(me.account(), partition, me.arn(), Map.copyOf(networks), store);

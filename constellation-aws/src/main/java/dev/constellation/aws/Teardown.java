@@ -7,10 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -153,25 +149,11 @@ public final class Teardown {
         listener.warn("no agent regions configured (<remoteRegions> or -Dconstellation.remoteRegions) and none found; "
             + "no remote resources to remove");
       } else {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_REGIONS, regions.size()));
-        try {
-          List<Future<?>> futures = new ArrayList<>();
-          for (String region : regions) {
-            futures.add(pool.submit(() -> guarded(region, problems, () -> region(steps, inst, region))));
-          }
-          for (Future<?> f : futures) {
-            try {
-              f.get();
-            } catch (ExecutionException e) {
-              problems.add(new Problem("global", "teardown", String.valueOf(e.getCause()), "report this as a bug"));
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException("teardown interrupted; run it again to finish", e);
-            }
-          }
-        } finally {
-          pool.shutdownNow();
+        List<Runnable> tasks = new ArrayList<>();
+        for (String region : regions) {
+          tasks.add(() -> PerRegion.guarded(region, problems, Teardown::fixFor, () -> region(steps, inst, region)));
         }
+        PerRegion.runAll("teardown", tasks, problems);
       }
     }
     if (options.scope() != Scope.REMOTE) {
@@ -179,11 +161,12 @@ public final class Teardown {
         problems.add(new Problem(inst.homeRegion(), "home region", "left in place because agent regions failed (their tasks "
             + "may still use the roles)", "fix the problems above and run teardown again"));
       } else {
-        guarded(inst.homeRegion(), problems, () -> home(steps, inst, account, partition, settings.resultsStore()));
+        PerRegion.guarded(inst.homeRegion(), problems, Teardown::fixFor,
+            () -> home(steps, inst, account, partition, settings.resultsStore()));
       }
     }
     if (!problems.isEmpty()) {
-      throw new DeployException("teardown did not finish (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+      throw new DeployException("teardown did not finish (" + PerRegion.count(problems)
           + "); run it again to continue", problems);
     }
     Summary summary = new Summary(steps.all(), Duration.ofNanos(System.nanoTime() - start));
@@ -193,14 +176,11 @@ public final class Teardown {
     return summary;
   }
 
-  /** Regions searched at once (each makes a handful of describe calls). */
-  static final int PARALLEL_REGIONS = 8;
-
   /**
    * The enabled regions of the account outside {@code configured} that hold a resource tagged with
    * this installation (a run or an earlier init with another region list leaves them there):
    * {@code DescribeRegions} in the home region, then every other region searched read-only, at most
-   * {@value #PARALLEL_REGIONS} at once, with the same tag checks as the teardown itself. A region
+   * {@value PerRegion#MAX_THREADS} at once, with the same tag checks as the teardown itself. A region
    * that cannot be searched (a denied call, a service control policy) is named in a warning.
    */
   private List<String> elsewhere(Installation inst, List<String> configured) {
@@ -222,33 +202,25 @@ public final class Teardown {
         options.taskStopBudget(), options.dependencyBudget(), options.pollInterval()));
     List<String> found = Collections.synchronizedList(new ArrayList<>());
     List<String> unsearched = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_REGIONS, others.size()));
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (String region : others) {
-        futures.add(pool.submit(() -> {
-          Steps seen = new Steps(StepListener.silent());
-          try {
-            probe.region(seen, inst, region);
-          } catch (SdkException | DeployException e) {
-            unsearched.add(region + " (" + e.getMessage() + ")");
-            return;
-          }
-          if (seen.all().stream().anyMatch(st -> st.outcome() != Step.Outcome.ABSENT)) {
-            found.add(region);
-          }
-        }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("searching the account's regions failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("teardown interrupted; run it again to finish", e);
-    } finally {
-      pool.shutdownNow();
+    List<Runnable> probes = new ArrayList<>();
+    for (String region : others) {
+      probes.add(() -> {
+        Steps seen = new Steps(StepListener.silent());
+        try {
+          probe.region(seen, inst, region);
+        } catch (SdkException | DeployException e) {
+          unsearched.add(region + " (" + e.getMessage() + ")");
+          return;
+        }
+        if (seen.all().stream().anyMatch(st -> st.outcome() != Step.Outcome.ABSENT)) {
+          found.add(region);
+        }
+      });
+    }
+    List<Problem> failed = Collections.synchronizedList(new ArrayList<>());
+    PerRegion.runAll("teardown", probes, failed);
+    if (!failed.isEmpty()) {
+      throw new DeployException("searching the account's regions failed", failed);
     }
     List<String> sorted = found.stream().sorted().toList();
     listener.info("searched " + others.size() + " more enabled region" + (others.size() == 1 ? "" : "s") + " of the account for "
@@ -261,17 +233,10 @@ public final class Teardown {
     return sorted;
   }
 
-  private static void guarded(String region, List<Problem> problems, Runnable work) {
-    try {
-      work.run();
-    } catch (DeployException e) {
-      problems.addAll(e.problems());
-    } catch (SdkException e) {
-      problems.add(new Problem(region, "AWS call", e.getMessage(),
-          e instanceof AwsServiceException a && AwsClients.isDenied(a)
-              ? "add the missing action to the credentials' policy (docs/aws.md), then run teardown again"
-              : "run teardown again; it continues where it stopped"));
-    }
+  private static String fixFor(SdkException e) {
+    return e instanceof AwsServiceException a && AwsClients.isDenied(a)
+        ? "add the missing action to the credentials' policy (docs/aws.md), then run teardown again"
+        : "run teardown again; it continues where it stopped";
   }
 
   private Steps.Done deleteOr(Runnable delete, String detail) {

@@ -1,7 +1,7 @@
 package dev.constellation.aws;
 
-import dev.constellation.awsfake.S3rver;
-import dev.constellation.awsfake.Dynalite;
+import dev.constellation.testservices.S3rver;
+import dev.constellation.testservices.Dynalite;
 import dev.constellation.awsfake.FakeAws;
 import dev.constellation.awsfake.FakeResource;
 import java.io.IOException;

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * The module and package rules of docs/architecture.md, checked on the compiled classes of every
  * product module. It lives in the Maven plugin's tests because this module depends, directly or
  * through others, on all the product modules (api, orchestrator, agent, aws), so its test class
- * path holds all their classes without a module of its own; the AWS fake is a test helper and is
- * not checked. Test classes are not imported: the rules are about what ships.
+ * path holds all their classes without a module of its own. The test-support modules (the AWS fake,
+ * the loopback test services) are on that path too, with test scope: the rules check that nothing
+ * that ships uses them. Test classes are not imported: the rules are about what ships.
  */
 class ArchitectureTest {
 
@@ -39,7 +40,7 @@ class ArchitectureTest {
       String rest = c.getPackageName().substring("dev.constellation.".length());
       modules.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
     }
-    assertThat(modules).contains("api", "orchestrator", "agent", "aws", "maven");
+    assertThat(modules).contains("api", "orchestrator", "agent", "aws", "maven", "awsfake", "testservices");
   }
 
   @Test
@@ -55,14 +56,29 @@ class ArchitectureTest {
     // api <- orchestrator <- agent <- aws <- maven (plugin): each may use the ones to its left.
     check(noClasses().that().resideInAPackage("dev.constellation.orchestrator..")
         .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.constellation.agent..", "dev.constellation.aws..", "dev.constellation.maven..", "dev.constellation.awsfake.."));
+            "dev.constellation.agent..", "dev.constellation.aws..", "dev.constellation.maven.."));
     check(noClasses().that().resideInAPackage("dev.constellation.agent..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.constellation.aws..", "dev.constellation.maven..", "dev.constellation.awsfake.."));
+        .should().dependOnClassesThat().resideInAnyPackage("dev.constellation.aws..", "dev.constellation.maven.."));
     check(noClasses().that().resideInAPackage("dev.constellation.aws..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.constellation.maven..", "dev.constellation.awsfake.."));
-    check(noClasses().that().resideInAPackage("dev.constellation.maven..")
-        .should().dependOnClassesThat().resideInAPackage("dev.constellation.awsfake.."));
+        .should().dependOnClassesThat().resideInAPackage("dev.constellation.maven.."));
+  }
+
+  @Test
+  void nothingThatShipsUsesTheTestSupportModules() {
+    // The AWS fake (constellation-aws-fake) and the loopback services (constellation-test-services)
+    // are test-scope dependencies: only tests, which this import leaves out, may use them.
+    check(noClasses().that().resideInAnyPackage("dev.constellation.api..", "dev.constellation.orchestrator..",
+            "dev.constellation.agent..", "dev.constellation.aws..", "dev.constellation.maven..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.constellation.awsfake..", "dev.constellation.testservices..")
+        .because("the AWS fake and the test services are test support; no product jar may need them at run time"));
+  }
+
+  @Test
+  void theTestServicesDependOnNoConstellationModule() {
+    // Below the orchestrator in the build order, so every module's tests (the orchestrator's too) can use them.
+    check(noClasses().that().resideInAPackage("dev.constellation.testservices..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.constellation.api..", "dev.constellation.orchestrator..",
+            "dev.constellation.agent..", "dev.constellation.aws..", "dev.constellation.maven..", "dev.constellation.awsfake.."));
   }
 
   @Test

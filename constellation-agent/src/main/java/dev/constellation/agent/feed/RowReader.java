@@ -181,28 +181,28 @@ final class RowReader implements Closeable {
   }
 
   private int read() throws IOException {
-    if (pos == limit) {
-      limit = in.read(buffer, 0, buffer.length);
-      pos = 0;
-      if (limit <= 0) {
-        limit = 0;
-        return EOF;
-      }
+    if (!filled()) {
+      return EOF;
     }
     offset++;
     return buffer[pos++] & 0xff;
   }
 
   private int peek() throws IOException {
+    return filled() ? buffer[pos] & 0xff : EOF;
+  }
+
+  /** Whether a byte is ready at {@code pos}: refills the buffer when it is used up; false at the end of the file. */
+  private boolean filled() throws IOException {
     if (pos == limit) {
       limit = in.read(buffer, 0, buffer.length);
       pos = 0;
       if (limit <= 0) {
         limit = 0;
-        return EOF;
+        return false;
       }
     }
-    return buffer[pos] & 0xff;
+    return true;
   }
 
   private void skipBlankLines() throws IOException {

@@ -10,11 +10,13 @@ import dev.constellation.agent.runtime.Console;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.s3.S3ResultsStore;
 import dev.constellation.maven.image.aws.LambdaInvokeStandIn;
-import dev.constellation.maven.image.aws.NodeService;
 import dev.constellation.maven.local.AgentResults;
 import dev.constellation.orchestrator.RunStatus;
 import dev.constellation.orchestrator.dynamodb.DynamoDbRunStateStore;
 import dev.constellation.orchestrator.lambda.LambdaOrchestratorClient;
+import dev.constellation.testservices.Dynalite;
+import dev.constellation.testservices.Loopback;
+import dev.constellation.testservices.S3rver;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,14 +24,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import dev.constellation.api.VirtualUser;
 import dev.constellation.maven.image.agentscript.PingScript;
 import dev.constellation.orchestrator.RunSetup;
@@ -253,17 +252,6 @@ class RealAgentImageIT {
     return false;
   }
 
-  private static S3Client s3rverClient(String endpoint) {
-    return S3Client.builder().region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "S3RVER")))
-        .endpointOverride(URI.create(endpoint)).forcePathStyle(true)
-        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-  }
-
   private static LambdaOrchestratorClient orchestrator(String endpoint) {
     LambdaClient lambda = LambdaClient.builder().region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
@@ -301,24 +289,22 @@ class RealAgentImageIT {
     String runId = "fargate-it-1";
     List<String> asked = new CopyOnWriteArrayList<>();
     HttpServer metadata = metadataServer(asked);
-    try (NodeService s3rver = NodeService.s3rver(dir.resolve("s3"));
-        NodeService dynalite = NodeService.dynalite();
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .endpointOverride(URI.create(dynalite.endpoint())).httpClient(UrlConnectionHttpClient.create()).build();
-        S3Client s3 = s3rverClient(s3rver.endpoint())) {
+    try (S3rver s3rver = S3rver.start(dir.resolve("s3"));
+        Dynalite dynalite = Dynalite.start();
+        DynamoDbClient dynamo = dynalite.client();
+        S3Client s3 = s3rver.client()) {
       new DynamoDbRunStateStore(dynamo, "constellation-runs").ensureTable();
       new S3ResultsStore(s3, BUCKET).ensureBucket(HOME);
       try (LambdaInvokeStandIn lambda = LambdaInvokeStandIn.start(FUNCTION, LambdaInvokeStandIn.orchestratorLambdaJar(),
           "dev.constellation.orchestrator.lambda.LambdaHandler::handleRequest",
           Map.of("CONSTELLATION_TABLE", "constellation-runs", "AWS_REGION", HOME, "AWS_ACCESS_KEY_ID", "AKIDTEST",
               "AWS_SECRET_ACCESS_KEY", "secret", "AWS_EC2_METADATA_DISABLED", "true",
-              "CONSTELLATION_DYNAMODB_ENDPOINT", dynalite.endpoint()), dir)) {
+              "CONSTELLATION_DYNAMODB_ENDPOINT", dynalite.endpoint().toString()), dir)) {
         LambdaOrchestratorClient plugin = orchestrator(lambda.endpoint());
         plugin.reset(new RunSetup(runId, Map.of("eu-west-1", 2), 3000, 120_000));
 
         String metadataBase = "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/";
-        Map<String, String> shared = taskDefinitionEnvironment(runId, s3rver.endpoint(), lambda.endpoint(), metadataBase);
+        Map<String, String> shared = taskDefinitionEnvironment(runId, s3rver.endpoint().toString(), lambda.endpoint(), metadataBase);
         List<Process> tasks = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         int[] vus = {3, 2};
@@ -381,9 +367,9 @@ class RealAgentImageIT {
   @Test
   void sigtermOneSecondIntoTheLoadEndsTheTaskWithinTheStopTimeoutWithEveryRecordInS3() throws Exception {
     String runId = "fargate-sigterm";
-    try (NodeService s3rver = NodeService.s3rver(dir.resolve("s3")); S3Client s3 = s3rverClient(s3rver.endpoint())) {
+    try (S3rver s3rver = S3rver.start(dir.resolve("s3")); S3Client s3 = s3rver.client()) {
       new S3ResultsStore(s3, BUCKET).ensureBucket(HOME);
-      Map<String, String> env = taskDefinitionEnvironment(runId, s3rver.endpoint(), "http://127.0.0.1:9", "");
+      Map<String, String> env = taskDefinitionEnvironment(runId, s3rver.endpoint().toString(), "http://127.0.0.1:9", "");
       env.remove("ECS_CONTAINER_METADATA_URI_V4");
       env.remove("CONSTELLATION_ORCHESTRATOR"); // alone: starts at once
       env.put("CONSTELLATION_AGENT_COUNT", "1");
@@ -414,11 +400,11 @@ class RealAgentImageIT {
 
   @Test
   void badSettingsInsideTheContainerEndTheTaskWithANonZeroCodeAndOneLineNamingTheSettingAndTheFix() throws Exception {
-    try (NodeService s3rver = NodeService.s3rver(dir.resolve("s3")); S3Client s3 = s3rverClient(s3rver.endpoint())) {
+    try (S3rver s3rver = S3rver.start(dir.resolve("s3")); S3Client s3 = s3rver.client()) {
       new S3ResultsStore(s3, BUCKET).ensureBucket(HOME);
-      int closed = NodeService.freePort();
+      int closed = Loopback.freePort();
       Map<String, Map<String, String>> cases = new LinkedHashMap<>();
-      Map<String, String> base = taskDefinitionEnvironment("fargate-bad", s3rver.endpoint(), "http://127.0.0.1:" + closed, "");
+      Map<String, String> base = taskDefinitionEnvironment("fargate-bad", s3rver.endpoint().toString(), "http://127.0.0.1:" + closed, "");
       base.remove("ECS_CONTAINER_METADATA_URI_V4");
       base.put("CONSTELLATION_AGENT_INDEX", "0");
       base.put("CONSTELLATION_VUS", "1");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.constellation.testservices.Required;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,11 @@ import java.util.function.BooleanSupplier;
  */
 final class Chromium implements AutoCloseable {
 
-  static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
+  /** chromium or chromium-browser on PATH; none skips the calling test, or fails it under CI=true. */
+  static Path executable() {
+    return Required.chromium("the visualizer test (VisualizerIT)");
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
@@ -50,7 +55,7 @@ final class Chromium implements AutoCloseable {
   /** Starts Chromium headless on a blank page with the given window size and connects to that page. */
   static Chromium start(int width, int height) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("chromium-profile");
-    List<String> cmd = new ArrayList<>(List.of(EXECUTABLE.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    List<String> cmd = new ArrayList<>(List.of(executable().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
         "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "about:blank"));

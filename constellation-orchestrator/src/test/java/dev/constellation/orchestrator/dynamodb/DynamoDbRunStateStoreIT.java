@@ -9,6 +9,7 @@ import dev.constellation.orchestrator.OrchestratorException;
 import dev.constellation.orchestrator.RunSetup;
 import dev.constellation.orchestrator.RunState;
 import dev.constellation.orchestrator.RunStatus;
+import dev.constellation.testservices.Dynalite;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.constellation.orchestrator.dynamodb.Dynalite;
+import dev.constellation.testservices.Dynalite;
 import dev.constellation.orchestrator.dynamodb.DynamoDbRunStateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package dev.constellation.orchestrator.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.orchestrator.dynamodb.Dynalite;
+import dev.constellation.testservices.Dynalite;
 import dev.constellation.orchestrator.dynamodb.DynamoDbRunStateStore;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

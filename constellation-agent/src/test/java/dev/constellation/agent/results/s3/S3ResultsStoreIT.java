@@ -1,6 +1,6 @@
 package dev.constellation.agent.results.s3;
 
-import dev.constellation.awsfake.S3rver;
+import dev.constellation.testservices.S3rver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
