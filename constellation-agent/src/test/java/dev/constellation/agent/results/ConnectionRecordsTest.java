@@ -83,6 +83,17 @@ class ConnectionRecordsTest {
   }
 
   @Test
+  void theLocalDirectoryStoreKeepsThemExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    List<IntervalRecord> written = TestRecords.flush("run-1", "local", "local-0", 0, 5).stream()
+        .map(r -> r.withConnections(TestRecords.connections(r.count() / 2, r.startMs()))).toList();
+    LocalDirectoryStore store = new LocalDirectoryStore(dir);
+    try (ResultsSink sink = store.sink("local-0")) {
+      sink.write(written);
+    }
+    assertThat(store.readRun("run-1")).containsExactlyElementsOf(written);
+  }
+
+  @Test
   void aLineWrittenBeforeTheFieldsExistedReadsAsNotMeasured() {
     String old = "{\"v\":1,\"runId\":\"r\",\"region\":\"eu-west-1\",\"agent\":\"a\",\"script\":\"S\",\"name\":\"GET /\",\"kind\":\"http\","
         + "\"start\":1795780800000,\"lengthMs\":1000,\"count\":1,\"failures\":0,\"status\":{\"200\":1},\"errors\":{},\"bytes\":2,"
