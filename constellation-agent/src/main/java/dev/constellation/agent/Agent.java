@@ -87,7 +87,7 @@ public final class Agent {
     this.sink = sink;
     this.gate = gate;
     this.recording = new Recording(config.runId(), config.region(), config.agentId(), config.maxRequestNames(),
-        !config.rate().isEmpty());
+        !config.rate().isEmpty(), engine.measuresConnections());
     this.open = !config.rate().isEmpty();
     this.selfCheck = new SelfCheck(config.agentId());
     this.ramp = config.stages().isEmpty() ? null : Ramp.parse(config.stages(), "VUs");

@@ -66,7 +66,21 @@ public interface HttpEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** Hears about attempts an engine sends again; called on the thread that sends the request. */
+  /**
+   * Whether this engine tells {@link Attempts#connected} about every connection it opens: the
+   * socket engine does; {@code java.net.http} exposes no connect or handshake times, so the jdk
+   * engine does not, and its records carry no connection fields (docs/results-format.md).
+   *
+   * @return true when connect and TLS handshake times are measured
+   */
+  default boolean measuresConnections() {
+    return false;
+  }
+
+  /**
+   * Hears about attempts an engine sends again and about the connections a request opens; called
+   * on the thread that sends the request.
+   */
   @FunctionalInterface
   interface Attempts {
 
@@ -80,6 +94,21 @@ public interface HttpEngine extends AutoCloseable {
      * @param nanos how long the failed attempt took
      */
     void retried(String errorType, long nanos);
+
+    /**
+     * The request opened a new connection (none is reported when a pooled one was reused). Called
+     * once the TCP connection is up and, for https, the TLS handshake is done; when the handshake
+     * failed, with {@code handshakeNanos = -1} before the failure is thrown. Part of the request's
+     * latency, not subtracted from it.
+     *
+     * @param connectNanos how long the TCP connect took ({@code Socket.connect}, DNS excluded)
+     * @param handshakeNanos how long the TLS handshake took ({@code SSLSocket.startHandshake}), or -1
+     *     for plain http or a handshake that failed
+     * @param resumed whether the handshake resumed an earlier TLS session (an abbreviated handshake)
+     */
+    default void connected(long connectNanos, long handshakeNanos, boolean resumed) {
+      // engines that do not measure connections never call this
+    }
   }
 
   /**

@@ -55,9 +55,38 @@ public final class InstrumentedHttp implements Http {
   private final Target[] targets = new Target[TARGETS];
   /** The request being sent, for {@link #attempts}. */
   private MetricRecorder current;
-  /** Records each retry of the request being sent under its name (kind {@code retry}). */
-  private final HttpEngine.Attempts attempts = (errorType, nanos) ->
+  /**
+   * Records each retry of the request being sent under its name (kind {@code retry}), and keeps the
+   * connection it opened, if any, for its record. One per VU: the request path allocates nothing for it.
+   */
+  private final Wire attempts = new Wire();
+
+  /** What the engine tells about the request being sent; the VU's own thread only. */
+  private final class Wire implements HttpEngine.Attempts {
+    /** Connect time of the connection the request opened, µs; -1 when it opened none. */
+    long connectMicros = -1;
+    /** TLS handshake time of that connection, µs; -1 for none. */
+    long tlsMicros = -1;
+    boolean tlsResumed;
+
+    void reset() {
+      connectMicros = -1;
+      tlsMicros = -1;
+      tlsResumed = false;
+    }
+
+    @Override
+    public void retried(String errorType, long nanos) {
       recording().retries(script(), current.name()).recordFailure(Math.max(1, nanos / 1000), errorType);
+    }
+
+    @Override
+    public void connected(long connectNanos, long handshakeNanos, boolean resumed) {
+      connectMicros = connectNanos / 1000;
+      tlsMicros = handshakeNanos < 0 ? -1 : handshakeNanos / 1000;
+      tlsResumed = resumed;
+    }
+  }
 
   /**
    * Creates the client of one virtual user.
@@ -247,6 +276,8 @@ public final class InstrumentedHttp implements Http {
       long start = sent - lateness;
       HttpEngine.RawResponse raw;
       current = recorder;
+      Wire w = attempts;
+      w.reset();
       try {
         raw = engine.send(m, to, sendHeaders, b, timeout, attempts);
       } catch (IOException | RuntimeException e) {
@@ -254,13 +285,15 @@ public final class InstrumentedHttp implements Http {
         long now = System.nanoTime();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         failedRequests++;
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message);
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, type, type + ": " + message, w.connectMicros, w.tlsMicros,
+            w.tlsResumed);
         throw new HttpFailure(type, name, message, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         long now = System.nanoTime();
         failedRequests++;
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted");
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "interrupted", null, w.connectMicros, w.tlsMicros,
+            w.tlsResumed);
         throw new HttpFailure("interrupted", name, "the virtual user was stopped while waiting for the response", e);
       }
       long now = System.nanoTime();
@@ -279,26 +312,30 @@ public final class InstrumentedHttp implements Http {
           String message = "the " + ResponseHeaders.values(raw.headers(), "content-encoding") + " body of a " + raw.status()
               + " response could not be decoded: " + e.getMessage();
           failedRequests++;
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message);
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message,
+            w.connectMicros, w.tlsMicros, w.tlsResumed);
           throw new HttpFailure("decode_error", name, message, e);
         }
         if (raw.status() >= 400) {
           failedRequests++;
         }
-        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
+        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length, w.connectMicros,
+            w.tlsMicros, w.tlsResumed);
         return new RecordedResponse(name, decoded == raw.body() ? raw : new HttpEngine.RawResponse(raw.status(), raw.headers(), decoded));
       }
       if (hop >= options.maxRedirects()) {
         String message = "more than " + options.maxRedirects() + " redirects (maxRedirects); the " + raw.status() + " from "
             + to.pathAndQuery() + " points to " + next.pathAndQuery();
         failedRequests++;
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message);
+      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message,
+          w.connectMicros, w.tlsMicros, w.tlsResumed);
         throw new HttpFailure("too_many_redirects", name, message, null);
       }
       if (raw.status() >= 400) {
           failedRequests++;
         }
-        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length);
+        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length, w.connectMicros,
+            w.tlsMicros, w.tlsResumed);
       int s = raw.status();
       if ((s == 303 && !m.equals("HEAD")) || ((s == 301 || s == 302) && m.equals("POST"))) {
         m = "GET";

@@ -30,10 +30,12 @@ public final class MetricRecorder {
   /** The most stripes one name gets: twice the processors, a power of two, at most 32. */
   static final int MAX_STRIPES = Math.min(32, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
   private static final VarHandle LOCK;
+  private static final VarHandle CONNECTIONS_LOCK;
 
   static {
     try {
       LOCK = MethodHandles.lookup().findVarHandle(Stripe.class, "lock", int.class);
+      CONNECTIONS_LOCK = MethodHandles.lookup().findVarHandle(Connections.class, "lock", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,15 +45,24 @@ public final class MetricRecorder {
   private final String name;
   private final String kind;
   private final boolean serviceTimes;
+  /** Whether records carry connection times (http records of an engine that measures them). */
+  private final boolean connectionTimes;
+  /** Connect and handshake times, made on the first new connection; one per name (new connections are rare next to requests). */
+  private volatile Connections connections;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final FailureMessages messages = new FailureMessages();
   private volatile Stripe[] stripes;
 
   MetricRecorder(String script, String name, String kind, boolean serviceTimes) {
+    this(script, name, kind, serviceTimes, false);
+  }
+
+  MetricRecorder(String script, String name, String kind, boolean serviceTimes, boolean connectionTimes) {
     this.script = script;
     this.name = name;
     this.kind = kind;
     this.serviceTimes = serviceTimes;
+    this.connectionTimes = connectionTimes;
     this.stripes = new Stripe[] {new Stripe(serviceTimes)};
   }
 
@@ -108,6 +119,26 @@ public final class MetricRecorder {
    * @param bodyBytes bytes received
    */
   public void recordResponse(long micros, long serviceMicros, int status, long bodyBytes) {
+    recordResponse(micros, serviceMicros, status, bodyBytes, -1, -1, false);
+  }
+
+  /**
+   * Records a request that got a response, with its service time and the connection it opened.
+   *
+   * @param micros latency in microseconds
+   * @param serviceMicros service time in microseconds, or -1 for none
+   * @param status the HTTP status
+   * @param bodyBytes bytes received
+   * @param connectMicros the TCP connect time of the connection the request opened, in microseconds;
+   *     -1 when it opened none (a pooled connection was reused) or the engine does not measure it
+   * @param tlsMicros the TLS handshake time of that connection in microseconds, or -1 for none
+   * @param tlsResumed whether that handshake resumed an earlier session
+   */
+  public void recordResponse(long micros, long serviceMicros, int status, long bodyBytes, long connectMicros, long tlsMicros,
+      boolean tlsResumed) {
+    if (connectMicros >= 0) {
+      recordConnection(connectMicros, tlsMicros, tlsResumed);
+    }
     Stripe s = acquire();
     try {
       s.latency.recordValue(clamp(micros));
@@ -171,6 +202,26 @@ public final class MetricRecorder {
    * @param message why it failed; null records no message
    */
   public void recordFailure(long micros, long serviceMicros, String errorType, String message) {
+    recordFailure(micros, serviceMicros, errorType, message, -1, -1, false);
+  }
+
+  /**
+   * Records a request that failed with no response, with the connection it opened (see
+   * {@link #recordResponse(long, long, int, long, long, long, boolean)}).
+   *
+   * @param micros time until the failure, in microseconds
+   * @param serviceMicros service time in microseconds, or -1 for none
+   * @param errorType the error type it is counted under
+   * @param message why it failed; null records no message
+   * @param connectMicros the TCP connect time of the connection the request opened, or -1 for none
+   * @param tlsMicros the TLS handshake time of that connection, or -1 for none (also when it failed)
+   * @param tlsResumed whether that handshake resumed an earlier session
+   */
+  public void recordFailure(long micros, long serviceMicros, String errorType, String message, long connectMicros, long tlsMicros,
+      boolean tlsResumed) {
+    if (connectMicros >= 0) {
+      recordConnection(connectMicros, tlsMicros, tlsResumed);
+    }
     if (message != null) {
       messages.add(message);
     }
@@ -284,6 +335,43 @@ public final class MetricRecorder {
     } finally {
       s.release();
     }
+  }
+
+  /**
+   * Records one new connection: its connect time, and its handshake time when it is TLS. Only
+   * requests that opened a connection get here, so the request path of a reused connection pays
+   * one comparison and nothing else.
+   */
+  private void recordConnection(long connectMicros, long tlsMicros, boolean tlsResumed) {
+    if (!connectionTimes) {
+      return;
+    }
+    Connections c = connections;
+    if (c == null) {
+      c = newConnections();
+    }
+    c.lock();
+    try {
+      c.connect.recordValue(clamp(connectMicros));
+      c.opened++;
+      if (tlsMicros >= 0) {
+        c.tls.recordValue(clamp(tlsMicros));
+        if (tlsResumed) {
+          c.resumed++;
+        }
+      }
+    } finally {
+      c.release();
+    }
+  }
+
+  private synchronized Connections newConnections() {
+    Connections c = connections;
+    if (c == null) {
+      c = new Connections();
+      connections = c;
+    }
+    return c;
   }
 
   private static long clamp(long micros) {
@@ -413,14 +501,50 @@ public final class MetricRecorder {
     });
     long count = latency.getTotalCount() + counted;
     Map<String, Long> why = messages.drain();
-    if (count != 0 || !statusCounts.isEmpty() || !errs.isEmpty() || failed != 0) {
+    IntervalRecord.Connections opened = connectionTimes ? drainConnections(scratch) : null;
+    if (count != 0 || !statusCounts.isEmpty() || !errs.isEmpty() || failed != 0 || (opened != null && opened.opened() != 0)) {
       out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, kind,
-          startMs, lengthMs, count, failed, statusCounts, errs, received, IntervalRecord.encode(latency), why));
+          startMs, lengthMs, count, failed, statusCounts, errs, received, IntervalRecord.encode(latency), why, opened));
     }
     if (serviceTimes && service.getTotalCount() > 0) {
       out.add(new IntervalRecord(IntervalRecord.FORMAT_VERSION, runId, region, agentId, script, name, IntervalRecord.KIND_SERVICE,
           startMs, lengthMs, service.getTotalCount(), 0, Map.of(), Map.of(), 0, IntervalRecord.encode(service)));
     }
+  }
+
+  /** Takes the connections recorded since the last drain: swaps their histograms for the flusher's empty spares. */
+  private IntervalRecord.Connections drainConnections(Scratch scratch) {
+    Connections c = connections;
+    if (c == null) {
+      return IntervalRecord.Connections.NONE;
+    }
+    Histogram connect = scratch.spareConnect;
+    Histogram tls = scratch.spareTls;
+    long opened;
+    long resumed;
+    c.lock();
+    try {
+      Histogram took = c.connect;
+      c.connect = connect;
+      connect = took;
+      took = c.tls;
+      c.tls = tls;
+      tls = took;
+      opened = c.opened;
+      c.opened = 0;
+      resumed = c.resumed;
+      c.resumed = 0;
+    } finally {
+      c.release();
+    }
+    IntervalRecord.Connections out = opened == 0 && tls.getTotalCount() == 0 ? IntervalRecord.Connections.NONE
+        : new IntervalRecord.Connections(opened, connect.getTotalCount() == 0 ? null : IntervalRecord.encode(connect), resumed,
+            tls.getTotalCount() == 0 ? null : IntervalRecord.encode(tls));
+    connect.reset();
+    tls.reset();
+    scratch.spareConnect = connect;
+    scratch.spareTls = tls;
+    return out;
   }
 
   /**
@@ -431,6 +555,8 @@ public final class MetricRecorder {
   static final class Scratch {
     Histogram spare = newHistogram();
     Histogram spareService = newHistogram();
+    Histogram spareConnect = newHistogram();
+    Histogram spareTls = newHistogram();
     final Histogram sum = newHistogram();
     final Histogram sumService = newHistogram();
   }
@@ -440,6 +566,29 @@ public final class MetricRecorder {
     Histogram h = new Histogram(IntervalRecord.SIGNIFICANT_DIGITS);
     h.setAutoResize(true);
     return h;
+  }
+
+  /** A name's new connections: connect and TLS handshake times and counts, behind a spin lock held for nanoseconds. */
+  static final class Connections {
+    volatile int lock;
+    Histogram connect = newHistogram();
+    Histogram tls = newHistogram();
+    long opened;
+    long resumed;
+
+    void lock() {
+      for (int spins = 0; !(lock == 0 && CONNECTIONS_LOCK.compareAndSet(this, 0, 1)); spins++) {
+        if (spins < 100) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+    }
+
+    void release() {
+      CONNECTIONS_LOCK.setRelease(this, 0);
+    }
   }
 
   /** One stripe: a histogram and counters behind a spin lock; padded so two stripes' locks do not share a cache line. */

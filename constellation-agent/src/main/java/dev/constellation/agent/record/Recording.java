@@ -23,6 +23,7 @@ public final class Recording {
   private final String agentId;
   private final int maxNames;
   private final boolean serviceTimes;
+  private final boolean connectionTimes;
   private final Map<String, Map<String, MetricRecorder>> http = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> iterations = new ConcurrentHashMap<>();
   private final Map<String, MetricRecorder> schedules = new ConcurrentHashMap<>();
@@ -62,6 +63,24 @@ public final class Recording {
    *     latency is the service time plus the iteration's start lateness)
    */
   public Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes) {
+    this(runId, region, agentId, maxNames, serviceTimes, false);
+  }
+
+  /**
+   * Creates the recording of one agent.
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param maxNames how many distinct request names to keep apart
+   * @param serviceTimes whether requests also get a service-time histogram (the open model)
+   * @param connectionTimes whether request records carry the connections their requests opened with
+   *     connect and TLS handshake times: true for an engine that measures them
+   *     ({@link dev.constellation.agent.http.HttpEngine#measuresConnections()}); without it the
+   *     records carry no connection fields (not measured, as opposed to none opened)
+   */
+  public Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes, boolean connectionTimes) {
+    this.connectionTimes = connectionTimes;
     this.runId = runId;
     this.region = region;
     this.agentId = agentId;
@@ -90,11 +109,12 @@ public final class Recording {
         Console.warn("more than " + maxNames + " distinct request names (the latest: \"" + name + "\"); further names are recorded as \""
             + OVERFLOW_NAME + "\". Give requests with ids in their URL a fixed name with Request.name(...)");
       }
-      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes));
+      return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes,
+          connectionTimes));
     }
     return byName.computeIfAbsent(name, n -> {
       names.incrementAndGet();
-      return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes);
+      return new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes, connectionTimes);
     });
   }
 

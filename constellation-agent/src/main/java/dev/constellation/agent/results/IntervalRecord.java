@@ -34,6 +34,9 @@ import org.HdrHistogram.Histogram;
  * @param messages count per folded failure message (see
  *     {@link dev.constellation.agent.record.FailureMessages}): why requests without a response or
  *     iterations failed; at most 20 per record; empty when none, and in records of older agents
+ * @param connections the connections the record's requests opened, with their TCP connect and TLS
+ *     handshake times ({@code http} records of an engine that measures them, the socket engine);
+ *     null when not measured: other kinds, the jdk engine, and records of older agents
  */
 public record IntervalRecord(
     int version,
@@ -51,7 +54,8 @@ public record IntervalRecord(
     Map<String, Long> errors,
     long bytes,
     String histogram,
-    Map<String, Long> messages) {
+    Map<String, Long> messages,
+    Connections connections) {
 
   /** The format version this code writes. */
   public static final int FORMAT_VERSION = 1;
@@ -132,6 +136,54 @@ public record IntervalRecord(
     statusCodes = Map.copyOf(statusCodes);
     errors = Map.copyOf(errors);
     messages = messages == null ? Map.of() : Map.copyOf(messages);
+  }
+
+  /** A record without connection times (every kind but {@code http} of the socket engine). */
+  public IntervalRecord(int version, String runId, String region, String agentId, String script, String name, String kind,
+      long startMs, long lengthMs, long count, long failures, Map<String, Long> statusCodes, Map<String, Long> errors, long bytes,
+      String histogram, Map<String, Long> messages) {
+    this(version, runId, region, agentId, script, name, kind, startMs, lengthMs, count, failures, statusCodes, errors, bytes,
+        histogram, messages, null);
+  }
+
+  /**
+   * The same record with other connection times.
+   *
+   * @param c the connection times, or null for none
+   * @return a new record
+   */
+  public IntervalRecord withConnections(Connections c) {
+    return new IntervalRecord(version, runId, region, agentId, script, name, kind, startMs, lengthMs, count, failures, statusCodes,
+        errors, bytes, histogram, messages, c);
+  }
+
+  /**
+   * The new connections of one {@code http} record: how many TCP connections its requests opened
+   * (a request on a reused pooled connection opens none), how long each TCP connect and each TLS
+   * handshake took, and how many handshakes resumed an earlier TLS session. These times are part of
+   * the requests' latency (not subtracted from it). A connect that failed is not counted (the
+   * request failed with its error type); a TLS handshake that failed has a connect time but no
+   * handshake time.
+   *
+   * @param opened TCP connections opened; equals the connect histogram's count
+   * @param connectHistogram TCP connect times in µs, encoded like {@link #histogram()}; null when
+   *     none was opened
+   * @param tlsResumed TLS handshakes that resumed a session (abbreviated handshakes)
+   * @param tlsHistogram TLS handshake times in µs (full and resumed), encoded like
+   *     {@link #histogram()}; null when no handshake completed (plain http, or none opened)
+   */
+  public record Connections(long opened, String connectHistogram, long tlsResumed, String tlsHistogram) {
+
+    /** No connection opened: what an {@code http} record of an engine that measures carries when every request reused one. */
+    public static final Connections NONE = new Connections(0, null, 0, null);
+
+    public Connections {
+      if (opened < 0 || tlsResumed < 0) {
+        throw new IllegalArgumentException("connection counts must not be negative: opened " + opened + ", tlsResumed " + tlsResumed);
+      }
+      connectHistogram = connectHistogram == null || connectHistogram.isEmpty() ? null : connectHistogram;
+      tlsHistogram = tlsHistogram == null || tlsHistogram.isEmpty() ? null : tlsHistogram;
+    }
   }
 
   /** A record without failure messages. */

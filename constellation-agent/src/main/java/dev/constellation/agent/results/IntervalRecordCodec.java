@@ -44,6 +44,17 @@ public final class IntervalRecordCodec {
       ObjectNode messages = o.putObject("messages");
       IntervalRecord.sorted(r.messages()).forEach(messages::put);
     }
+    IntervalRecord.Connections c = r.connections();
+    if (c != null) {
+      o.put("connections", c.opened());
+      if (c.connectHistogram() != null) {
+        o.put("connectHist", c.connectHistogram());
+      }
+      if (c.tlsHistogram() != null) {
+        o.put("tlsHist", c.tlsHistogram());
+        o.put("tlsResumed", c.tlsResumed());
+      }
+    }
     try {
       return JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -89,7 +100,23 @@ public final class IntervalRecordCodec {
         counts(o.path("errors")),
         o.path("bytes").asLong(),
         text(o, "hist"),
-        counts(o.path("messages")));
+        counts(o.path("messages")),
+        connections(o));
+  }
+
+  /** The optional connection fields (added within format version 1); null when the record has none. */
+  private static IntervalRecord.Connections connections(JsonNode o) {
+    JsonNode opened = o.get("connections");
+    if (opened == null || opened.isNull()) {
+      return null;
+    }
+    if (!opened.canConvertToLong() || opened.asLong() < 0) {
+      throw new IllegalArgumentException("interval record has a \"connections\" field that is not a count: " + opened);
+    }
+    JsonNode connect = o.get("connectHist");
+    JsonNode tls = o.get("tlsHist");
+    return new IntervalRecord.Connections(opened.asLong(), connect == null ? null : connect.asText(),
+        o.path("tlsResumed").asLong(0), tls == null ? null : tls.asText());
   }
 
   private static String text(JsonNode o, String field) {

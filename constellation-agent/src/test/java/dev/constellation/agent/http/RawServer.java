@@ -44,6 +44,8 @@ final class RawServer implements AutoCloseable {
   /** Set to speak TLS on every connection accepted after; null for plain HTTP. */
   private volatile javax.net.ssl.SSLContext tls;
   private volatile String[] tlsProtocols;
+  /** How long each accepted connection waits before the TLS handshake starts, ms. */
+  private volatile int handshakeDelayMillis;
   private final List<String> alpn = new CopyOnWriteArrayList<>();
   private final List<String> protocols = new CopyOnWriteArrayList<>();
   private final List<String> sni = new CopyOnWriteArrayList<>();
@@ -91,6 +93,18 @@ final class RawServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits this long on every connection accepted from now on before the TLS handshake (the client's
+   * ClientHello waits unanswered), as a slow or far TLS terminator would.
+   *
+   * @param millis the delay
+   * @return this server
+   */
+  RawServer handshakeDelay(int millis) {
+    this.handshakeDelayMillis = millis;
+    return this;
+  }
+
   /** Per TLS connection, the protocol version the handshake chose. */
   List<String> protocols() {
     return protocols;
@@ -118,6 +132,14 @@ final class RawServer implements AutoCloseable {
           params.setProtocols(tlsProtocols);
         }
         ss.setSSLParameters(params);
+        if (handshakeDelayMillis > 0) {
+          try {
+            Thread.sleep(handshakeDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
         ss.startHandshake();
         protocols.add(ss.getSession().getProtocol());
         alpn.add(String.valueOf(ss.getApplicationProtocol()));

@@ -58,6 +58,9 @@ public final class ConsoleSummary {
       results.regions().forEach((name, s) -> regionRows.add(row(name, s)));
       table(b, regionRows);
     }
+    if (results.totals().requests() > 0) {
+      b.append('\n').append(connectionsLine(results)).append('\n');
+    }
     Stats retried = results.retryTotals();
     if (retried.requests() > 0) {
       b.append('\n').append("Retries: ").append(retried.requests()).append(" (attempts on the wire ")
@@ -135,6 +138,27 @@ public final class ConsoleSummary {
       });
       b.append('\n').append("Feeders: ").append(String.join(", ", parts)).append('\n');
     }
+  }
+
+  /**
+   * One line on the run's new connections: how many, TLS handshakes and resumptions, connect and
+   * handshake p95 and max (merged histograms); or that they were not measured.
+   */
+  static String connectionsLine(RunResults results) {
+    java.util.Optional<ConnectionStats> all = results.connectionTotals();
+    if (all.isEmpty()) {
+      return "Connections: connect and TLS handshake times " + SummaryJson.NOT_MEASURED;
+    }
+    ConnectionStats c = all.get();
+    StringBuilder b = new StringBuilder("Connections: ").append(c.newConnections()).append(" new");
+    if (c.newConnections() > 0) {
+      b.append(", connect p95 ").append(Format.ms(c.connectMs(95))).append(" ms max ").append(Format.ms(c.connectMaxMs())).append(" ms");
+    }
+    if (c.tlsHandshakes() > 0) {
+      b.append("; TLS handshakes ").append(c.tlsHandshakes()).append(" (").append(c.tlsResumed()).append(" resumed), p95 ")
+          .append(Format.ms(c.tlsHandshakeMs(95))).append(" ms max ").append(Format.ms(c.tlsHandshakeMaxMs())).append(" ms");
+    }
+    return b.append(" (part of the latency)").toString();
   }
 
   private static String[] checkRow(String name, Stats s) {

@@ -277,7 +277,50 @@ final class HtmlReport {
     if (results.requests().isEmpty()) {
       p.raw("<tr><td class=\"name muted\" colspan=\"11\">No requests were recorded.</td></tr>\n");
     }
-    p.raw("</tbody></table></section>\n");
+    p.raw("</tbody></table>\n");
+    connectionsTable(p, results);
+    p.raw("</section>\n");
+  }
+
+  /**
+   * New connections per request name: counts, TCP connect and TLS handshake percentiles (merged
+   * histograms), or a line saying they were not measured (the jdk engine).
+   */
+  private static void connectionsTable(Page p, RunResults results) throws IOException {
+    if (results.requests().isEmpty()) {
+      return;
+    }
+    p.raw("<h3 id=\"connections\">New connections</h3>");
+    if (results.connections().isEmpty()) {
+      p.raw("<p class=\"muted\">Connect and TLS handshake times: ").text(SummaryJson.NOT_MEASURED)
+          .raw(" (java.net.http does not expose them; the socket engine, the default, measures them).</p>\n");
+      return;
+    }
+    p.raw("<p class=\"muted\">Requests that opened a TCP connection (a request on a reused keep-alive connection opens none), "
+        + "how long the TCP connect and the TLS handshake took, and how many handshakes resumed a session. These times are part "
+        + "of the latency above, not subtracted from it.</p><table><thead><tr><th class=\"name\">Request</th><th>New connections</th>"
+        + "<th>TLS handshakes</th><th>TLS resumed</th><th>connect p50 ms</th><th>connect p95 ms</th><th>connect p99 ms</th>"
+        + "<th>connect max ms</th><th>TLS p50 ms</th><th>TLS p95 ms</th><th>TLS p99 ms</th><th>TLS max ms</th></tr></thead><tbody>\n");
+    for (String name : results.requests().keySet()) {
+      ConnectionStats c = results.connections().get(name);
+      p.raw("<tr><td class=\"name\">").text(name).raw("</td>");
+      if (c == null) {
+        p.raw("<td class=\"muted\" colspan=\"11\">").text(SummaryJson.NOT_MEASURED).raw("</td></tr>\n");
+        continue;
+      }
+      p.raw("<td>").text(Long.toString(c.newConnections())).raw("</td><td>").text(Long.toString(c.tlsHandshakes())).raw("</td><td>")
+          .text(Long.toString(c.tlsResumed())).raw("</td>");
+      boolean connect = c.newConnections() > 0;
+      for (double v : new double[] {c.connectMs(50), c.connectMs(95), c.connectMs(99), c.connectMaxMs()}) {
+        p.raw("<td>").text(connect ? Format.ms(v) : "-").raw("</td>");
+      }
+      boolean tls = c.tlsHandshakes() > 0;
+      for (double v : new double[] {c.tlsHandshakeMs(50), c.tlsHandshakeMs(95), c.tlsHandshakeMs(99), c.tlsHandshakeMaxMs()}) {
+        p.raw("<td>").text(tls ? Format.ms(v) : "-").raw("</td>");
+      }
+      p.raw("</tr>\n");
+    }
+    p.raw("</tbody></table>\n");
   }
 
   private static void deltaCells(Page p, Baseline.Delta d) throws IOException {

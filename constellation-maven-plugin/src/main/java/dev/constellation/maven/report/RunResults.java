@@ -56,6 +56,8 @@ public final class RunResults {
   private final Map<String, Stats> customTotals;
   private final Map<String, List<SeriesPoint>> series;
   private final List<SeriesPoint> totalSeries;
+  private final Map<String, ConnectionStats> connections;
+  private final ConnectionStats connectionTotals;
   private final Counts counts;
 
   private RunResults(Builder b) {
@@ -82,6 +84,8 @@ public final class RunResults {
     this.series = Collections.unmodifiableMap(s);
     this.totalSeries = List.copyOf(b.totalSeries);
     this.counts = b.tally.counts();
+    this.connections = Collections.unmodifiableMap(b.connections);
+    this.connectionTotals = b.connectionTotals;
   }
 
   /**
@@ -321,6 +325,21 @@ public final class RunResults {
     return custom.get(IntervalRecord.KIND_FEEDER);
   }
 
+  /**
+   * New connections per request name, sorted: only names with records that measured them (the
+   * socket engine's); a name recorded only by the jdk engine, or by agents that predate connection
+   * times, is absent (not measured), while a name whose requests only reused connections has
+   * {@link ConnectionStats#newConnections()} 0.
+   */
+  public Map<String, ConnectionStats> connections() {
+    return connections;
+  }
+
+  /** New connections of every request name together, if any record measured them. */
+  public Optional<ConnectionStats> connectionTotals() {
+    return Optional.ofNullable(connectionTotals);
+  }
+
   /** Count per HTTP status code over the whole run. */
   public Map<String, Long> statusCodes() {
     return totals.statusCodes();
@@ -354,6 +373,9 @@ public final class RunResults {
     final Map<String, Accumulator> scheduleAcc = new TreeMap<>();
     final Map<String, Accumulator> serviceAcc = new TreeMap<>();
     final Map<String, Accumulator> retryAcc = new TreeMap<>();
+    final Map<String, ConnectionStats.Accumulator> connectionAcc = new TreeMap<>();
+    Map<String, ConnectionStats> connections;
+    ConnectionStats connectionTotals;
     final Map<String, Map<String, Accumulator>> customAcc = new HashMap<>();
     Map<String, Map<String, Stats>> custom;
     Map<String, Stats> customTotals;
@@ -399,6 +421,9 @@ public final class RunResults {
             stepTotal.count += r.count();
             stepTotal.failures += r.failures();
             adder.addTo(r.histogram(), region.histogram, name.histogram, step.histogram, stepTotal.histogram);
+            if (r.connections() != null) {
+              connectionAcc.computeIfAbsent(r.name(), k -> new ConnectionStats.Accumulator()).add(r.connections(), adder);
+            }
           } else if (IntervalRecord.KIND_ITERATION.equals(r.kind())) {
             Accumulator script = scriptAcc.computeIfAbsent(r.name(), k -> new Accumulator());
             Accumulator region = regionIterAcc.computeIfAbsent(r.region(), k -> new Accumulator());
@@ -441,6 +466,7 @@ public final class RunResults {
       part.scheduleAcc.forEach((k, a) -> scheduleAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.serviceAcc.forEach((k, a) -> serviceAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
       part.retryAcc.forEach((k, a) -> retryAcc.computeIfAbsent(k, x -> new Accumulator()).add(a));
+      part.connectionAcc.forEach((k, a) -> connectionAcc.computeIfAbsent(k, x -> new ConnectionStats.Accumulator()).add(a));
       part.customAcc.forEach((kind, byName) -> byName.forEach((k, a) ->
           customAcc.computeIfAbsent(kind, x -> new TreeMap<>()).computeIfAbsent(k, x -> new Accumulator()).add(a)));
       part.series.forEach((k, points) -> series.computeIfAbsent(k, x -> new ArrayList<>()).addAll(points));
@@ -520,6 +546,13 @@ public final class RunResults {
         retries.put(k, a.toStats(seconds));
       });
       retryTotals = allRetries.toStats(seconds);
+      connections = new TreeMap<>();
+      ConnectionStats.Accumulator allConnections = connectionAcc.isEmpty() ? null : new ConnectionStats.Accumulator();
+      connectionAcc.forEach((k, a) -> {
+        allConnections.add(a);
+        connections.put(k, a.toStats());
+      });
+      connectionTotals = allConnections == null ? null : allConnections.toStats();
       custom = new HashMap<>();
       customTotals = new HashMap<>();
       for (String kind : CUSTOM_KINDS) {

@@ -38,7 +38,11 @@ final class SummaryJson {
     if (results.serviceTotals().latencyCount() > 0) {
       totals.set("serviceTimeMs", latency(results.serviceTotals()));
     }
+    results.connectionTotals().ifPresent(c -> connections(totals, c));
     o.set("totals", totals);
+    // connect and TLS handshake times: measured by the socket engine; java.net.http (the jdk engine) does not expose them
+    o.put("connectionTimes", results.connectionTotals().isPresent() ? "measured" : results.totals().requests() == 0
+        ? "no requests" : NOT_MEASURED);
     ObjectNode regions = o.putObject("regions");
     TreeSet<String> names = new TreeSet<>(facts.regions().keySet());
     names.addAll(results.regions().keySet());
@@ -80,6 +84,10 @@ final class SummaryJson {
       Stats service = results.serviceTimes().get(name);
       if (service != null) {
         r.set("serviceTimeMs", latency(service));
+      }
+      ConnectionStats c = results.connections().get(name);
+      if (c != null) {
+        connections(r, c);
       }
       requests.set(name, r);
     });
@@ -200,6 +208,33 @@ final class SummaryJson {
       f.put("rows", s.requests());
       f.put("exhausted", s.errors().getOrDefault("exhausted", 0L));
     });
+  }
+
+  /** What summary.json, the page and the console say when no record carried connection times. */
+  static final String NOT_MEASURED = "not measured by the jdk engine";
+
+  /**
+   * New connections of a name (or of all requests): counts, and the p50/p95/p99/max of the TCP
+   * connect and TLS handshake times in ms, each only when there was one. Part of the latency.
+   */
+  static void connections(ObjectNode n, ConnectionStats c) {
+    n.put("newConnections", c.newConnections());
+    n.put("tlsHandshakes", c.tlsHandshakes());
+    n.put("tlsResumed", c.tlsResumed());
+    if (c.newConnections() > 0) {
+      ObjectNode connect = n.putObject("connectMs");
+      connect.put("p50", c.connectMs(50));
+      connect.put("p95", c.connectMs(95));
+      connect.put("p99", c.connectMs(99));
+      connect.put("max", c.connectMaxMs());
+    }
+    if (c.tlsHandshakes() > 0) {
+      ObjectNode tls = n.putObject("tlsHandshakeMs");
+      tls.put("p50", c.tlsHandshakeMs(50));
+      tls.put("p95", c.tlsHandshakeMs(95));
+      tls.put("p99", c.tlsHandshakeMs(99));
+      tls.put("max", c.tlsHandshakeMaxMs());
+    }
   }
 
   /** Percentiles of a histogram of times, ms: the open model's service time, from the actual send. */

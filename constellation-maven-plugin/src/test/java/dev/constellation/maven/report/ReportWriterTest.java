@@ -109,7 +109,9 @@ class ReportWriterTest {
   void requestsCsvHasAHeaderAndOneQuotedRowPerName() throws IOException {
     ReportFiles files = ReportWriter.write(dir, run.facts, results, thresholds);
     List<String> lines = Files.readAllLines(files.requestsCsv());
-    assertThat(lines.get(0)).isEqualTo("name,requests,failures,error_pct,rps,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,mean_ms");
+    assertThat(lines.get(0)).isEqualTo("name,requests,failures,error_pct,rps,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,mean_ms,"
+        + "new_connections,tls_handshakes,tls_resumed,connect_p50_ms,connect_p95_ms,connect_p99_ms,connect_max_ms,"
+        + "tls_p50_ms,tls_p95_ms,tls_p99_ms,tls_max_ms");
     assertThat(lines).hasSize(4);
     Stats orders = results.request("POST /orders").orElseThrow();
     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("POST /orders," + orders.requests() + "," + orders.failures() + ","));

@@ -193,24 +193,18 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
 
   @Override
   public List<IntervalRecord> readRun(String runId) throws IOException {
-    String sql = TimestreamSchema.query(database, table, runId);
-    List<Map<String, String>> rows = new ArrayList<>();
-    String token = null;
+    List<Map<String, String>> rows;
     try {
-      do {
-        QueryResponse page = query.query(QueryRequest.builder().queryString(sql).nextToken(token).build());
-        List<ColumnInfo> columns = page.columnInfo();
-        for (Row row : page.rows()) {
-          List<Datum> data = row.data();
-          Map<String, String> values = new HashMap<>();
-          for (int i = 0; i < columns.size() && i < data.size(); i++) {
-            Datum d = data.get(i);
-            values.put(columns.get(i).name(), Boolean.TRUE.equals(d.nullValue()) ? null : d.scalarValue());
-          }
-          rows.add(values);
-        }
-        token = page.nextToken();
-      } while (token != null && !token.isEmpty());
+      rows = rows(TimestreamSchema.query(database, table, runId));
+    } catch (software.amazon.awssdk.services.timestreamquery.model.ValidationException noConnectionColumns) {
+      // a table that never received a connection measure has no such columns (docs/results-format.md, section 4)
+      try {
+        rows = rows(TimestreamSchema.queryWithoutConnections(database, table, runId));
+      } catch (RuntimeException e) {
+        e.addSuppressed(noConnectionColumns);
+        throw new IOException("cannot query Timestream table " + database + "." + table + " for run " + runId + ": "
+            + e.getMessage(), e);
+      }
     } catch (RuntimeException e) {
       throw new IOException("cannot query Timestream table " + database + "." + table + " for run " + runId + ": "
           + e.getMessage(), e);
@@ -221,6 +215,27 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
       throw new IOException("malformed rows in Timestream table " + database + "." + table + " for run " + runId + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /** Every row of a query, all pages, column name to scalar text (null for SQL NULL). */
+  private List<Map<String, String>> rows(String sql) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    String token = null;
+    do {
+      QueryResponse page = query.query(QueryRequest.builder().queryString(sql).nextToken(token).build());
+      List<ColumnInfo> columns = page.columnInfo();
+      for (Row row : page.rows()) {
+        List<Datum> data = row.data();
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < columns.size() && i < data.size(); i++) {
+          Datum d = data.get(i);
+          values.put(columns.get(i).name(), Boolean.TRUE.equals(d.nullValue()) ? null : d.scalarValue());
+        }
+        rows.add(values);
+      }
+      token = page.nextToken();
+    } while (token != null && !token.isEmpty());
+    return rows;
   }
 
   @Override

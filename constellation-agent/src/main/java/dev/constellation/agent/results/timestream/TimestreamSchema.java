@@ -49,9 +49,17 @@ final class TimestreamSchema {
   static final String M_ERRORS = "errors";
   static final String M_HIST = "hist";
   static final String M_PARTS = "parts";
+  /** New connections of an {@code http} record (BIGINT, part 0); absent (NULL) when not measured. Added within format version 1. */
+  static final String M_CONNECTIONS = "connections";
+  /** Resumed TLS handshakes (BIGINT, part 0), beside {@link #M_CONNECTIONS}. */
+  static final String M_TLS_RESUMED = "tls_resumed";
+  /** TCP connect times, a text measure split like {@link #M_HIST}; absent when no connection was opened. */
+  static final String M_CONNECT_HIST = "connect_hist";
+  /** TLS handshake times, a text measure split like {@link #M_HIST}; absent when no handshake completed. */
+  static final String M_TLS_HIST = "tls_hist";
   static final String C_START = "start_ms";
 
-  private static final List<String> TEXT_MEASURES = List.of(M_STATUS, M_ERRORS, M_HIST);
+  private static final List<String> TEXT_MEASURES = List.of(M_STATUS, M_ERRORS, M_HIST, M_CONNECT_HIST, M_TLS_HIST);
   private static final List<String> NUMBER_MEASURES = List.of(M_VERSION, M_COUNT, M_FAILURES, M_BYTES, M_LENGTH);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BIGINT_BYTES = 8;
@@ -77,7 +85,9 @@ final class TimestreamSchema {
         dim(D_RUN, r.runId()), dim(D_REGION, r.region()), dim(D_AGENT, r.agentId()), dim(D_SCRIPT, r.script()),
         dim(D_NAME, r.name()), dim(D_KIND, r.kind()), dim(D_SEQ, Long.toString(seq)));
     long[] numbers = {r.version(), r.count(), r.failures(), r.bytes(), r.lengthMs()};
-    String[] texts = {json(r.statusCodes()), json(errorsAndMessages(r)), r.histogram()};
+    IntervalRecord.Connections c = r.connections();
+    String[] texts = {json(r.statusCodes()), json(errorsAndMessages(r)), r.histogram(),
+        c == null || c.connectHistogram() == null ? "" : c.connectHistogram(), c == null || c.tlsHistogram() == null ? "" : c.tlsHistogram()};
     int[] pos = new int[texts.length];
     int t = 0;
     List<List<MeasureValue>> measures = new ArrayList<>();
@@ -92,6 +102,11 @@ final class TimestreamSchema {
         for (int i = 0; i < numbers.length; i++) {
           values.add(number(NUMBER_MEASURES.get(i), numbers[i]));
           size += utf8(NUMBER_MEASURES.get(i)) + BIGINT_BYTES;
+        }
+        if (c != null) {
+          values.add(number(M_CONNECTIONS, c.opened()));
+          values.add(number(M_TLS_RESUMED, c.tlsResumed()));
+          size += utf8(M_CONNECTIONS) + utf8(M_TLS_RESUMED) + 2 * BIGINT_BYTES;
         }
       }
       int room = budget - size;
@@ -169,12 +184,32 @@ final class TimestreamSchema {
    * @return the SQL text
    */
   static String query(String database, String table, String runId) {
+    return select(database, table, runId, ", " + quote(M_CONNECTIONS) + ", " + quote(M_TLS_RESUMED) + ", " + quote(M_CONNECT_HIST)
+        + ", " + quote(M_TLS_HIST));
+  }
+
+  /**
+   * The query of {@link #query} without the connection measures, for a table that never received
+   * one (written before they existed, or only by the jdk engine): Timestream refuses a query that
+   * names a column the table does not have, and a multi-measure table gets a measure's column only
+   * when a record first carries it.
+   *
+   * @param database the database
+   * @param table the table
+   * @param runId the run
+   * @return the SQL text
+   */
+  static String queryWithoutConnections(String database, String table, String runId) {
+    return select(database, table, runId, "");
+  }
+
+  private static String select(String database, String table, String runId, String moreColumns) {
     return "SELECT " + quote(D_RUN) + ", " + quote(D_REGION) + ", " + quote(D_AGENT) + ", " + quote(D_SCRIPT) + ", "
         + quote(D_NAME) + ", " + quote(D_KIND) + ", " + quote(D_SEQ) + ", " + quote(D_PART) + ", "
         + "to_milliseconds(time) AS " + C_START + ", "
         + quote(M_VERSION) + ", " + quote(M_COUNT) + ", " + quote(M_FAILURES) + ", " + quote(M_BYTES) + ", "
         + quote(M_LENGTH) + ", " + quote(M_STATUS) + ", " + quote(M_ERRORS) + ", " + quote(M_HIST) + ", " + quote(M_PARTS)
-        + " FROM " + quote(database) + "." + quote(table)
+        + moreColumns + " FROM " + quote(database) + "." + quote(table)
         + " WHERE " + quote(D_RUN) + " = '" + runId.replace("'", "''") + "'"
         + " AND measure_name = '" + MEASURE_NAME + "'";
   }
@@ -207,7 +242,10 @@ final class TimestreamSchema {
         incomplete.add(String.join("/", g.getKey()) + " (" + parts.size() + " rows for " + expected + " parts)");
         continue;
       }
-      StringBuilder[] texts = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
+      StringBuilder[] texts = new StringBuilder[TEXT_MEASURES.size()];
+      for (int i = 0; i < texts.length; i++) {
+        texts[i] = new StringBuilder();
+      }
       for (Map<String, String> p : parts) {
         for (int i = 0; i < TEXT_MEASURES.size(); i++) {
           String fragment = p.get(TEXT_MEASURES.get(i));
@@ -222,7 +260,7 @@ final class TimestreamSchema {
           (int) number(head, M_VERSION), k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5),
           Long.parseLong(k.get(7)), number(head, M_LENGTH), number(head, M_COUNT), number(head, M_FAILURES),
           counts(texts[0].toString(), k), withoutMessages(counts(texts[1].toString(), k)), number(head, M_BYTES), texts[2].toString(),
-          messagesOf(counts(texts[1].toString(), k))));
+          messagesOf(counts(texts[1].toString(), k)), connections(head, texts[3].toString(), texts[4].toString())));
     }
     if (!incomplete.isEmpty()) {
       throw new IOException(incomplete.size() + " interval records in Timestream are missing parts, e.g. "
@@ -263,6 +301,16 @@ final class TimestreamSchema {
       }
     });
     return out;
+  }
+
+  /** The connection measures of part 0 and the joined histogram texts; null when the record has none (not measured). */
+  private static IntervalRecord.Connections connections(Map<String, String> head, String connectHist, String tlsHist) {
+    String opened = head.get(M_CONNECTIONS);
+    if (opened == null) {
+      return null;
+    }
+    String resumed = head.get(M_TLS_RESUMED);
+    return new IntervalRecord.Connections(Long.parseLong(opened), connectHist, resumed == null ? 0 : Long.parseLong(resumed), tlsHist);
   }
 
   private static String req(Map<String, String> row, String column) throws IOException {

@@ -34,6 +34,24 @@ public final class TestRecords {
         IntervalRecord.encode(h));
   }
 
+  /**
+   * Connection times of {@code opened} new connections: connect times of 50 µs to 200 ms, as many
+   * TLS handshakes of 1 to 400 ms, a third of them resumed; none when {@code opened} is 0.
+   */
+  public static IntervalRecord.Connections connections(long opened, long seed) {
+    if (opened == 0) {
+      return IntervalRecord.Connections.NONE;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    Histogram connect = IntervalRecord.newHistogram();
+    Histogram tls = IntervalRecord.newHistogram();
+    for (long i = 0; i < opened; i++) {
+      connect.recordValue((long) Math.exp(random.nextDouble(Math.log(50), Math.log(200_000))));
+      tls.recordValue((long) Math.exp(random.nextDouble(Math.log(1_000), Math.log(400_000))));
+    }
+    return new IntervalRecord.Connections(opened, IntervalRecord.encode(connect), opened / 3, IntervalRecord.encode(tls));
+  }
+
   /** {@code n} records of one flush: names x seconds, with histograms of varying size. */
   public static List<IntervalRecord> flush(String runId, String region, String agent, int flush, int n) {
     List<IntervalRecord> out = new ArrayList<>();

@@ -108,6 +108,18 @@ class S3ResultsStoreIT {
   }
 
   @Test
+  void connectionTimesTravelThroughS3ExactlyAsWritten() throws IOException {
+    List<IntervalRecord> written = TestRecords.flush("run-9", "eu-west-1", "agent-0", 0, 6).stream()
+        .map(r -> r.withConnections(TestRecords.connections(r.count() / 4, r.startMs()))).toList();
+    try (ResultsSink sink = store.sink("run-9", "eu-west-1", "agent-0", SinkPolicy.defaults())) {
+      sink.write(written);
+    }
+    List<IntervalRecord> read = store.readRun("run-9");
+    assertThat(read).containsExactlyInAnyOrderElementsOf(written);
+    assertThat(read).allSatisfy(r -> assertThat(r.connections()).isNotNull());
+  }
+
+  @Test
   void aDamagedObjectIsAnErrorNamingItsKey() {
     s3.putObject(b -> b.bucket("constellation-results").key("runs/run-7/eu-west-1/agent-0/00000000.jsonl.gz"),
         software.amazon.awssdk.core.sync.RequestBody.fromString("not gzip"));

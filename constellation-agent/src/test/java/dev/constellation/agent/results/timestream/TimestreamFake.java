@@ -104,6 +104,17 @@ final class TimestreamFake implements ResponseDefinitionTransformerV2 {
   }
 
   private ResponseDefinition query(JsonNode body) {
+    // Timestream refuses a query naming a column its table does not have; a multi-measure table has
+    // a measure's column only once some record carried that measure
+    String sql = body.path("QueryString").asText("");
+    int from0 = sql.indexOf(" FROM ");
+    java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("\"([^\"]+)\"").matcher(from0 < 0 ? sql : sql.substring(0, from0));
+    while (quoted.find()) {
+      if (!columns.isEmpty() && !columns.contains(quoted.group(1))) {
+        return json(400, "{\"__type\":\"ValidationException\",\"Message\":\"line 1:8: Column '" + quoted.group(1)
+            + "' does not exist\"}");
+      }
+    }
     String token = body.path("NextToken").asText("");
     ObjectNode out = JSON.createObjectNode();
     out.put("QueryId", "AEDQCANXQ7NBSFJ2ZQ");

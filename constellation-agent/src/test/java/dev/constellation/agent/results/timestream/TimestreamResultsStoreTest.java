@@ -69,11 +69,23 @@ class TimestreamResultsStoreTest {
   }
 
   private List<IntervalRecord> writeRun(String agent, int flushes, int perFlush) throws IOException {
+    return writeRun(agent, flushes, perFlush, false);
+  }
+
+  /** The columns of a table that received connection measures. */
+  private static final List<String> ALL_COLUMNS = List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms",
+      "format_version", "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts",
+      "connections", "tls_resumed", "connect_hist", "tls_hist");
+
+  private List<IntervalRecord> writeRun(String agent, int flushes, int perFlush, boolean connections) throws IOException {
     List<IntervalRecord> written = new ArrayList<>();
     ReliableSink<TimestreamResultsStore.Batch> sink = store.sink(agent, SinkPolicy.defaults(), ticker, new SplittableRandom(3));
     try (ResultsSink s = sink) {
       for (int f = 0; f < flushes; f++) {
         List<IntervalRecord> flush = TestRecords.flush("run-1", "eu-west-1", agent, f, perFlush);
+        if (connections) {
+          flush = flush.stream().map(r -> r.withConnections(TestRecords.connections(r.count() / 3, r.startMs()))).toList();
+        }
         written.addAll(flush);
         s.write(flush);
       }
@@ -197,10 +209,8 @@ class TimestreamResultsStoreTest {
     fake.throttle(0.2).reject(0.02, RETRYABLE_REASON);
     List<IntervalRecord> written = writeRun("agent-5", 3, 25);
     List<Map<String, String>> rows = TimestreamFake.rowsOf(acceptedRecords());
-    List<String> columns = List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms",
-        "format_version", "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts");
     java.util.Collections.shuffle(rows, new java.util.Random(5)); // Timestream promises no order
-    fake.rows(columns, rows, 7);
+    fake.rows(ALL_COLUMNS, rows, 7);
 
     List<IntervalRecord> read = store.readRun("run-1");
 
@@ -213,6 +223,30 @@ class TimestreamResultsStoreTest {
     int pages = 2 + rows.size() / 7;
     wm.verify(pages, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(QUERY))
         .withRequestBody(containing("WHERE \\\"run\\\" = 'run-1' AND measure_name = 'interval'")));
+  }
+
+  @Test
+  void connectionTimesRoundTripThroughTheTableExactlyAsWritten() throws IOException {
+    List<IntervalRecord> written = writeRun("agent-7", 2, 9, true);
+    assertThat(written).allSatisfy(r -> assertThat(r.connections()).isNotNull());
+    fake.rows(ALL_COLUMNS, TimestreamFake.rowsOf(acceptedRecords()), 5);
+
+    assertThat(store.readRun("run-1")).containsExactlyInAnyOrderElementsOf(written);
+  }
+
+  @Test
+  void aTableThatNeverReceivedAConnectionMeasureIsReadWithTheColumnsItHas() throws IOException {
+    List<IntervalRecord> written = writeRun("agent-8", 1, 6);
+    fake.rows(List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms", "format_version",
+        "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts"), TimestreamFake.rowsOf(acceptedRecords()), 50);
+
+    List<IntervalRecord> read = store.readRun("run-1");
+
+    assertThat(read).containsExactlyInAnyOrderElementsOf(written);
+    assertThat(read).allSatisfy(r -> assertThat(r.connections()).isNull());
+    // the first query named the connection columns and was refused; the second did not
+    wm.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(QUERY))
+        .withRequestBody(containing("tls_hist")));
   }
 
   @Test

@@ -103,6 +103,36 @@ class TimestreamSchemaTest {
   }
 
   @Test
+  void connectionTimesAreMeasuresOfTheirOwnSplitLikeTheHistogramAndComeBackByteForByte() throws IOException {
+    IntervalRecord plain = TestRecords.record("r1", "eu-west-1", "a1", "GET /", 1_790_000_000_000L, 30, 1);
+    IntervalRecord small = plain.withConnections(TestRecords.connections(3, 7));
+    List<TimestreamSchema.Part> parts = TimestreamSchema.encode(small, 0, 2048);
+    assertThat(parts).hasSize(1);
+    assertThat(parts.get(0).record().measureValues()).extracting(MeasureValue::name)
+        .containsExactly("format_version", "count", "failures", "bytes", "length_ms", "connections", "tls_resumed", "status", "errors",
+            "hist", "connect_hist", "tls_hist", "parts");
+    assertThat(TimestreamSchema.decode(rows(parts))).containsExactly(small);
+
+    IntervalRecord large = plain.withConnections(TestRecords.connections(20_000, 8));
+    parts = TimestreamSchema.encode(large, 1, 2048);
+    assertThat(parts.size()).isGreaterThan(2);
+    assertThat(parts).allSatisfy(p -> assertThat(size(p)).isLessThanOrEqualTo(2048 - TimestreamSchema.SAFETY_BYTES));
+    assertThat(TimestreamSchema.decode(rows(parts))).containsExactly(large);
+
+    IntervalRecord none = plain.withConnections(IntervalRecord.Connections.NONE);
+    parts = TimestreamSchema.encode(none, 2, 2048);
+    assertThat(parts.get(0).record().measureValues()).extracting(MeasureValue::name).contains("connections").doesNotContain("connect_hist");
+    assertThat(TimestreamSchema.decode(rows(parts))).containsExactly(none);
+  }
+
+  @Test
+  void theQueryWithoutConnectionsNamesOnlyTheColumnsOfBefore() {
+    assertThat(TimestreamSchema.query("db", "t", "r")).contains("\"connections\", \"tls_resumed\", \"connect_hist\", \"tls_hist\" FROM");
+    assertThat(TimestreamSchema.queryWithoutConnections("db", "t", "r")).doesNotContain("connect").doesNotContain("tls")
+        .contains("\"hist\", \"parts\" FROM");
+  }
+
+  @Test
   void theQuerySelectsOneRunAndEscapesQuotes() {
     assertThat(TimestreamSchema.query("db", "t", "it's"))
         .startsWith("SELECT \"run\", ")
