@@ -384,6 +384,18 @@ class StartBarrierPacingTest {
   }
 
   @Test
+  void anUnknownRunIsRetriedSinceItsResetMayStillBeOnItsWay() throws Exception {
+    client.then(new OrchestratorException(OrchestratorException.UNKNOWN_RUN, "no run r1"), 2)
+        .then(startedAt(EPOCH_MS + 1_000_000), 1);
+
+    StartBarrier.Start start = barrier(200, 600_000, () -> 0.5).await("r1", "us-east-1", "a");
+
+    assertThat(start.startAt()).isEqualTo(EPOCH_MS + 1_000_000);
+    assertThat(time.events.subList(0, 5)).containsExactly("register", sleep(200), "register",
+        sleep(400), "register");
+  }
+
+  @Test
   void anAbortWithoutAReasonNamesTheRegistrationDeadline() {
     client.then(WAITING, 1).then(new StartState(RunState.ABORTED, 0, EPOCH_MS + 30_000), 1);
     StartBarrier b = barrier(200, 10_000, () -> 0.5);
