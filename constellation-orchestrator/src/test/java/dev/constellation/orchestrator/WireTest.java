@@ -188,4 +188,45 @@ class WireTest {
     assertThat(s.regions().get("us-east-1").registered()).isEqualTo(2);
     assertThat(s.regions().get("us-east-1").ended()).isEqualTo(1);
   }
+
+  @Test
+  void aClientWithoutAStartViewPollsTheWholeStatus() throws Exception {
+    RunStatus status = new RunStatus("r1", RunState.STARTED, 1_700_000_003_000L, 1_700_000_060_000L,
+        1_700_000_000_000L, Map.of(), null);
+    OrchestratorClient plain = new OrchestratorClient() {
+      @Override
+      public RunStatus register(String runId, String region, String agentId) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public RunStatus abort(String runId, String reason) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public RunStatus end(String runId, String region, String agentId, Map<String, Long> summary) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public RunStatus reset(RunSetup setup) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public RunStatus status(String runId) {
+        return status;
+      }
+
+      @Override
+      public String address() {
+        return "plain";
+      }
+    };
+
+    assertThat(plain.startStatus("r1")).isSameAs(status);
+    assertThat(plain.poll("r1")).isEqualTo(new StartState(RunState.STARTED, 1_700_000_003_000L,
+        1_700_000_060_000L, null));
+  }
 }
