@@ -131,6 +131,7 @@ class ThresholdsTest {
     assertThat(t.expressions()).containsExactly("max < 5s", "rps > 1");
     assertThat(t.evaluate(results())).extracting(ThresholdResult::metric).containsExactly("max", "rps");
     assertThat(Thresholds.none().isEmpty()).isTrue();
+    assertThat(t.isEmpty()).isFalse();
   }
 
   @ParameterizedTest
@@ -141,7 +142,9 @@ class ThresholdsTest {
       "p(101) < 300ms              | outside (0, 100]",
       "p(x) < 300ms                | is not a percentile",
       "latency < 300ms             | unknown metric \"latency\"; known metrics: p(N)",
-      "error_rate < 0.01           | a rate is written in percent",
+      "error_rate < 0.01           | a rate is written in percent, with % (0.01 would be ambiguous); for example: error_rate < 1%",
+      "error_rate < 1pct           | a rate is written in percent, with %, not \"pct\"; for example: error_rate < 1%",
+      "p(95) < 300                 | a latency needs a unit: us, ms, s or m; for example: p(95) < 300ms",
       "rps > 50ms                  | rps is a plain number and takes no unit",
       "failures = 0                | use == to compare",
       "p(95) 300ms                 | no comparison operator",
@@ -199,6 +202,7 @@ class ThresholdsTest {
     ThresholdResult missing = onOpen("[Checkout] dropped_iterations == 0");
     assertThat(missing.passed()).isFalse();
     assertThat(missing.actual()).isNaN();
+    assertThat(missing.actualText()).isEqualTo("n/a");
     assertThat(missing.message()).isEqualTo("dropped_iterations == 0 failed for [Checkout]: script \"Checkout\" was"
         + " not recorded; scripts in this run: \"Browse\", \"Open\"");
   }
@@ -245,5 +249,8 @@ class ThresholdsTest {
     }
     ThresholdResult r = Thresholds.parse(List.of("[GET /nope] p(95) < 1s")).evaluate(RunResults.merge(records)).get(0);
     assertThat(r.message()).contains("\"GET /r49\", ... (51 in all)").doesNotContain("GET /r50");
+    records.remove(50); // exactly 50 names: all listed, no count
+    ThresholdResult fifty = Thresholds.parse(List.of("[GET /nope] p(95) < 1s")).evaluate(RunResults.merge(records)).get(0);
+    assertThat(fifty.message()).endsWith("\"GET /r49\"");
   }
 }
