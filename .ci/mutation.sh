@@ -4,12 +4,30 @@
 # Each module's pom names its target classes and tests (pit.targetClasses / pit.targetTests).
 # Slow (tens of minutes on 2 cores, one mutant at a time), so NOT part of .ci/run. Prints the
 # score per package at the end; the HTML reports are in <module>/target/pit-reports/.
-# Usage: .ci/mutation.sh [extra maven args]   e.g. .ci/mutation.sh -pl constellation-orchestrator -am
+# Usage: .ci/mutation.sh [module] [extra maven args]
+#   .ci/mutation.sh                                   all three modules, one after another
+#   .ci/mutation.sh constellation-maven-plugin        one module only: the modules it depends on are
+#       built (-am) but not mutated (their targets are replaced by this module's, which match nothing there)
+#   .ci/mutation.sh constellation-agent -Dpit.targetClasses='dev.constellation.agent.record.*'
+#       one package of a module (on a shared machine: one package at a time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export AWS_EC2_METADATA_DISABLED=true
 modules=(constellation-orchestrator constellation-agent constellation-maven-plugin)
-if [ $# -eq 0 ]; then
+if [ $# -gt 0 ] && [ -f "$1/pom.xml" ]; then
+  module=$1
+  shift
+  modules=("$module")
+  prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$module/pom.xml" | head -1; }
+  overrides=(-DfailWhenNoMutations=false "-Dpit.targetClasses=$(prop pit.targetClasses)"
+             "-Dpit.targetTests=$(prop pit.targetTests)")
+  excluded=$(prop pit.excludedClasses)
+  [ -n "$excluded" ] && overrides+=("-Dpit.excludedClasses=$excluded")
+  excludedTests=$(prop pit.excludedTestClasses)
+  [ -n "$excludedTests" ] && overrides+=("-Dpit.excludedTestClasses=$excludedTests")
+  # the caller's -D after ours: a later -D of the same property wins
+  set -- -pl "$module" -am "${overrides[@]}" "$@"
+elif [ $# -eq 0 ]; then
   set -- -pl "$(IFS=,; echo "${modules[*]}")" -am
 fi
 mvn -B -Pmutation "$@" test-compile org.pitest:pitest-maven:mutationCoverage

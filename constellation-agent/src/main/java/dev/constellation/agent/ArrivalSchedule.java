@@ -40,9 +40,12 @@ public final class ArrivalSchedule {
     return Duration.ofNanos(stages.stream().mapToLong(Ramp.Stage::nanos).sum());
   }
 
-  /** How many arrivals the whole schedule has. */
+  /**
+   * How many arrivals the whole schedule has: those with a due time ({@link #offsetNanos} not -1),
+   * i.e. every k below the expected count (4.5 expected: arrivals 0 to 4).
+   */
   public long arrivals() {
-    return (long) Math.floor(arrivalsBefore[stages.size()] + 1e-9);
+    return Math.max(0, (long) Math.ceil(arrivalsBefore[stages.size()] - 1e-9));
   }
 
   /**

@@ -170,8 +170,7 @@ public final class Orchestrator {
    * @throws OrchestratorException {@code unknown-run} or {@code bad-request}
    */
   public RunStatus initStart(String runId) throws OrchestratorException {
-    checkId("runId", runId);
-    if (started != null) {
+    if (started != null) { // only ids that passed checkId are cached; init checks the others
       RunRecord cached = started.get(runId);
       if (cached != null) {
         return cached.toStatus(clock.millis());
@@ -201,9 +200,8 @@ public final class Orchestrator {
     if (reason.length() > MAX_REASON_LENGTH) {
       throw bad("reason is " + reason.length() + " characters long; use at most " + MAX_REASON_LENGTH);
     }
-    forget(runId);
     RunRecord after = store.abort(runId, reason.strip()).orElseThrow(() -> unknownRun(runId));
-    forget(runId);
+    forget(runId); // after the write: a poll before it may have cached the start again
     return after.toStatus(clock.millis());
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 
 /**
  * What an agent runs before it sends load: register, poll until the run is {@code STARTED}, then
@@ -35,6 +36,50 @@ public final class StartBarrier {
   private final Duration pollInterval;
   private final Duration giveUpAfter;
   private final Clock clock;
+  private final Ticker ticker;
+  private final DoubleSupplier random;
+
+  /**
+   * The monotonic time the barrier measures and waits on. The system's by default; tests give one
+   * that moves only when the barrier waits, so the waits can be checked to the nanosecond.
+   */
+  interface Ticker {
+
+    /** Now, in nanoseconds of a monotonic clock (as {@link System#nanoTime()}). */
+    long nanoTime();
+
+    /** Sleeps about {@code nanos} (the coarse wait; may return late). */
+    void sleep(long nanos) throws InterruptedException;
+
+    /** Parks up to {@code nanos}; returns early, with the thread's interrupt flag set, when interrupted. */
+    void park(long nanos);
+
+    /** One turn of the final busy wait. */
+    void spin();
+
+    /** {@link System#nanoTime()}, {@link TimeUnit#sleep}, {@link LockSupport#parkNanos}, {@link Thread#onSpinWait()}. */
+    Ticker SYSTEM = new Ticker() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void sleep(long nanos) throws InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(nanos);
+      }
+
+      @Override
+      public void park(long nanos) {
+        LockSupport.parkNanos(nanos);
+      }
+
+      @Override
+      public void spin() {
+        Thread.onSpinWait();
+      }
+    };
+  }
 
   /**
    * A barrier with the system clock.
@@ -44,10 +89,23 @@ public final class StartBarrier {
    * @param giveUpAfter how long {@link #await} may wait for a start (or an abort) before it fails
    */
   public StartBarrier(OrchestratorClient client, Duration pollInterval, Duration giveUpAfter) {
-    this(client, pollInterval, giveUpAfter, Clock.systemUTC());
+    this(client, pollInterval, giveUpAfter, Clock.systemUTC(), Ticker.SYSTEM, defaultRandom());
   }
 
-  StartBarrier(OrchestratorClient client, Duration pollInterval, Duration giveUpAfter, Clock clock) {
+  /** Uniform in [0, 1), for the jitter of each wait. */
+  static DoubleSupplier defaultRandom() {
+    return () -> ThreadLocalRandom.current().nextDouble();
+  }
+
+  /**
+   * A barrier on the given time sources (for tests).
+   *
+   * @param clock the wall clock the start time ({@code startAt}, epoch ms) is read against
+   * @param ticker the monotonic time the barrier measures and waits on
+   * @param random uniform in [0, 1): where each wait falls within ±25% of its nominal length
+   */
+  StartBarrier(OrchestratorClient client, Duration pollInterval, Duration giveUpAfter, Clock clock,
+      Ticker ticker, DoubleSupplier random) {
     this.client = Objects.requireNonNull(client, "client");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval is " + pollInterval + "; use a positive duration");
@@ -57,7 +115,9 @@ public final class StartBarrier {
     }
     this.pollInterval = pollInterval;
     this.giveUpAfter = giveUpAfter;
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.random = Objects.requireNonNull(random, "random");
   }
 
   /**
@@ -88,7 +148,7 @@ public final class StartBarrier {
    */
   public Start await(String runId, String region, String agentId)
       throws OrchestratorException, InterruptedException {
-    long giveUpAt = System.nanoTime() + giveUpAfter.toNanos();
+    long giveUpAt = ticker.nanoTime() + giveUpAfter.toNanos();
     long backoff = pollInterval.toNanos();
     OrchestratorException lastFailure = null;
     boolean registered = false;
@@ -130,12 +190,12 @@ public final class StartBarrier {
       if (lastFailure != null) {
         backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
       }
-      long left = giveUpAt - System.nanoTime();
+      long left = giveUpAt - ticker.nanoTime();
       if (left <= 0) {
         throw giveUp(runId, agentId, state, lastFailure);
       }
-      TimeUnit.NANOSECONDS.sleep(Math.min(wait, left));
-      if (giveUpAt - System.nanoTime() <= 0) {
+      ticker.sleep(Math.min(wait, left));
+      if (giveUpAt - ticker.nanoTime() <= 0) {
         throw giveUp(runId, agentId, state, lastFailure);
       }
     }
@@ -159,28 +219,29 @@ public final class StartBarrier {
     Instant now = clock.instant();
     long remaining = (startAt * 1_000_000L)
         - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
-    long target = System.nanoTime() + remaining;
+    long target = ticker.nanoTime() + remaining;
     while (true) {
-      long left = target - System.nanoTime();
+      long left = target - ticker.nanoTime();
       if (left <= 0) {
         break;
       }
       if (left > COARSE_SLEEP_MARGIN_NANOS) {
-        TimeUnit.NANOSECONDS.sleep(left - COARSE_SLEEP_MARGIN_NANOS);
+        ticker.sleep(left - COARSE_SLEEP_MARGIN_NANOS);
       } else if (left > SPIN_NANOS) {
-        LockSupport.parkNanos(left - SPIN_NANOS);
+        ticker.park(left - SPIN_NANOS);
         if (Thread.interrupted()) {
           throw new InterruptedException("interrupted while waiting for the start at " + startAt);
         }
       } else {
-        Thread.onSpinWait();
+        ticker.spin();
       }
     }
     Instant woke = clock.instant(); // read before 'new Start' can load a class
     return new Start(startAt, woke);
   }
 
-  private static long jitter(long nanos) {
-    return (long) (nanos * ThreadLocalRandom.current().nextDouble(0.75, 1.25));
+  /** {@code nanos} ±25%: uniform in [0.75, 1.25) × nanos. */
+  private long jitter(long nanos) {
+    return (long) (nanos * (0.75 + 0.5 * random.getAsDouble()));
   }
 }

@@ -295,4 +295,66 @@ class OrchestratorTest {
     orchestrator.initStart("r1");
     assertThat(store.reads()).isEqualTo(before + 2);
   }
+
+  @Test
+  void aFullRegionsRefusalNamesOnlyThatRegionsAgents() throws Exception {
+    reset(Map.of("us-east-1", 1, "eu-central-1", 2));
+    orchestrator.register("r1", "eu-central-1", "b");
+    orchestrator.register("r1", "us-east-1", "a");
+
+    assertThatThrownBy(() -> orchestrator.register("r1", "us-east-1", "intruder"))
+        .hasMessageContaining("already has them all registered [a]; agent 'intruder' is not expected");
+  }
+
+  @Test
+  void abortTakesAReasonOfExactlyTheLongestLengthAndChecksTheRunId() throws Exception {
+    reset(Map.of("us-east-1", 1));
+    assertThat(orchestrator.abort("r1", "x".repeat(2000)).abortReason()).hasSize(2000);
+
+    for (String bad : new String[] {"", "r".repeat(201)}) {
+      assertThatThrownBy(() -> orchestrator.abort(bad, "why"))
+          .isInstanceOfSatisfying(OrchestratorException.class, e ->
+              assertThat(e.code()).isEqualTo(OrchestratorException.BAD_REQUEST))
+          .hasMessageContaining("runId");
+    }
+  }
+
+  @Test
+  void withTheStartCacheAResetDropsTheCachedStart() throws Exception {
+    Orchestrator cached = new Orchestrator(store, clock, true);
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+    cached.register("r1", "us-east-1", "a");
+    assertThat(cached.initStart("r1").state()).isEqualTo(RunState.STARTED);
+
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+
+    RunStatus again = cached.initStart("r1");
+    assertThat(again.state()).isEqualTo(RunState.WAITING);
+    assertThat(again.startAt()).isZero();
+  }
+
+  @Test
+  void theStartCacheKeepsTheLast1024StartedRuns() throws Exception {
+    Orchestrator cached = new Orchestrator(store, clock, true);
+    for (int i = 0; i <= 1024; i++) { // 1025 runs, each started and cached in turn
+      cached.reset(new RunSetup("r" + i, Map.of("us-east-1", 1), 3_000, 60_000));
+      cached.register("r" + i, "us-east-1", "a");
+      assertThat(cached.initStart("r" + i).state()).isEqualTo(RunState.STARTED);
+    }
+    int reads = store.reads();
+    cached.initStart("r1"); // the eldest of the 1024 kept
+    assertThat(store.reads()).as("r1 is still cached").isEqualTo(reads);
+    cached.initStart("r0"); // the one dropped
+    assertThat(store.reads()).as("r0 was dropped").isEqualTo(reads + 1);
+  }
+
+  @Test
+  void initStartChecksTheRunIdWithOrWithoutTheCache() {
+    for (Orchestrator o : new Orchestrator[] {orchestrator, new Orchestrator(store, clock, true)}) {
+      assertThatThrownBy(() -> o.initStart(" "))
+          .isInstanceOfSatisfying(OrchestratorException.class, e ->
+              assertThat(e.code()).isEqualTo(OrchestratorException.BAD_REQUEST))
+          .hasMessageContaining("runId");
+    }
+  }
 }

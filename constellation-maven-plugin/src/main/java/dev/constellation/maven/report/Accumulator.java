@@ -46,16 +46,6 @@ final class Accumulator {
     histogram.add(other.histogram);
   }
 
-  void reset() {
-    histogram.reset();
-    count = 0;
-    failures = 0;
-    bytes = 0;
-    statusCodes.clear();
-    errors.clear();
-    messages.clear();
-  }
-
   Stats toStats(double durationSeconds) {
     return new Stats(count, failures, bytes, durationSeconds, statusCodes, errors, histogram, messages);
   }

@@ -169,4 +169,19 @@ class ScriptMeasurementsTest {
     assertThatThrownBy(() -> Thresholds.parse(List.of("[group=] p(95) < 1s")))
         .hasMessage("threshold \"[group=] p(95) < 1s\": the scope [group=] names no group; for example: [group=checkout] p(95) < 2s");
   }
+
+  @Test
+  void aTrendsMaxMinAndMeanAreItsRawNumbersWithoutUnit() {
+    ThresholdResult max = eval("[trend=queue_depth] max <= " + trendTruth.getMaxValue());
+    assertThat(max.passed()).as(max.message()).isTrue();
+    assertThat(max.actual()).isEqualTo((double) trendTruth.getMaxValue());
+    assertThat(max.unit()).isEmpty();
+    ThresholdResult min = eval("[trend=queue_depth] min >= 1");
+    assertThat(min.actual()).isEqualTo((double) trendTruth.getMinValue());
+    assertThat(eval("[trend=queue_depth] mean > 0").actual()).isEqualTo(trendTruth.getMean());
+    ThresholdResult groupMax = eval("[group=checkout] max < 1us");
+    assertThat(groupMax.passed()).isFalse();
+    assertThat(groupMax.unit()).isEqualTo("ms");
+    assertThat(groupMax.actual()).isEqualTo(groupTruth.getMaxValue() / 1000.0);
+  }
 }

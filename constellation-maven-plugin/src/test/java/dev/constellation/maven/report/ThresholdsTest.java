@@ -131,6 +131,7 @@ class ThresholdsTest {
     assertThat(t.expressions()).containsExactly("max < 5s", "rps > 1");
     assertThat(t.evaluate(results())).extracting(ThresholdResult::metric).containsExactly("max", "rps");
     assertThat(Thresholds.none().isEmpty()).isTrue();
+    assertThat(t.isEmpty()).isFalse();
   }
 
   @ParameterizedTest
@@ -141,7 +142,9 @@ class ThresholdsTest {
       "p(101) < 300ms              | outside (0, 100]",
       "p(x) < 300ms                | is not a percentile",
       "latency < 300ms             | unknown metric \"latency\"; known metrics: p(N)",
-      "error_rate < 0.01           | a rate is written in percent",
+      "error_rate < 0.01           | a rate is written in percent, with % (0.01 would be ambiguous); for example: error_rate < 1%",
+      "error_rate < 1pct           | a rate is written in percent, with %, not \"pct\"; for example: error_rate < 1%",
+      "p(95) < 300                 | a latency needs a unit: us, ms, s or m; for example: p(95) < 300ms",
       "rps > 50ms                  | rps is a plain number and takes no unit",
       "failures = 0                | use == to compare",
       "p(95) 300ms                 | no comparison operator",
@@ -162,5 +165,92 @@ class ThresholdsTest {
     assertThatThrownBy(() -> Thresholds.parse(List.of("throughput > 5")))
         .hasMessageContaining("p(N)").hasMessageContaining("error_rate").hasMessageContaining("iteration_failures")
         .hasMessageContaining("rps").hasMessageContaining("requests");
+  }
+
+  /** An open-model script "Open" (2 s: 3 dropped, 5 late) and a closed-model one "Browse", in eu-west-1. */
+  private static RunResults openAndClosed() {
+    return RunResults.merge(List.of(
+        TestRecords.schedule("eu-west-1", "a1", "Open", T, 1, 2, 1_000, 30_000),
+        TestRecords.schedule("eu-west-1", "a1", "Open", T + 1000, 2, 3, 2_000, 40_000, 50_000),
+        TestRecords.iteration("eu-west-1", "a1", "Open", T, 0, Map.of(), 100_000, 100_000),
+        TestRecords.iteration("eu-west-1", "a1", "Browse", T, 0, Map.of(), 200_000)));
+  }
+
+  private static ThresholdResult onOpen(String expression) {
+    return Thresholds.parse(List.of(expression)).evaluate(openAndClosed()).get(0);
+  }
+
+  @Test
+  void droppedAndLateIterationsAreCountedPerScriptAndOverTheRun() {
+    assertThat(onOpen("dropped_iterations == 3").passed()).isTrue();
+    assertThat(onOpen("late_iterations == 5").passed()).isTrue();
+    ThresholdResult open = onOpen("[Open] dropped_iterations == 0");
+    assertThat(open.passed()).isFalse();
+    assertThat(open.actual()).isEqualTo(3.0);
+    assertThat(open.scope()).isEqualTo("Open");
+    assertThat(open.message()).isEqualTo("dropped_iterations == 0 failed for [Open]: measured 3");
+    assertThat(onOpen("[Open] late_iterations <= 5").actual()).isEqualTo(5.0);
+  }
+
+  @Test
+  void aClosedModelScriptDroppedNothingAndAnUnknownScriptFails() {
+    ThresholdResult browse = onOpen("[Browse] dropped_iterations == 0");
+    assertThat(browse.passed()).as(browse.message()).isTrue();
+    assertThat(browse.actual()).isZero();
+    assertThat(onOpen("[Browse] late_iterations == 0").passed()).isTrue();
+
+    ThresholdResult missing = onOpen("[Checkout] dropped_iterations == 0");
+    assertThat(missing.passed()).isFalse();
+    assertThat(missing.actual()).isNaN();
+    assertThat(missing.actualText()).isEqualTo("n/a");
+    assertThat(missing.message()).isEqualTo("dropped_iterations == 0 failed for [Checkout]: script \"Checkout\" was"
+        + " not recorded; scripts in this run: \"Browse\", \"Open\"");
+  }
+
+  @Test
+  void scheduleMetricsHaveNoRegionScope() {
+    ThresholdResult r = onOpen("[region=eu-west-1] dropped_iterations == 0");
+    assertThat(r.passed()).isFalse();
+    assertThat(r.actual()).isNaN();
+    assertThat(r.message()).startsWith("dropped_iterations == 0 failed for [region=eu-west-1]: region \"eu-west-1\" recorded nothing");
+  }
+
+  @Test
+  void iterationMetricsOfARegionAndTheIterationErrorRate() {
+    ThresholdResult r = one("[region=eu-west-1] iteration_error_rate < 1%");
+    assertThat(r.actual()).isEqualTo(1.0);
+    assertThat(r.unit()).isEqualTo("%");
+    assertThat(r.passed()).isFalse();
+    assertThat(r.message()).isEqualTo("iteration_error_rate < 1% failed for [region=eu-west-1]: measured 1.00%");
+    ThresholdResult none = one("[region=us-east-1] iterations > 0");
+    assertThat(none.passed()).isFalse();
+    assertThat(none.message()).isEqualTo("iterations > 0 failed for [region=us-east-1]: region \"us-east-1\" recorded"
+        + " nothing; regions in this run: \"eu-west-1\"");
+    ThresholdResult all = one("iterations == 100");
+    assertThat(all.scope()).isEqualTo("all iterations");
+    assertThat(all.message()).isEqualTo("iterations == 100 passed: measured 100");
+  }
+
+  @Test
+  void aLatencyOfAScopeThatRecordedNothingCannotBeMeasured() {
+    RunResults onlyIterations = RunResults.merge(List.of(
+        TestRecords.iteration("eu-west-1", "a1", "Browse", T, 0, Map.of())));
+    ThresholdResult r = Thresholds.parse(List.of("[Browse] iteration_error_rate < 1%")).evaluate(onlyIterations).get(0);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.message()).isEqualTo("iteration_error_rate < 1% failed for [Browse]: no iterations were recorded,"
+        + " so iteration_error_rate cannot be measured");
+  }
+
+  @Test
+  void theNamesListedForAMissingScopeStopAtFifty() {
+    List<IntervalRecord> records = new ArrayList<>();
+    for (int i = 0; i < 51; i++) {
+      records.add(TestRecords.http("eu-west-1", "a1", String.format("GET /r%02d", i), T, 1_000));
+    }
+    ThresholdResult r = Thresholds.parse(List.of("[GET /nope] p(95) < 1s")).evaluate(RunResults.merge(records)).get(0);
+    assertThat(r.message()).contains("\"GET /r49\", ... (51 in all)").doesNotContain("GET /r50");
+    records.remove(50); // exactly 50 names: all listed, no count
+    ThresholdResult fifty = Thresholds.parse(List.of("[GET /nope] p(95) < 1s")).evaluate(RunResults.merge(records)).get(0);
+    assertThat(fifty.message()).endsWith("\"GET /r49\"");
   }
 }
