@@ -18,10 +18,15 @@ import software.amazon.awssdk.services.ecs.model.Cluster;
 
 /**
  * Whether {@code constellation:init} ran for the home region and every agent region of a run,
- * read-only: the task and execution roles, the orchestrator Lambda's alias and the results bucket
+ * read-only: the task and execution roles, the orchestrator Lambda's alias and the results store
  * in the home region; the ECS cluster, the agent log group and the security group in each agent
  * region. Every missing piece is named with its region and the {@code init} command that creates
  * it, before anything is pushed or started.
+ *
+ * <p>The results store is the one {@code init} chose: the task role's inline policy lets the agents
+ * write either S3 ({@code s3:PutObject}) or Timestream ({@code timestream:WriteRecords}), so that
+ * policy says where this run's agents write (an installation whose store changed at a later
+ * {@code init} keeps the old bucket or table, but its role names only the new one).
  */
 final class InstallationCheck {
 
@@ -38,11 +43,21 @@ final class InstallationCheck {
   /**
    * What the run uses from the installation.
    *
-   * @param bucket the results bucket
+   * @param bucket the results bucket ({@code null} with Timestream results)
    * @param subnets per region, the subnets tasks run in
    * @param securityGroups per region, the agents' security group id
+   * @param timestream whether results go to the installation's Timestream table instead of S3
    */
-  record Found(String bucket, Map<String, List<String>> subnets, Map<String, String> securityGroups) {}
+  record Found(String bucket, Map<String, List<String>> subnets, Map<String, String> securityGroups, boolean timestream) {}
+
+  /** The results store of an installation: the task role's policy allows {@code timestream:WriteRecords}. */
+  static boolean writesTimestream(String taskRolePolicy) {
+    String doc = taskRolePolicy.trim();
+    if (!doc.startsWith("{")) {
+      doc = java.net.URLDecoder.decode(doc, java.nio.charset.StandardCharsets.UTF_8); // IAM answers URL-encoded
+    }
+    return doc.contains("\"timestream:WriteRecords\"");
+  }
 
   Found check(List<String> regions, RunPlan plan) throws RunException {
     String home = inst.homeRegion();
@@ -64,15 +79,34 @@ final class InstallationCheck {
     } catch (SdkException e) {
       missing.add("[" + home + "] the orchestrator Lambda " + inst.function() + " cannot be read: " + e.getMessage());
     }
-    String bucket = inst.bucket(pre.account());
+    boolean timestream = false;
     try {
-      aws.s3(home).headBucket(b -> b.bucket(bucket));
-    } catch (AwsServiceException e) {
-      missing.add("[" + home + "] the results bucket " + bucket + (e.statusCode() == 404 ? " does not exist" : " cannot be read: "
-          + e.getMessage()) + " (runs on AWS store results in S3; with Timestream results, run with -Dconstellation.resultsStore=s3 "
-          + "at init)");
+      timestream = writesTimestream(aws.iam(pre.partition()).getRolePolicy(b -> b.roleName(inst.roleName(Installation.Role.TASK))
+          .policyName(Installation.POLICY_NAME)).policyDocument());
+    } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException e) {
+      missing.add("[global] IAM role " + inst.roleName(Installation.Role.TASK) + " has no policy " + Installation.POLICY_NAME);
     } catch (SdkException e) {
-      missing.add("[" + home + "] the results bucket " + bucket + " cannot be read: " + e.getMessage());
+      missing.add("[global] the policy of IAM role " + inst.roleName(Installation.Role.TASK) + " cannot be read: " + e.getMessage());
+    }
+    String bucket = timestream ? null : inst.bucket(pre.account());
+    if (timestream) {
+      String table = inst.timestreamDatabase() + "." + inst.timestreamTable();
+      try {
+        aws.timestream(home).describeTable(b -> b.databaseName(inst.timestreamDatabase()).tableName(inst.timestreamTable()));
+      } catch (software.amazon.awssdk.services.timestreamwrite.model.ResourceNotFoundException e) {
+        missing.add("[" + home + "] the results table Timestream " + table + " does not exist (the task role writes Timestream)");
+      } catch (SdkException e) {
+        missing.add("[" + home + "] the results table Timestream " + table + " cannot be read: " + e.getMessage());
+      }
+    } else {
+      try {
+        aws.s3(home).headBucket(b -> b.bucket(bucket));
+      } catch (AwsServiceException e) {
+        missing.add("[" + home + "] the results bucket " + bucket + (e.statusCode() == 404 ? " does not exist" : " cannot be read: "
+            + e.getMessage()));
+      } catch (SdkException e) {
+        missing.add("[" + home + "] the results bucket " + bucket + " cannot be read: " + e.getMessage());
+      }
     }
     Map<String, List<String>> subnets = new LinkedHashMap<>();
     Map<String, String> groups = new LinkedHashMap<>();
@@ -120,6 +154,6 @@ final class InstallationCheck {
           .collect(Collectors.joining(",")) + (Installation.DEFAULT_NAME.equals(inst.name()) ? ""
               : " -Dconstellation.installation=" + inst.name()) + " (the same home region and regions as the run)");
     }
-    return new Found(bucket, subnets, groups);
+    return new Found(bucket, subnets, groups, timestream);
   }
 }
