@@ -86,6 +86,8 @@ public final class Timestream {
   private long visibilityDelayMs;
   private int pageSize = 1000;
   private long queryIds;
+  private int throttled;
+  private int partlyRejected;
 
   Timestream(FakeAws fake) {
     this.fake = fake;
@@ -159,6 +161,39 @@ public final class Timestream {
       Db db = databases.getOrDefault(region, Map.of()).get(database);
       Table t = db == null ? null : db.tables.get(table);
       return t == null ? 0 : t.records.size();
+    }
+  }
+
+  /** {@code WriteRecords} calls answered {@code ThrottlingException} by {@link #throttle}. */
+  public int throttledWrites() {
+    synchronized (lock) {
+      return throttled;
+    }
+  }
+
+  /** {@code WriteRecords} calls answered {@code RejectedRecordsException} (some records refused). */
+  public int rejectedWrites() {
+    synchronized (lock) {
+      return partlyRejected;
+    }
+  }
+
+  /**
+   * Removes the stored records of every table whose dimension {@code name} has {@code value}, as if
+   * they had never been written (e.g. {@code part} = {@code 1}: a record's second part is missing).
+   *
+   * @return how many were removed
+   */
+  public int dropWhere(String name, String value) {
+    synchronized (lock) {
+      int[] n = {0};
+      databases.values().forEach(dbs -> dbs.values().forEach(d -> d.tables.values().forEach(t -> t.records.values()
+          .removeIf(r -> {
+            boolean drop = value.equals(r.dimensions().get(name));
+            n[0] += drop ? 1 : 0;
+            return drop;
+          }))));
+      return n[0];
     }
   }
 
@@ -265,6 +300,7 @@ public final class Timestream {
           + "constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
     }
     if (random.nextDouble() < throttleRate) {
+      throttled++;
       throw AwsError.badRequest("ThrottlingException", "Rate exceeded");
     }
     JsonNode common = in.path("CommonAttributes");
@@ -292,6 +328,7 @@ public final class Timestream {
       stored++;
     }
     if (!rejected.isEmpty()) {
+      partlyRejected++;
       ObjectNode error = Js.obj().put("__type", "RejectedRecordsException")
           .put("Message", "One or more records have been rejected. See RejectedRecords for details.");
       error.set("RejectedRecords", rejected);
