@@ -296,7 +296,9 @@ public final class AwsRun {
 
       @Override
       public void info(String message) {
-        log.info(message);
+        if (!message.startsWith("results store: ")) { // the preflight's choice for init; the run prints the installation's store
+          log.info(message);
+        }
       }
     };
   }
