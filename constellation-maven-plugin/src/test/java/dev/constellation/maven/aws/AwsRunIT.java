@@ -275,7 +275,7 @@ class AwsRunIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void withTimestreamResultsTheAgentsWriteTimestreamAndTheReportCountsEveryRequestTheTargetSaw() throws Exception {
     fake.timestream().customer(true).visibilityDelay(Duration.ofMillis(1500)); // rows visible 1.5 s after the write
     try (AwsClients aws = timestreamClients()) {
@@ -291,6 +291,9 @@ class AwsRunIT {
       try {
         r = new RunService(Map.of(Target.AWS, new AwsRunner(p -> timestreamClients(), images(), fastOptions())))
             .run(plan(Map.of("constellation.duration", "6s")), env());
+      } catch (RunException e) {
+        throw new AssertionError("the run failed; Timestream calls: " + fake.journal().calls().stream()
+            .filter(c -> c.service().equals("timestream")).map(c -> c.operation() + "@" + c.region()).toList(), e);
       } finally {
         watch.stop();
       }
@@ -327,7 +330,7 @@ class AwsRunIT {
   }
 
   @Test
-  @Order(7)
+  @Order(6)
   void withS3ResultsRecordsArriveInTheRecordsFolderWhileTheRunGoesOnAndNoneTwice() throws Exception {
     LocalRecordsWatch watch = LocalRecordsWatch.start(dir.resolve("out"));
     RunService.Result r;
