@@ -143,7 +143,8 @@ class GatherTest {
     Gather gather = new Gather(store, dir, log);
     assertThat(gather.poll()).hasSize(1);
 
-    gather.finish(reported("us-east-2", 7), 1_000, 10, () -> 0);
+    AtomicLong clock = new AtomicLong();
+    gather.finish(reported("us-east-2", 7), 1_000, 10, () -> clock.addAndGet(100));
 
     assertThat(local()).extracting(IntervalRecord::count).containsExactlyInAnyOrder(5L, 2L);
   }
