@@ -6,8 +6,8 @@ package dev.constellation.awsfake;
  * @param service the SigV4 signing name from the credential scope ({@code ecs}, {@code iam}, ...)
  * @param region the region from the credential scope ({@code us-east-1} for IAM and STS)
  * @param operation the API operation name as in the AWS API reference ({@code CreateCluster})
- * @param mutating {@code false} for {@code Describe*}, {@code Get*}, {@code List*} and Lambda
- *     {@code Invoke}; {@code true} for everything else (it may change infrastructure)
+ * @param mutating {@code false} for {@code Describe*}, {@code Get*}, {@code List*}, Lambda
+ *     {@code Invoke} and Timestream {@code Query}; {@code true} for everything else (it may change infrastructure)
  * @param body the request body as text (form, JSON, or the raw Invoke payload); empty for GET
  */
 public record Call(String service, String region, String operation, boolean mutating, String body) {
@@ -15,6 +15,6 @@ public record Call(String service, String region, String operation, boolean muta
   /** The rule for {@link #mutating}: read-only by name, and {@code Invoke} (it changes no infrastructure). */
   public static boolean isMutating(String operation) {
     return !(operation.startsWith("Describe") || operation.startsWith("Get")
-        || operation.startsWith("List") || operation.equals("Invoke"));
+        || operation.startsWith("List") || operation.equals("Invoke") || operation.equals("Query"));
   }
 }

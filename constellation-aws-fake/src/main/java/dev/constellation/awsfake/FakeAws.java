@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * An offline, stateful AWS for tests: one WireMock server on 127.0.0.1 answering STS, EC2, IAM,
- * ECS, ECR, CloudWatch Logs, Service Quotas and Lambda in their real wire protocols (awsQuery,
- * ec2Query, awsJson1_1, restJson1; shapes from the AWS API references).
+ * ECS, ECR, CloudWatch Logs, Service Quotas, Lambda and Timestream in their real wire protocols (awsQuery,
+ * ec2Query, awsJson1_1, awsJson1_0, restJson1; shapes from the AWS API references).
  *
  * <p>Point every SDK client at {@link #endpoint()} with static credentials and an explicit
  * region. The service and region of each request come from the SigV4 credential scope in the
@@ -167,6 +167,7 @@ public final class FakeAws implements AutoCloseable {
   final Logs logs;
   final Quotas quotas;
   final LambdaService lambda;
+  final Timestream timestream;
   final TaskRuns taskRuns;
   private final Seed seed;
   private final WireMockServer server;
@@ -181,6 +182,7 @@ public final class FakeAws implements AutoCloseable {
     this.logs = new Logs(this);
     this.quotas = new Quotas(this);
     this.lambda = new LambdaService(this);
+    this.timestream = new Timestream(this);
     this.taskRuns = new TaskRuns(this);
     this.seed = new Seed(this);
     this.server = new WireMockServer(wireMockConfig()
@@ -225,6 +227,11 @@ public final class FakeAws implements AutoCloseable {
     return faults;
   }
 
+  /** Timestream for LiveAnalytics: whether the account may use it, its faults, and what was written. */
+  public Timestream timestream() {
+    return timestream;
+  }
+
   /** Creates resources "from outside" (not journaled), e.g. untagged look-alikes. */
   public Seed seed() {
     return seed;
@@ -240,6 +247,7 @@ public final class FakeAws implements AutoCloseable {
       out.addAll(ecr.resources());
       out.addAll(logs.resources());
       out.addAll(lambda.resources());
+      out.addAll(timestream.resources());
       return out;
     }
   }
@@ -322,6 +330,7 @@ public final class FakeAws implements AutoCloseable {
           case "logs" -> logs.handle(operation, req);
           case "servicequotas" -> quotas.handle(operation, req);
           case "lambda" -> lambda.handle(operation, req);
+          case "timestream" -> timestream.handle(operation, req);
           default -> throw new AwsError(400, "UnknownOperationException",
               "The fake does not serve service '" + req.service + "'");
         };
@@ -350,6 +359,7 @@ public final class FakeAws implements AutoCloseable {
       case "iam" -> Protocol.query("https://iam.amazonaws.com/doc/2010-05-08/");
       case "ec2" -> Protocol.EC2;
       case "lambda" -> Protocol.REST_JSON;
+      case "timestream" -> Protocol.JSON_1_0;
       default -> Protocol.JSON_1_1;
     };
   }

@@ -274,6 +274,19 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Drops the {@link #invokeDelay}s not used up yet, so a test's delays do not reach the next test's
+   * agents (delays already being waited out go on).
+   *
+   * @return this
+   */
+  public Faults noInvokeDelays() {
+    synchronized (lock) {
+      slowInvokes.clear();
+    }
+    return this;
+  }
+
   /** How long this Invoke waits (an {@link #invokeDelay} used up), 0 for none. */
   long nextInvokeDelay(String region, com.fasterxml.jackson.databind.JsonNode payload) {
     if (payload == null || !payload.isObject()) {

@@ -44,6 +44,15 @@ abstract class Protocol {
     }
   };
 
+  /** awsJson1_0 (Timestream): HTTP 4xx + {@code {"__type":"Code","Message":"..."}}. */
+  static final Protocol JSON_1_0 = new Protocol() {
+    @Override
+    Resp error(AwsError e, String requestId) {
+      ObjectNode o = Js.obj().put("__type", e.code).put("Message", e.getMessage());
+      return new Resp(e.status, Timestream.JSON_10, Js.write(o));
+    }
+  };
+
   /** restJson1 (Lambda): {@code X-Amzn-ErrorType: Code} + {@code {"Type":"User","message":"..."}}. */
   static final Protocol REST_JSON = new Protocol() {
     @Override

@@ -279,6 +279,20 @@ public final class AwsClients implements AutoCloseable {
     });
   }
 
+  /**
+   * Timestream queries in a region (reading a run's records); endpoint discovery as for
+   * {@link #timestream(String)}, and off with an endpoint override for {@code timestream}.
+   */
+  public software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient timestreamQuery(String region) {
+    return get("timestream-query", region, r -> {
+      var b = configure(software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient.builder(), "timestream", r);
+      if (overridden("timestream")) {
+        b.endpointDiscoveryEnabled(false);
+      }
+      return b.build();
+    });
+  }
+
   @SuppressWarnings("unchecked")
   private <C extends SdkClient> C get(String service, String region, Function<String, C> create) {
     return (C) clients.computeIfAbsent(service + "@" + region, k -> create.apply(region));

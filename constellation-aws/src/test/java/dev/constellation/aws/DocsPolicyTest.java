@@ -31,7 +31,8 @@ class DocsPolicyTest {
     for (String b : blocks) {
       quoted.add(json.readTree(b));
     }
-    for (String file : List.of("execution-role.json", "task-role-s3.json", "orchestrator-role.json", "operator.json")) {
+    for (String file : List.of("execution-role.json", "task-role-s3.json", "task-role-timestream.json", "orchestrator-role.json",
+        "operator.json")) {
       try (InputStream in = Policies.class.getResourceAsStream("policies/" + file)) {
         Object policy = json.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         assertThat(quoted).as("docs/aws.md quotes " + file).contains(policy);

@@ -16,6 +16,7 @@ import dev.constellation.maven.run.RunOutcome;
 import dev.constellation.maven.run.RunPlan;
 import dev.constellation.orchestrator.OrchestratorClient;
 import dev.constellation.orchestrator.OrchestratorException;
+import dev.constellation.orchestrator.RegionStatus;
 import dev.constellation.orchestrator.RunSetup;
 import dev.constellation.orchestrator.RunState;
 import dev.constellation.orchestrator.RunStatus;
@@ -157,6 +158,7 @@ public final class AwsRun {
     final Set<String> stragglers = ConcurrentHashMap.newKeySet();
     volatile String failure;
     volatile OrchestratorClient orchestrator;
+    volatile RunStatus lastStatus;
 
     State(RunPlan plan, RunContext ctx, Installation inst, TaskPlan tasks) {
       this.plan = plan;
@@ -200,6 +202,8 @@ public final class AwsRun {
     found.warnings().forEach(log::warn);
     String bucket = found.bucket();
     resultsBucket = bucket;
+    log.info("results store: " + (found.timestream() ? "Timestream " + inst.timestreamDatabase() + "." + inst.timestreamTable()
+        : "s3://" + bucket) + " in " + home + " (as init set up the task role)");
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
     }
@@ -210,7 +214,7 @@ public final class AwsRun {
     st.orchestrator = client;
     ctx.interruption().onInterrupt(() -> stopEverything(st, "constellation: interrupted (Ctrl-C)", true));
     try {
-      registerTaskDefinitions(st, regions, image, arch, found, pre, bucket);
+      registerTaskDefinitions(st, regions, image, arch, found, pre);
       Map<String, Integer> expected = tasks.tasksPerRegion();
       RunPlan.Timings t = plan.timings();
       try {
@@ -219,22 +223,27 @@ public final class AwsRun {
         throw new RunException("the orchestrator Lambda " + client.address() + " in " + home + " refused the run: " + e.getMessage()
             + "; check that mvn constellation:init ran with this plugin version", e);
       }
-      keepRunObjects(aws.s3(home), bucket, ctx); // run.json (running): the run is listed while it runs
+      if (bucket != null) { // S3 results: run.json (running), so the run is listed while it runs; Timestream installations have no bucket
+        keepRunObjects(aws.s3(home), bucket, ctx);
+      }
       log.info("launching " + tasks.tasks() + " task" + (tasks.tasks() == 1 ? "" : "s") + " ("
           + expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
       launchAll(st, found);
+      Gather gather = new Gather(source(found, inst, ctx.runId()), ctx.recordsDir(), log);
       if (st.failure == null && !ctx.interruption().interrupted()) {
-        monitor(st, found, bucket);
+        monitor(st, found, gather);
       }
       if (st.failure != null) {
         throw new RunException(st.failure);
       }
+      Map<String, RegionStatus> reported = st.lastStatus == null ? Map.of() : st.lastStatus.regions();
+      long budget = found.timestream() ? GATHER_BUDGET_TIMESTREAM_MS : GATHER_BUDGET_S3_MS;
       if (!ctx.interruption().interrupted()) {
-        new Gather(aws.s3(home), bucket, log).into(ctx.runId(), ctx.recordsDir());
+        gather.finish(reported, budget, options.monitorInterval().toMillis(), System::currentTimeMillis);
       } else {
         waitStopped(st);
         try {
-          new Gather(aws.s3(home), bucket, log).into(ctx.runId(), ctx.recordsDir());
+          gather.finish(Map.of(), 0, 0, System::currentTimeMillis);
         } catch (RunException e) {
           log.warn("the records of the interrupted run could not all be read: " + e.getMessage());
         }
@@ -306,6 +315,25 @@ public final class AwsRun {
     }
   }
 
+  /**
+   * How long the final gather reads S3 again while the records do not add up to the agents'
+   * {@code test-end} totals: S3 lists are strongly consistent, so only an object whose upload was
+   * still under way when its task stopped can be late.
+   */
+  static final long GATHER_BUDGET_S3_MS = 10_000;
+  /** The same for Timestream, whose reads are eventually consistent (rows visible seconds after the write). */
+  static final long GATHER_BUDGET_TIMESTREAM_MS = 60_000;
+
+  /** Where the run's agents write: the installation's bucket or Timestream table. */
+  private Gather.Source source(InstallationCheck.Found found, Installation inst, String runId) {
+    String home = inst.homeRegion();
+    if (found.timestream()) {
+      return new Gather.TimestreamSource(new dev.constellation.agent.results.timestream.TimestreamResultsStore(aws.timestream(home),
+          aws.timestreamQuery(home), inst.timestreamDatabase(), inst.timestreamTable()), home, runId);
+    }
+    return new Gather.S3Source(aws.s3(home), found.bucket(), runId);
+  }
+
   private static StepListener listener(RunLog log) {
     return new StepListener() {
       @Override
@@ -320,17 +348,20 @@ public final class AwsRun {
 
       @Override
       public void info(String message) {
-        log.info(message);
+        if (!message.startsWith("results store: ")) { // the preflight's choice for init; the run prints the installation's store
+          log.info(message);
+        }
       }
     };
   }
 
   /** The task definition of each region: the common agent settings in its command, the per-agent ones as overrides. */
   private void registerTaskDefinitions(State st, List<String> regions, Map<String, String> image, String arch,
-      InstallationCheck.Found found, Preflight.Result pre, String bucket) throws RunException {
+      InstallationCheck.Found found, Preflight.Result pre) throws RunException {
     RunPlan plan = st.plan;
     for (String region : regions) {
-      List<String> command = commonArgs(plan, st.ctx.runId(), region, st.agents.get(region).size(), st.inst, bucket);
+      List<String> command = commonArgs(plan, st.ctx.runId(), region, st.agents.get(region).size(), st.inst, found.bucket(),
+          found.timestream());
       EcsClient ecs = aws.ecs(region);
       try {
         String arn = ecs.registerTaskDefinition(b -> b.family(st.inst.taskFamily())
@@ -365,17 +396,21 @@ public final class AwsRun {
 
   /**
    * The agent command shared by a region's tasks: every setting but the agent's index, VUs, rate and
-   * stages, which each task gets as environment overrides (a flag would win over them).
+   * stages, which each task gets as environment overrides (a flag would win over them). The results
+   * store is S3 ({@code --resultsStore s3 --resultsBucket <bucket>}) or the installation's Timestream
+   * table ({@code --resultsStore timestream --timestreamDatabase <installation> --timestreamTable intervals}).
    */
-  static List<String> commonArgs(RunPlan plan, String runId, String region, int agents, Installation inst, String bucket) {
+  static List<String> commonArgs(RunPlan plan, String runId, String region, int agents, Installation inst, String bucket,
+      boolean timestream) {
     AgentConfig a = plan.agents(runId, Path.of("/tmp/constellation-results")).stream().filter(c -> c.region().equals(region))
         .findFirst().orElseThrow();
     RunPlan.Timings t = plan.timings();
     Duration startTimeout = t.registrationDeadline().plus(t.startBuffer()).plusSeconds(30);
     AgentConfig shared = new AgentConfig(runId, region, 0, agents, a.vus(), a.duration(), a.gracefulStop(), a.baseUrl(), a.scripts(),
         a.resultsDir(), a.parameters(), a.requestTimeout(), a.connectTimeout(), a.flushInterval(), a.maxRequestNames(),
-        "lambda:" + plan.homeRegion() + ":" + inst.function() + ":" + Installation.ALIAS, startTimeout, "", "", a.engine(), "s3", bucket,
-        plan.homeRegion(), AgentConfig.DEFAULT_TIMESTREAM_DATABASE, AgentConfig.DEFAULT_TIMESTREAM_TABLE, AgentConfig.defaultFallbackDir(),
+        "lambda:" + plan.homeRegion() + ":" + inst.function() + ":" + Installation.ALIAS, startTimeout, "", "", a.engine(),
+        timestream ? "timestream" : "s3", timestream ? "" : bucket,
+        plan.homeRegion(), inst.timestreamDatabase(), inst.timestreamTable(), AgentConfig.defaultFallbackDir(),
         AgentConfig.LAMBDA_POLL_INTERVAL, a.retries(), a.httpOptions(), a.tls());
     List<String> args = new ArrayList<>(shared.toArgs());
     for (String perTask : List.of("--agentIndex", "--vus", "--resultsDir", "--rate", "--stages", "--feedShare")) {
@@ -535,11 +570,10 @@ public final class AwsRun {
    * tasks that died before the start for a transient reason, aborts on a permanent one, prints
    * progress, stops stragglers after the hard deadline.
    */
-  private void monitor(State st, InstallationCheck.Found found, String bucket) throws InterruptedException {
+  private void monitor(State st, InstallationCheck.Found found, Gather gather) throws InterruptedException {
     RunLog log = st.ctx.log();
     RunPlan plan = st.plan;
-    Progress progress = new Progress(aws.s3(plan.homeRegion()), bucket, st.ctx.runId(), plan.loadDuration().toMillis(),
-        plan.totalVus(), log);
+    Progress progress = new Progress(gather, plan.loadDuration().toMillis(), plan.totalVus(), log);
     long lastProgress = System.currentTimeMillis();
     String lastCounts = "";
     long hardDeadline = Long.MAX_VALUE;
@@ -550,6 +584,7 @@ public final class AwsRun {
       describe(st);
       try {
         status = st.orchestrator.status(st.ctx.runId());
+        st.lastStatus = status;
       } catch (OrchestratorException e) {
         log.warn("the orchestrator did not answer (" + e.getMessage() + "); trying again");
       }
@@ -796,17 +831,19 @@ public final class AwsRun {
     });
   }
 
-  /** Live progress from the S3 records: the intervals that arrived since the last line, merged over every agent. */
+  /**
+   * Live progress from the results store: the intervals that arrived since the last line, merged over
+   * every agent. The same read copies them into the run's records folder ({@link Gather#poll()}).
+   */
   static final class Progress {
-    private final Gather.Lister lister;
+    private final Gather gather;
     private final long durationMs;
     private final int vus;
     private final RunLog log;
-    private final Set<String> seen = new LinkedHashSet<>();
     private long loadStartedAt = Long.MAX_VALUE;
 
-    Progress(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String runId, long durationMs, int vus, RunLog log) {
-      this.lister = new Gather.Lister(s3, bucket, runId);
+    Progress(Gather gather, long durationMs, int vus, RunLog log) {
+      this.gather = gather;
       this.durationMs = durationMs;
       this.vus = vus;
       this.log = log;
@@ -815,8 +852,8 @@ public final class AwsRun {
     void tick() {
       List<IntervalRecord> fresh;
       try {
-        fresh = lister.newRecords(seen);
-      } catch (RunException e) {
+        fresh = gather.poll();
+      } catch (java.io.IOException e) {
         log.warn("progress: " + e.getMessage());
         return;
       }

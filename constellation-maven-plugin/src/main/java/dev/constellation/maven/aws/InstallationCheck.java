@@ -41,6 +41,11 @@ import software.amazon.awssdk.services.ecs.model.Cluster;
  * log groups. TTL off on the run-state table is a warning only (see {@code table}). Values the user chose at init (the retention's days,
  * subnets) are not compared. Each difference is named with its region, what differs and the
  * {@code init} command, in the same error as missing pieces.
+ *
+ * <p>The results store is the one {@code init} chose: the task role's inline policy lets the agents
+ * write either S3 ({@code s3:PutObject}) or Timestream ({@code timestream:WriteRecords}), so that
+ * policy says where this run's agents write (an installation whose store changed at a later
+ * {@code init} keeps the old bucket or table, but its role names only the new one).
  */
 final class InstallationCheck {
 
@@ -67,12 +72,23 @@ final class InstallationCheck {
   /**
    * What the run uses from the installation.
    *
-   * @param bucket the results bucket
+   * @param bucket the results bucket ({@code null} with Timestream results)
    * @param subnets per region, the subnets tasks run in
    * @param securityGroups per region, the agents' security group id
+   * @param timestream whether results go to the installation's Timestream table instead of S3
    * @param warnings differences that do not stop the run (run items that do not expire)
    */
-  record Found(String bucket, Map<String, List<String>> subnets, Map<String, String> securityGroups, List<String> warnings) {}
+  record Found(String bucket, Map<String, List<String>> subnets, Map<String, String> securityGroups, boolean timestream,
+      List<String> warnings) {}
+
+  /** The results store of an installation: the task role's policy allows {@code timestream:WriteRecords}. */
+  static boolean writesTimestream(String taskRolePolicy) {
+    String doc = taskRolePolicy.trim();
+    if (!doc.startsWith("{")) {
+      doc = java.net.URLDecoder.decode(doc, java.nio.charset.StandardCharsets.UTF_8); // IAM answers URL-encoded
+    }
+    return doc.contains("\"timestream:WriteRecords\"");
+  }
 
   Found check(List<String> regions, RunPlan plan) throws RunException {
     String home = inst.homeRegion();
@@ -80,6 +96,13 @@ final class InstallationCheck {
     List<String> outdated = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     Policies policies = new Policies(inst, pre.partition(), pre.account());
+    boolean timestream = false;
+    try {
+      timestream = writesTimestream(aws.iam(pre.partition()).getRolePolicy(b -> b.roleName(inst.roleName(Installation.Role.TASK))
+          .policyName(Installation.POLICY_NAME)).policyDocument());
+    } catch (SdkException e) {
+      // no role or policy to read: the loop below names what is missing or cannot be read
+    }
     for (Installation.Role role : Installation.Role.values()) {
       String name = inst.roleName(role);
       try {
@@ -94,8 +117,8 @@ final class InstallationCheck {
         } catch (NoSuchEntityException e) {
           have = null;
         }
-        // runs on AWS store results in S3, so the task role needs the S3 statement
-        String permissions = Policies.differences(have, policies.permissions(role, false));
+        // the task role's statements depend on the results store init chose (read above from that policy)
+        String permissions = Policies.differences(have, policies.permissions(role, timestream));
         if (!permissions.isEmpty()) {
           outdated.add("[global] IAM role " + name + ": its inline policy " + Installation.POLICY_NAME
               + " is not the one this plugin version ships (" + permissions + ")");
@@ -109,15 +132,25 @@ final class InstallationCheck {
     orchestrator(home, missing, outdated);
     table(home, missing, warnings);
     logGroup(home, inst.functionLogGroup(), false, missing, outdated);
-    String bucket = inst.bucket(pre.account());
-    try {
-      aws.s3(home).headBucket(b -> b.bucket(bucket));
-    } catch (AwsServiceException e) {
-      missing.add("[" + home + "] the results bucket " + bucket + (e.statusCode() == 404 ? " does not exist" : " cannot be read: "
-          + e.getMessage()) + " (runs on AWS store results in S3; with Timestream results, run with -Dconstellation.resultsStore=s3 "
-          + "at init)");
-    } catch (SdkException e) {
-      missing.add("[" + home + "] the results bucket " + bucket + " cannot be read: " + e.getMessage());
+    String bucket = timestream ? null : inst.bucket(pre.account());
+    if (timestream) {
+      String table = inst.timestreamDatabase() + "." + inst.timestreamTable();
+      try {
+        aws.timestream(home).describeTable(b -> b.databaseName(inst.timestreamDatabase()).tableName(inst.timestreamTable()));
+      } catch (software.amazon.awssdk.services.timestreamwrite.model.ResourceNotFoundException e) {
+        missing.add("[" + home + "] the results table Timestream " + table + " does not exist (the task role writes Timestream)");
+      } catch (SdkException e) {
+        missing.add("[" + home + "] the results table Timestream " + table + " cannot be read: " + e.getMessage());
+      }
+    } else {
+      try {
+        aws.s3(home).headBucket(b -> b.bucket(bucket));
+      } catch (AwsServiceException e) {
+        missing.add("[" + home + "] the results bucket " + bucket + (e.statusCode() == 404 ? " does not exist" : " cannot be read: "
+            + e.getMessage()));
+      } catch (SdkException e) {
+        missing.add("[" + home + "] the results bucket " + bucket + " cannot be read: " + e.getMessage());
+      }
     }
     Map<String, List<String>> subnets = new LinkedHashMap<>();
     Map<String, String> groups = new LinkedHashMap<>();
@@ -162,7 +195,7 @@ final class InstallationCheck {
           .collect(Collectors.joining(",")) + (Installation.DEFAULT_NAME.equals(inst.name()) ? ""
               : " -Dconstellation.installation=" + inst.name()) + " (the same home region and regions as the run)");
     }
-    return new Found(bucket, subnets, groups, List.copyOf(warnings));
+    return new Found(bucket, subnets, groups, timestream, List.copyOf(warnings));
   }
 
   /** The orchestrator: alias {@code live} exists, and the version behind it runs this plugin's jar with init's configuration. */

@@ -268,7 +268,9 @@ public final class RunService {
       facts.write(runDir);
       List<ThresholdResult> outcomes = ReportStep.write(runDir, facts, results, plan.thresholds(), env.baseline(), log);
       if (regions.size() > 1) {
-        regions.forEach((region, f) -> log.info("start skew " + region + ": " + f.extra().get("startSkewMs") + " ms"));
+        // unknown when no agent of the region left its account (a run on AWS with Timestream results)
+        regions.forEach((region, f) -> log.info("start skew " + region + ": " + (f.extra().get("startSkewMs") == null ? "unknown"
+            : f.extra().get("startSkewMs") + " ms")));
       }
       if (!outcome.stragglers().isEmpty()) {
         List<String> named = outcome.stragglers().stream().sorted().toList();

@@ -292,7 +292,12 @@ class AwsRunIT {
     AwsRun.Options grace5s = new AwsRun.Options(Duration.ofMillis(500), Duration.ofSeconds(10), 3, 10, Duration.ofSeconds(5));
     RunService service = new RunService(Map.of(Target.AWS, new AwsRunner(p -> clients(), images(), grace5s)));
 
-    RunService.Result r = service.run(plan(Map.of("constellation.remoteRegions", "us-east-2:2")), env());
+    RunService.Result r;
+    try {
+      r = service.run(plan(Map.of("constellation.remoteRegions", "us-east-2:2")), env());
+    } finally {
+      fake.faults().noInvokeDelays(); // the next tests' agent us-east-2-1 answers at once
+    }
 
     assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
     assertThat(lines).contains("the run's hard deadline (start + load + graceful stop + 5 s) passed; stopping 1 straggling task: "
@@ -317,6 +322,171 @@ class AwsRunIT {
         : "").filter(x -> !x.isEmpty()).toList();
     assertThat(order).as("the straggler is stopped after the other agent ended").containsSubsequence("test-end us-east-2-0", "StopTask");
     awaitNoTaskProcess();
+  }
+
+  @Test
+  @Order(8)
+  void withTimestreamResultsTheAgentsWriteTimestreamAndTheReportCountsEveryRequestTheTargetSaw() throws Exception {
+    fake.timestream().customer(true).visibilityDelay(Duration.ofMillis(1500)); // rows visible 1.5 s after the write
+    try (AwsClients aws = timestreamClients()) {
+      new Init(aws, listener(new ArrayList<>()), new Init.Options(false, Duration.ofMillis(20), Duration.ofMillis(100),
+          Duration.ofSeconds(60), Duration.ofSeconds(2))).run(settings().withResultsStore("timestream"), lambdaJar());
+      fake.journal().clear();
+      served.set(0);
+      for (String region : List.of("us-east-2", "us-east-2", "eu-west-1")) {
+        fake.faults().taskEnvironment(region, 1, Map.of(TIMESTREAM_ENDPOINT_ENV, fake.endpoint().toString()));
+      }
+      LocalRecordsWatch watch = LocalRecordsWatch.start(dir.resolve("out"));
+      RunService.Result r;
+      try {
+        r = new RunService(Map.of(Target.AWS, new AwsRunner(p -> timestreamClients(), images(), fastOptions())))
+            .run(plan(Map.of("constellation.duration", "6s")), env());
+      } catch (RunException e) {
+        throw new AssertionError("the run failed; Timestream calls: " + fake.journal().calls().stream()
+            .filter(c -> c.service().equals("timestream")).map(c -> c.operation() + "@" + c.region()).toList(), e);
+      } finally {
+        watch.stop();
+      }
+
+      assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
+      JsonNode summary = new ObjectMapper().readTree(r.runDir().resolve("summary.json").toFile());
+      assertThat(summary.path("totals").path("requests").asLong()).as(String.join("\n", lines)).isPositive().isEqualTo(served.get());
+      assertThat(summary.path("regions").path("us-east-2").path("agents").asInt()).isEqualTo(2);
+      assertThat(summary.path("regions").path("eu-west-1").path("agents").asInt()).isEqualTo(1);
+      assertThat(fake.journal().calls("timestream", "WriteRecords")).as("agents wrote Timestream").isNotEmpty()
+          .allSatisfy(c -> assertThat(c.region()).isEqualTo(HOME));
+      assertThat(fake.journal().calls("timestream", "Query")).as("progress and gather read Timestream").isNotEmpty();
+      assertThat(fake.timestream().recordCount(HOME, Installation.DEFAULT_NAME, "intervals")).isPositive();
+      assertThat(lines).contains("results store: Timestream constellation.intervals in us-east-1 (as init set up the task role)");
+      assertThat(lines).noneMatch(l -> l.contains("do not add up"));
+      for (String agent : List.of("us-east-2-0", "us-east-2-1", "eu-west-1-0")) {
+        assertThat(r.runDir().resolve("records").resolve(agent + ".jsonl")).as("records of every agent, gathered from Timestream")
+            .isNotEmptyFile();
+      }
+      assertThat(watch.firstRecordsWhileTasksRan()).as("records were copied into records/ while the agents still ran: "
+          + watch).isTrue();
+      assertThat(fake.runningTaskProcesses()).isEmpty();
+    } finally {
+      fake.timestream().visibilityDelay(Duration.ZERO);
+      try (AwsClients aws = timestreamClients()) { // back to the S3 installation the other tests use
+        new Init(aws, listener(new ArrayList<>()), new Init.Options(false, Duration.ofMillis(20), Duration.ofMillis(100),
+            Duration.ofSeconds(60), Duration.ofSeconds(2))).run(settings(), lambdaJar());
+        var ts = aws.timestream(HOME);
+        ts.deleteTable(b -> b.databaseName(Installation.DEFAULT_NAME).tableName("intervals"));
+        ts.deleteDatabase(b -> b.databaseName(Installation.DEFAULT_NAME));
+      }
+      fake.timestream().customer(false);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void withS3ResultsRecordsArriveInTheRecordsFolderWhileTheRunGoesOnAndNoneTwice() throws Exception {
+    LocalRecordsWatch watch = LocalRecordsWatch.start(dir.resolve("out"));
+    RunService.Result r;
+    try {
+      r = service().run(plan(Map.of("constellation.duration", "6s")), env());
+    } finally {
+      watch.stop();
+    }
+
+    assertThat(r.passed()).as(String.join("\n", lines)).isTrue();
+    JsonNode summary = new ObjectMapper().readTree(r.runDir().resolve("summary.json").toFile());
+    // copied in pieces during the run and at its end, yet every request counted once: the report's total is the target's
+    assertThat(summary.path("totals").path("requests").asLong()).isPositive().isEqualTo(served.get());
+    assertThat(watch.firstRecordsWhileTasksRan()).as("records were copied into records/ while the agents still ran: " + watch).isTrue();
+    assertThat(lines).anyMatch(l -> l.matches("gathered \\d+ interval records of 3 agents from s3://.*"));
+  }
+
+  /** The variable the agent's Timestream store reads its endpoint from (tests only). */
+  static final String TIMESTREAM_ENDPOINT_ENV = "CONSTELLATION_TIMESTREAM_ENDPOINT";
+
+  static AwsClients timestreamClients() {
+    Map<String, URI> withTimestream = new HashMap<>(endpoints);
+    withTimestream.put("timestream", fake.endpoint());
+    return new AwsClients(AwsClients.Options.defaults()
+        .withEndpoints(withTimestream)
+        .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .withCredentials("s3", StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "S3RVER")))
+        .withRetryStrategy(AwsRetryStrategy.doNotRetry()));
+  }
+
+  /**
+   * Watches {@code <out>/<runId>/records/*.jsonl} while a run goes on, and notes whether the first
+   * record appeared there while task processes were still alive (before the agents ended).
+   */
+  static final class LocalRecordsWatch {
+    private final Path out;
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile long firstAt = -1;
+    private volatile int tasksAliveThen = -1;
+
+    private LocalRecordsWatch(Path out) {
+      this.out = out;
+      this.thread = new Thread(this::watch, "local-records-watch");
+      this.thread.setDaemon(true);
+    }
+
+    static LocalRecordsWatch start(Path out) {
+      LocalRecordsWatch w = new LocalRecordsWatch(out);
+      w.thread.start();
+      return w;
+    }
+
+    private void watch() {
+      while (!stop && firstAt < 0) {
+        int alive = fake.runningTaskProcesses().size();
+        if (hasRecords()) {
+          firstAt = System.currentTimeMillis();
+          tasksAliveThen = alive;
+          return;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private boolean hasRecords() {
+      if (!Files.isDirectory(out)) {
+        return false;
+      }
+      try (var runs = Files.list(out)) {
+        for (Path run : runs.toList()) {
+          Path records = run.resolve("records");
+          if (Files.isDirectory(records)) {
+            try (var files = Files.list(records)) {
+              for (Path f : files.toList()) {
+                if (f.getFileName().toString().endsWith(".jsonl") && Files.size(f) > 0) {
+                  return true;
+                }
+              }
+            }
+          }
+        }
+      } catch (java.io.IOException e) {
+        return false; // a folder being written; look again
+      }
+      return false;
+    }
+
+    void stop() throws InterruptedException {
+      stop = true;
+      thread.join();
+    }
+
+    /** The first local record appeared while every one of the run's 3 task processes still ran. */
+    boolean firstRecordsWhileTasksRan() {
+      return firstAt > 0 && tasksAliveThen == 3;
+    }
+
+    @Override
+    public String toString() {
+      return "first local record at " + firstAt + " with " + tasksAliveThen + " task processes alive";
+    }
   }
 
   @Test

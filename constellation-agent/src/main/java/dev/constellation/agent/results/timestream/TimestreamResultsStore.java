@@ -193,13 +193,54 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
 
   @Override
   public List<IntervalRecord> readRun(String runId) throws IOException {
+    List<Map<String, String>> rows = rows(runId, -1);
+    try {
+      return TimestreamSchema.decode(rows);
+    } catch (RuntimeException e) {
+      throw new IOException("malformed rows in Timestream table " + database + "." + table + " for run " + runId + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What a read of a run found while it may still be written: the complete records by key, and
+   * how many records were seen with parts still missing (Timestream reads are eventually
+   * consistent, so they may be complete at the next read).
+   *
+   * @param records per key {@code <region>/<agentId>/<seq>} (unique within a run: {@code seq} counts an agent's records), the record
+   * @param incomplete records whose parts are not all visible yet
+   */
+  public record Snapshot(Map<String, IntervalRecord> records, int incomplete) {}
+
+  /**
+   * Reads a run's records as far as they are visible now, keyed so that a reader polling the run
+   * can tell the records it has from new ones; a record with parts missing is left out (counted)
+   * instead of failing the read.
+   *
+   * @param runId the run
+   * @param fromMs only intervals starting at or after this time, epoch ms; negative for the whole run
+   * @return the snapshot
+   * @throws IOException naming the table when Timestream cannot be queried or a row is malformed
+   */
+  public Snapshot readRunSoFar(String runId, long fromMs) throws IOException {
+    List<Map<String, String>> rows = rows(runId, fromMs);
+    try {
+      TimestreamSchema.Decoded d = TimestreamSchema.decodeKeyed(rows);
+      return new Snapshot(d.records(), d.incomplete().size());
+    } catch (RuntimeException e) {
+      throw new IOException("malformed rows in Timestream table " + database + "." + table + " for run " + runId + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private List<Map<String, String>> rows(String runId, long fromMs) throws IOException {
     List<Map<String, String>> rows;
     try {
-      rows = rows(TimestreamSchema.query(database, table, runId));
+      rows = rows(TimestreamSchema.query(database, table, runId, fromMs));
     } catch (software.amazon.awssdk.services.timestreamquery.model.ValidationException noConnectionColumns) {
       // a table that never received a connection measure has no such columns (docs/results-format.md, section 4)
       try {
-        rows = rows(TimestreamSchema.queryWithoutConnections(database, table, runId));
+        rows = rows(TimestreamSchema.queryWithoutConnections(database, table, runId, fromMs));
       } catch (RuntimeException e) {
         e.addSuppressed(noConnectionColumns);
         throw new IOException("cannot query Timestream table " + database + "." + table + " for run " + runId + ": "
@@ -209,12 +250,7 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
       throw new IOException("cannot query Timestream table " + database + "." + table + " for run " + runId + ": "
           + e.getMessage(), e);
     }
-    try {
-      return TimestreamSchema.decode(rows);
-    } catch (RuntimeException e) {
-      throw new IOException("malformed rows in Timestream table " + database + "." + table + " for run " + runId + ": "
-          + e.getMessage(), e);
-    }
+    return rows;
   }
 
   /** Every row of a query, all pages, column name to scalar text (null for SQL NULL). */

@@ -184,26 +184,41 @@ final class TimestreamSchema {
    * @return the SQL text
    */
   static String query(String database, String table, String runId) {
-    return select(database, table, runId, ", " + quote(M_CONNECTIONS) + ", " + quote(M_TLS_RESUMED) + ", " + quote(M_CONNECT_HIST)
-        + ", " + quote(M_TLS_HIST));
+    return query(database, table, runId, -1);
   }
 
   /**
-   * The query of {@link #query} without the connection measures, for a table that never received
-   * one (written before they existed, or only by the jdk engine): Timestream refuses a query that
-   * names a column the table does not have, and a multi-measure table gets a measure's column only
-   * when a record first carries it.
+   * As {@link #query(String, String, String)}, limited to intervals that start at or after
+   * {@code fromMs} (no limit when negative): a reader that polls a run reads only its recent rows.
    *
    * @param database the database
    * @param table the table
    * @param runId the run
+   * @param fromMs the earliest interval start, epoch ms; negative for the whole run
    * @return the SQL text
    */
-  static String queryWithoutConnections(String database, String table, String runId) {
-    return select(database, table, runId, "");
+  static String query(String database, String table, String runId, long fromMs) {
+    return select(database, table, runId, ", " + quote(M_CONNECTIONS) + ", " + quote(M_TLS_RESUMED) + ", " + quote(M_CONNECT_HIST)
+        + ", " + quote(M_TLS_HIST), fromMs);
   }
 
-  private static String select(String database, String table, String runId, String moreColumns) {
+  /**
+   * The query of {@link #query(String, String, String, long)} without the connection measures, for
+   * a table that never received one (written before they existed, or only by the jdk engine):
+   * Timestream refuses a query that names a column the table does not have, and a multi-measure
+   * table gets a measure's column only when a record first carries it.
+   *
+   * @param database the database
+   * @param table the table
+   * @param runId the run
+   * @param fromMs the earliest interval start, epoch ms; negative for the whole run
+   * @return the SQL text
+   */
+  static String queryWithoutConnections(String database, String table, String runId, long fromMs) {
+    return select(database, table, runId, "", fromMs);
+  }
+
+  private static String select(String database, String table, String runId, String moreColumns, long fromMs) {
     return "SELECT " + quote(D_RUN) + ", " + quote(D_REGION) + ", " + quote(D_AGENT) + ", " + quote(D_SCRIPT) + ", "
         + quote(D_NAME) + ", " + quote(D_KIND) + ", " + quote(D_SEQ) + ", " + quote(D_PART) + ", "
         + "to_milliseconds(time) AS " + C_START + ", "
@@ -211,7 +226,8 @@ final class TimestreamSchema {
         + quote(M_LENGTH) + ", " + quote(M_STATUS) + ", " + quote(M_ERRORS) + ", " + quote(M_HIST) + ", " + quote(M_PARTS)
         + moreColumns + " FROM " + quote(database) + "." + quote(table)
         + " WHERE " + quote(D_RUN) + " = '" + runId.replace("'", "''") + "'"
-        + " AND measure_name = '" + MEASURE_NAME + "'";
+        + " AND measure_name = '" + MEASURE_NAME + "'"
+        + (fromMs < 0 ? "" : " AND time >= from_milliseconds(" + fromMs + ")");
   }
 
   /**
@@ -222,13 +238,42 @@ final class TimestreamSchema {
    * @throws IOException when a record's parts are missing or a row is malformed
    */
   static List<IntervalRecord> decode(List<Map<String, String>> rows) throws IOException {
+    Decoded d = decodeKeyed(rows);
+    if (!d.incomplete().isEmpty()) {
+      List<String> incomplete = d.incomplete();
+      throw new IOException(incomplete.size() + " interval records in Timestream are missing parts, e.g. "
+          + String.join(", ", incomplete.subList(0, Math.min(3, incomplete.size())))
+          + "; Timestream reads are eventually consistent, so read again in a few seconds; if it persists, the agent's "
+          + "close() reported these records as not stored");
+    }
+    return new ArrayList<>(d.records().values());
+  }
+
+  /**
+   * What rows decode to: the complete records by key, and the records some of whose parts are not
+   * (yet) there.
+   *
+   * @param records per record key ({@code region/agent/seq}, unique within a run), the record
+   * @param incomplete the records with parts missing, described
+   */
+  record Decoded(Map<String, IntervalRecord> records, List<String> incomplete) {}
+
+  /**
+   * Joins query rows into records keyed by {@code region/agent/seq}, leaving out (and naming) the
+   * records whose parts are not all there.
+   *
+   * @param rows rows of one run
+   * @return the complete records and the incomplete ones
+   * @throws IOException when a row is malformed
+   */
+  static Decoded decodeKeyed(List<Map<String, String>> rows) throws IOException {
     Map<List<String>, List<Map<String, String>>> groups = new LinkedHashMap<>();
     for (Map<String, String> row : rows) {
       List<String> key = List.of(req(row, D_RUN), req(row, D_REGION), req(row, D_AGENT), req(row, D_SCRIPT),
           req(row, D_NAME), req(row, D_KIND), req(row, D_SEQ), req(row, C_START));
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
     }
-    List<IntervalRecord> out = new ArrayList<>(groups.size());
+    Map<String, IntervalRecord> out = new LinkedHashMap<>();
     List<String> incomplete = new ArrayList<>();
     for (Map.Entry<List<String>, List<Map<String, String>>> g : groups.entrySet()) {
       List<Map<String, String>> parts = new ArrayList<>(g.getValue());
@@ -256,19 +301,13 @@ final class TimestreamSchema {
       }
       Map<String, String> head = parts.get(0);
       List<String> k = g.getKey();
-      out.add(new IntervalRecord(
+      out.put(k.get(1) + "/" + k.get(2) + "/" + k.get(6), new IntervalRecord(
           (int) number(head, M_VERSION), k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5),
           Long.parseLong(k.get(7)), number(head, M_LENGTH), number(head, M_COUNT), number(head, M_FAILURES),
           counts(texts[0].toString(), k), withoutMessages(counts(texts[1].toString(), k)), number(head, M_BYTES), texts[2].toString(),
           messagesOf(counts(texts[1].toString(), k)), connections(head, texts[3].toString(), texts[4].toString())));
     }
-    if (!incomplete.isEmpty()) {
-      throw new IOException(incomplete.size() + " interval records in Timestream are missing parts, e.g. "
-          + String.join(", ", incomplete.subList(0, Math.min(3, incomplete.size())))
-          + "; Timestream reads are eventually consistent, so read again in a few seconds; if it persists, the agent's "
-          + "close() reported these records as not stored");
-    }
-    return out;
+    return new Decoded(out, incomplete);
   }
 
   /**

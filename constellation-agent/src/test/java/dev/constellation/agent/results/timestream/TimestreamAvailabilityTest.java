@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 class TimestreamAvailabilityTest {
 
   private static final String LIST = "Timestream_20181101.ListDatabases";
+  private static final String JSON_10 = "application/x-amz-json-1.0";
   private WireMockServer wm;
   private TimestreamWriteClient client;
 
@@ -26,7 +27,7 @@ class TimestreamAvailabilityTest {
   void start() {
     wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     wm.start();
-    client = TimestreamFake.writeClient(wm.port());
+    client = client(wm.port());
   }
 
   @AfterEach
@@ -37,7 +38,7 @@ class TimestreamAvailabilityTest {
 
   private void listDatabasesAnswers(int status, String body) {
     wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(LIST))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", TimestreamFake.JSON_10).withBody(body)));
+        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", JSON_10).withBody(body)));
   }
 
   private ResultsStores.Choice chooseAuto() {
@@ -88,10 +89,22 @@ class TimestreamAvailabilityTest {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    try (TimestreamWriteClient unreachable = TimestreamFake.writeClient(closedPort)) {
+    try (TimestreamWriteClient unreachable = client(closedPort)) {
       ResultsStores.Choice c = ResultsStores.choose("auto", true, new TimestreamAvailability(unreachable, "eu-west-1"));
       assertThat(c.store()).isEqualTo(ResultsStores.Kind.S3);
       assertThat(c.reason()).startsWith("could not reach Timestream in eu-west-1");
     }
+  }
+
+  /** A write client for an answer stubbed on WireMock (each error form), with the SDK's retries off. */
+  static TimestreamWriteClient client(int port) {
+    return TimestreamWriteClient.builder()
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .endpointOverride(java.net.URI.create("http://127.0.0.1:" + port))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+        .build();
   }
 }

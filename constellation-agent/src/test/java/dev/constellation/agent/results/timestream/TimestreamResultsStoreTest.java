@@ -1,81 +1,87 @@
 package dev.constellation.agent.results.timestream;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.ResultsSink;
 import dev.constellation.agent.results.reliable.FakeTicker;
 import dev.constellation.agent.results.reliable.ReliableSink;
 import dev.constellation.agent.results.reliable.SinkPolicy;
 import dev.constellation.agent.results.reliable.TestRecords;
+import dev.constellation.awsfake.Call;
+import dev.constellation.awsfake.FakeAws;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
+/**
+ * The Timestream store against the one Timestream fake of the project ({@code FakeAws}, which stores
+ * what is written and answers the store's query), with the SDK's own retries off so every retry is
+ * the sink's.
+ */
 class TimestreamResultsStoreTest {
 
-  private static final String WRITE = "Timestream_20181101.WriteRecords";
-  private static final String QUERY = "Timestream_20181101.Query";
   private static final String RETRYABLE_REASON = "The record timestamp is outside the time range of the memory store: "
       + "its retention was changed moments ago; ingest again once the new window is in effect.";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TimestreamFake fake = new TimestreamFake();
-  private WireMockServer wm;
+  private FakeAws aws;
   private TimestreamWriteClient write;
   private TimestreamQueryClient query;
   private TimestreamResultsStore store;
   private final FakeTicker ticker = new FakeTicker();
 
   @BeforeEach
-  void start() {
-    wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(fake));
-    wm.start();
-    wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(WRITE))
-        .willReturn(aResponse().withTransformers(TimestreamFake.NAME)));
-    wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(QUERY))
-        .willReturn(aResponse().withTransformers(TimestreamFake.NAME)));
-    write = TimestreamFake.writeClient(wm.port());
-    query = TimestreamFake.queryClient(wm.port());
+  void start() throws IOException {
+    aws = FakeAws.start();
+    aws.timestream().customer(true);
+    write = TimestreamWriteClient.builder().region(Region.US_EAST_1).endpointOverride(aws.endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+    query = queryClient(aws.endpoint());
     store = new TimestreamResultsStore(write, query, "constellation", "intervals");
+    store.ensureDatabaseAndTable();
+    aws.journal().clear();
   }
 
   @AfterEach
   void stop() {
     write.close();
     query.close();
-    wm.stop();
+    aws.close();
+  }
+
+  static TimestreamQueryClient queryClient(URI endpoint) {
+    return TimestreamQueryClient.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
   }
 
   private List<IntervalRecord> writeRun(String agent, int flushes, int perFlush) throws IOException {
     return writeRun(agent, flushes, perFlush, false);
   }
-
-  /** The columns of a table that received connection measures. */
-  private static final List<String> ALL_COLUMNS = List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms",
-      "format_version", "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts",
-      "connections", "tls_resumed", "connect_hist", "tls_hist");
 
   private List<IntervalRecord> writeRun(String agent, int flushes, int perFlush, boolean connections) throws IOException {
     List<IntervalRecord> written = new ArrayList<>();
@@ -93,34 +99,6 @@ class TimestreamResultsStoreTest {
     return written;
   }
 
-  /** Every Timestream record the fake accepted, in order, from WireMock's request journal. */
-  private List<JsonNode> acceptedRecords() {
-    List<ServeEvent> events = new ArrayList<>(wm.getAllServeEvents());
-    events.sort((a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()));
-    List<JsonNode> accepted = new ArrayList<>();
-    for (ServeEvent e : events) {
-      if (!WRITE.equals(e.getRequest().getHeader("X-Amz-Target"))) {
-        continue;
-      }
-      JsonNode records = TimestreamFake.read(e.getRequest().getBodyAsString()).path("Records");
-      assertThat(records.size()).isBetween(1, 100);
-      int status = e.getResponse().getStatus();
-      Set<Integer> refused = new HashSet<>();
-      if (status == 419) {
-        TimestreamFake.read(e.getResponse().getBodyAsString()).path("RejectedRecords")
-            .forEach(r -> refused.add(r.path("RecordIndex").asInt()));
-      } else if (status != 200) {
-        continue;
-      }
-      for (int i = 0; i < records.size(); i++) {
-        if (!refused.contains(i)) {
-          accepted.add(records.get(i));
-        }
-      }
-    }
-    return accepted;
-  }
-
   private static String identity(JsonNode record) {
     Map<String, String> dims = new TreeMap<>();
     record.path("Dimensions").forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
@@ -128,9 +106,10 @@ class TimestreamResultsStoreTest {
   }
 
   private void assertEveryRecordStoredExactlyOnce(List<IntervalRecord> written) throws IOException {
-    List<JsonNode> accepted = acceptedRecords();
+    List<JsonNode> accepted = aws.timestream().accepted();
     Map<String, Integer> times = new HashMap<>();
     for (JsonNode r : accepted) {
+      assertThat(r.path("Dimensions").size()).isPositive();
       times.merge(identity(r), 1, Integer::sum);
       int size = 8 + r.path("MeasureName").asText().length();
       for (JsonNode d : r.path("Dimensions")) {
@@ -143,44 +122,51 @@ class TimestreamResultsStoreTest {
       assertThat(size).as("size of %s", identity(r)).isLessThanOrEqualTo(2048);
     }
     assertThat(times.values()).as("no Timestream record accepted twice").containsOnly(1);
-    List<IntervalRecord> joined = TimestreamSchema.decode(TimestreamFake.rowsOf(accepted));
-    assertThat(joined).containsExactlyInAnyOrderElementsOf(written);
+    assertThat(aws.journal().calls("timestream", "WriteRecords"))
+        .allSatisfy(c -> assertThat(json(c.body()).path("Records").size()).isBetween(1, 100));
+    assertThat(store.readRun("run-1")).containsExactlyInAnyOrderElementsOf(written);
     assertThat(accepted.size()).isGreaterThan(written.size()); // large histograms were split
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError(body, e);
+    }
   }
 
   @Test
   void storesEveryRecordExactlyOnceWhileThirtyPercentOfWritesAreThrottled() throws IOException {
-    fake.throttle(0.30);
+    aws.timestream().throttle(0.30);
     List<IntervalRecord> written = writeRun("agent-1", 6, 40);
 
     assertEveryRecordStoredExactlyOnce(written);
-    List<ServeEvent> writes = wm.getAllServeEvents().stream()
-        .filter(e -> WRITE.equals(e.getRequest().getHeader("X-Amz-Target"))).toList();
-    long throttled = writes.stream().filter(e -> e.getResponse().getStatus() == 400).count();
-    assertThat((double) throttled / writes.size()).isBetween(0.15, 0.45);
-    assertThat(ticker.sleeps()).hasSize((int) throttled);
+    int writes = aws.journal().calls("timestream", "WriteRecords").size();
+    int throttled = aws.timestream().throttledWrites();
+    assertThat((double) throttled / writes).isBetween(0.15, 0.45);
+    assertThat(ticker.sleeps()).hasSize(throttled);
   }
 
   @Test
   void resendsOnlyTheRecordsTimestreamRejectedForAPassingReason() throws IOException {
-    fake.reject(0.05, RETRYABLE_REASON);
+    aws.timestream().reject(0.05, RETRYABLE_REASON);
     List<IntervalRecord> written = writeRun("agent-2", 4, 40);
 
     assertEveryRecordStoredExactlyOnce(written);
-    long partial = wm.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == 419).count();
-    assertThat(partial).isGreaterThan(2);
+    assertThat(aws.timestream().rejectedWrites()).isGreaterThan(2);
   }
 
   @Test
   void survivesThrottlingAndRejectionsTogether() throws IOException {
-    fake.throttle(0.3).reject(0.03, RETRYABLE_REASON);
+    aws.timestream().throttle(0.3).reject(0.03, RETRYABLE_REASON);
     List<IntervalRecord> written = writeRun("agent-3", 5, 30);
     assertEveryRecordStoredExactlyOnce(written);
   }
 
   @Test
   void reportsRecordsTimestreamRefusesForGoodAtClose() throws IOException {
-    fake.reject(1.0, "Duplicate data: a record with the same dimensions, timestamp and measure name has other measure values");
+    aws.timestream().reject(1.0, "Duplicate data: a record with the same dimensions, timestamp and measure name has other measure values");
     ReliableSink<TimestreamResultsStore.Batch> sink = store.sink("agent-4", SinkPolicy.defaults(), ticker, new SplittableRandom(3));
     sink.write(TestRecords.flush("run-1", "eu-west-1", "agent-4", 0, 3));
     assertThatThrownBy(sink::close).isInstanceOf(IOException.class)
@@ -201,16 +187,16 @@ class TimestreamResultsStoreTest {
         .hasMessageContaining("shorten the request name");
     List<IntervalRecord> stored = new ArrayList<>(flush);
     stored.remove(huge);
-    assertThat(TimestreamSchema.decode(TimestreamFake.rowsOf(acceptedRecords()))).containsExactlyInAnyOrderElementsOf(stored);
+    assertThat(store.readRun("run-1")).containsExactlyInAnyOrderElementsOf(stored);
   }
 
   @Test
   void readsARunBackThroughPaginatedQueriesExactlyAsWritten() throws IOException {
-    fake.throttle(0.2).reject(0.02, RETRYABLE_REASON);
+    aws.timestream().throttle(0.2).reject(0.02, RETRYABLE_REASON).queryPageSize(7);
     List<IntervalRecord> written = writeRun("agent-5", 3, 25);
-    List<Map<String, String>> rows = TimestreamFake.rowsOf(acceptedRecords());
-    java.util.Collections.shuffle(rows, new java.util.Random(5)); // Timestream promises no order
-    fake.rows(ALL_COLUMNS, rows, 7);
+    writeRunOf("run-2", "agent-9"); // another run in the same table is not read
+    int rows = (int) aws.timestream().accepted().stream().map(TimestreamResultsStoreTest::identity)
+        .filter(i -> i.contains("run=run-1,")).distinct().count();
 
     List<IntervalRecord> read = store.readRun("run-1");
 
@@ -220,16 +206,24 @@ class TimestreamResultsStoreTest {
       assertThat(r.histogram()).isEqualTo(original.histogram());
       assertThat(r.decodeHistogram()).isEqualTo(original.decodeHistogram());
     }
-    int pages = 2 + rows.size() / 7;
-    wm.verify(pages, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(QUERY))
-        .withRequestBody(containing("WHERE \\\"run\\\" = 'run-1' AND measure_name = 'interval'")));
+    List<Call> queries = aws.journal().calls("timestream", "Query");
+    // records without connection measures: the query naming those columns is refused once, then
+    // the query of before answers with an empty first page and pages of 7 rows
+    assertThat(queries).as("a refused query, an empty first page, then pages of 7 rows").hasSize(2 + Math.max(1, (rows + 6) / 7));
+    assertThat(json(queries.get(0).body()).path("QueryString").asText())
+        .contains("WHERE \"run\" = 'run-1' AND measure_name = 'interval'");
+  }
+
+  private void writeRunOf(String runId, String agent) throws IOException {
+    try (ResultsSink s = store.sink(agent, SinkPolicy.defaults(), ticker, new SplittableRandom(4))) {
+      s.write(TestRecords.flush(runId, "eu-west-1", agent, 0, 3));
+    }
   }
 
   @Test
   void connectionTimesRoundTripThroughTheTableExactlyAsWritten() throws IOException {
     List<IntervalRecord> written = writeRun("agent-7", 2, 9, true);
     assertThat(written).allSatisfy(r -> assertThat(r.connections()).isNotNull());
-    fake.rows(ALL_COLUMNS, TimestreamFake.rowsOf(acceptedRecords()), 5);
 
     assertThat(store.readRun("run-1")).containsExactlyInAnyOrderElementsOf(written);
   }
@@ -237,46 +231,67 @@ class TimestreamResultsStoreTest {
   @Test
   void aTableThatNeverReceivedAConnectionMeasureIsReadWithTheColumnsItHas() throws IOException {
     List<IntervalRecord> written = writeRun("agent-8", 1, 6);
-    fake.rows(List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms", "format_version",
-        "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts"), TimestreamFake.rowsOf(acceptedRecords()), 50);
 
     List<IntervalRecord> read = store.readRun("run-1");
 
     assertThat(read).containsExactlyInAnyOrderElementsOf(written);
     assertThat(read).allSatisfy(r -> assertThat(r.connections()).isNull());
-    // the first query named the connection columns and was refused; the second did not
-    wm.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(QUERY))
-        .withRequestBody(containing("tls_hist")));
+    // the first query named the connection columns and was refused; the second did not name them
+    List<String> queries = aws.journal().calls("timestream", "Query").stream()
+        .map(c -> json(c.body()).path("QueryString").asText("")).filter(q -> !q.isEmpty()).toList();
+    assertThat(queries.get(0)).contains("\"tls_hist\"");
+    assertThat(queries.stream().filter(q -> q.contains("tls_hist"))).as("one refused query named them").hasSize(1);
+    assertThat(queries.subList(1, queries.size())).as("then an empty first page and the rows").hasSize(2)
+        .allSatisfy(q -> assertThat(q).doesNotContain("tls_hist"));
   }
 
   @Test
   void aRecordWithAMissingPartIsReportedInsteadOfReturnedDamaged() throws IOException {
     List<IntervalRecord> written = writeRun("agent-6", 1, 4);
-    List<JsonNode> accepted = new ArrayList<>(acceptedRecords());
-    accepted.removeIf(r -> identity(r).contains("part=1"));
     assertThat(written.get(0).histogram().length()).isGreaterThan(2048);
-    fake.rows(List.of("run", "region", "agent", "script", "name", "kind", "seq", "part", "start_ms", "format_version",
-        "count", "failures", "bytes", "length_ms", "status", "errors", "hist", "parts"), TimestreamFake.rowsOf(accepted), 50);
+    assertThat(aws.timestream().dropWhere("part", "1")).isPositive();
 
     assertThatThrownBy(() -> store.readRun("run-1")).isInstanceOf(IOException.class)
         .hasMessageContaining("are missing parts")
         .hasMessageContaining("read again in a few seconds");
+    TimestreamResultsStore.Snapshot soFar = store.readRunSoFar("run-1", -1);
+    assertThat(soFar.incomplete()).as("records left out, not returned damaged").isPositive();
+    assertThat(soFar.records()).hasSize(written.size() - soFar.incomplete());
+    assertThat(soFar.records()).allSatisfy((key, r) -> assertThat(key).startsWith("eu-west-1/agent-6/"));
   }
 
   @Test
-  void createsTheDatabaseAndTableWithMagneticWritesAndTheManagedTag() throws IOException {
-    wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("Timestream_20181101.CreateDatabase"))
-        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", TimestreamFake.JSON_10)
-            .withBody("{\"__type\":\"ConflictException\",\"Message\":\"The database constellation already exists.\"}")));
-    wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("Timestream_20181101.CreateTable"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", TimestreamFake.JSON_10)
-            .withBody("{\"Table\":{\"TableName\":\"intervals\",\"DatabaseName\":\"constellation\",\"TableStatus\":\"ACTIVE\"}}")));
+  void readsOnlyTheIntervalsFromAGivenStartWhenAskedTo() throws IOException {
+    List<IntervalRecord> written = writeRun("agent-8", 2, 5);
+    long from = written.get(6).startMs();
 
-    store.ensureDatabaseAndTable();
+    TimestreamResultsStore.Snapshot recent = store.readRunSoFar("run-1", from);
 
-    wm.verify(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("Timestream_20181101.CreateTable"))
-        .withRequestBody(containing("\"EnableMagneticStoreWrites\":true"))
-        .withRequestBody(containing("\"MemoryStoreRetentionPeriodInHours\":24"))
-        .withRequestBody(containing("constellation:managed")));
+    assertThat(recent.records().values()).containsExactlyInAnyOrderElementsOf(
+        written.stream().filter(r -> r.startMs() >= from).toList());
+    assertThat(recent.records().keySet()).contains("eu-west-1/agent-8/9");
+  }
+
+  @Test
+  void aStoreCreatedFromTheEnvironmentReachesTheEndpointItNames() throws IOException {
+    Map<String, String> env = Map.of(TimestreamResultsStore.ENDPOINT_ENV, aws.endpoint().toString(),
+        "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY", "secret");
+    try (TimestreamResultsStore fromEnv = TimestreamResultsStore.create("us-east-1", "constellation", "intervals", env::get)) {
+      fromEnv.checkTable();
+    }
+    assertThat(aws.journal().calls("timestream", "DescribeTable")).hasSize(1);
+  }
+
+  @Test
+  void createsTheDatabaseAndTableWithMagneticWritesAndTheManagedTagAndAcceptsThemExisting() throws IOException {
+    store.ensureDatabaseAndTable(); // both exist: ConflictException, accepted
+
+    List<Call> creates = aws.journal().calls("timestream", "CreateTable");
+    assertThat(creates).hasSize(1);
+    assertThat(creates.get(0).body()).contains("\"EnableMagneticStoreWrites\":true")
+        .contains("\"MemoryStoreRetentionPeriodInHours\":24").contains("constellation:managed");
+    assertThat(aws.resources("timestream")).extracting(r -> r.type() + " " + r.name() + " " + r.tags())
+        .containsExactlyInAnyOrder("database constellation {constellation:managed=true}",
+            "table intervals {constellation:managed=true}");
   }
 }

@@ -128,7 +128,7 @@ class TimestreamSchemaTest {
   @Test
   void theQueryWithoutConnectionsNamesOnlyTheColumnsOfBefore() {
     assertThat(TimestreamSchema.query("db", "t", "r")).contains("\"connections\", \"tls_resumed\", \"connect_hist\", \"tls_hist\" FROM");
-    assertThat(TimestreamSchema.queryWithoutConnections("db", "t", "r")).doesNotContain("connect").doesNotContain("tls")
+    assertThat(TimestreamSchema.queryWithoutConnections("db", "t", "r", -1)).doesNotContain("connect").doesNotContain("tls")
         .contains("\"hist\", \"parts\" FROM");
   }
 
