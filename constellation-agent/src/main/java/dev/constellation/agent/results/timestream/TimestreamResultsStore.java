@@ -253,22 +253,140 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
     return rows;
   }
 
+  /**
+   * Writes (or replaces) a run's summary row, the one row per run that a runs list reads (docs/results-format.md,
+   * section 4, "Run summary rows"). Timestream keeps a record with the same dimensions, time and measure name once:
+   * a write with other values is refused unless its {@code Version} is higher, so {@code version} must grow from one
+   * write of the run to the next (the plugin passes the time of the write, epoch ms); a resent identical write is
+   * accepted again.
+   *
+   * @param summary the run's summary
+   * @param version the records' version, at least 1
+   * @throws IOException naming the table and Timestream's reason when the row is refused or cannot be written
+   */
+  public void putRunSummary(RunSummary summary, long version) throws IOException {
+    List<software.amazon.awssdk.services.timestreamwrite.model.Record> records = RunRows.encode(summary, version, maxRecordBytes);
+    try {
+      write.writeRecords(b -> b.databaseName(database).tableName(table).records(records));
+    } catch (RejectedRecordsException e) {
+      List<String> reasons = e.hasRejectedRecords() ? e.rejectedRecords().stream().map(RejectedRecord::reason).distinct().toList()
+          : List.of(e.getMessage());
+      throw new IOException("Timestream table " + database + "." + table + " refused the summary row of run " + summary.runId() + ": "
+          + String.join("; ", reasons), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot write the summary row of run " + summary.runId() + " to Timestream table " + database + "."
+          + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A run's summary row, every part joined.
+   *
+   * @param runId the run
+   * @return the summary; empty when the run has none (its plugin died before it wrote one, or wrote none) or a part
+   *     is not visible yet
+   * @throws IOException naming the table when Timestream cannot be queried or a row is malformed
+   */
+  public java.util.Optional<RunSummary> readRunSummary(String runId) throws IOException {
+    try {
+      return java.util.Optional.ofNullable(RunRows.joined(rows(RunRows.runQuery(database, table, runId))));
+    } catch (software.amazon.awssdk.services.timestreamquery.model.ValidationException e) {
+      if (noSuchColumn(e)) {
+        return java.util.Optional.empty(); // no summary row was ever written to this table
+      }
+      throw new IOException("cannot query Timestream table " + database + "." + table + " for the summary of run " + runId + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot query Timestream table " + database + "." + table + " for the summary of run " + runId + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The newest runs of a runs list.
+   *
+   * @param runs their summary rows (part 0: every number, no texts), newest start first
+   * @param more whether the table holds older runs than these
+   */
+  public record RunList(List<RunSummary> runs, boolean more) {}
+
+  /**
+   * The newest runs with a summary row, newest start first: one query over the summary rows' part 0 ({@code ORDER BY
+   * time DESC}), read page by page ({@code MaxRows}, {@code NextToken}) until {@code limit} runs not skipped are
+   * found, the pages end, or {@code maxPages} pages were read. Reads no interval record.
+   *
+   * @param limit runs wanted, 1..1000 (also the query's {@code MaxRows})
+   * @param maxPages pages read at most
+   * @param skip runs left out (e.g. those on this machine); they do not count towards {@code limit}
+   * @return the runs and whether there are more
+   * @throws IOException naming the table when Timestream cannot be queried or a row is malformed
+   */
+  public RunList listRunSummaries(int limit, int maxPages, java.util.function.Predicate<String> skip) throws IOException {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1..1000 (Timestream's MaxRows); got " + limit);
+    }
+    List<RunSummary> out = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    try {
+      do {
+        QueryResponse page = query.query(QueryRequest.builder().queryString(RunRows.listQuery(database, table)).maxRows(limit)
+            .nextToken(token).build());
+        pages++;
+        for (Map<String, String> row : rowsOf(page)) {
+          if (out.size() < limit && !skip.test(row.get(TimestreamSchema.D_RUN))) {
+            out.add(RunRows.listed(row));
+          }
+        }
+        token = page.nextToken();
+        if (token != null && token.isEmpty()) {
+          token = null;
+        }
+      } while (token != null && out.size() < limit && pages < maxPages);
+    } catch (software.amazon.awssdk.services.timestreamquery.model.ValidationException e) {
+      if (noSuchColumn(e)) {
+        return new RunList(List.of(), false); // no summary row was ever written to this table
+      }
+      throw new IOException("cannot list the runs in Timestream table " + database + "." + table + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list the runs in Timestream table " + database + "." + table + ": " + e.getMessage(), e);
+    }
+    return new RunList(List.copyOf(out), token != null);
+  }
+
+  /**
+   * Whether Timestream refused a query for naming a column the table does not have: a multi-measure table gets a
+   * measure's column only when a record first carries it, so a table no summary row was written to has no
+   * {@code run_status} column.
+   */
+  private static boolean noSuchColumn(software.amazon.awssdk.services.timestreamquery.model.ValidationException e) {
+    String m = String.valueOf(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+    return m.contains("Column") && m.contains("does not exist");
+  }
+
+  /** One page's rows, column name to scalar text (null for SQL NULL). */
+  private static List<Map<String, String>> rowsOf(QueryResponse page) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    List<ColumnInfo> columns = page.columnInfo();
+    for (Row row : page.rows()) {
+      List<Datum> data = row.data();
+      Map<String, String> values = new HashMap<>();
+      for (int i = 0; i < columns.size() && i < data.size(); i++) {
+        Datum d = data.get(i);
+        values.put(columns.get(i).name(), Boolean.TRUE.equals(d.nullValue()) ? null : d.scalarValue());
+      }
+      rows.add(values);
+    }
+    return rows;
+  }
+
   /** Every row of a query, all pages, column name to scalar text (null for SQL NULL). */
   private List<Map<String, String>> rows(String sql) {
     List<Map<String, String>> rows = new ArrayList<>();
     String token = null;
     do {
       QueryResponse page = query.query(QueryRequest.builder().queryString(sql).nextToken(token).build());
-      List<ColumnInfo> columns = page.columnInfo();
-      for (Row row : page.rows()) {
-        List<Datum> data = row.data();
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < columns.size() && i < data.size(); i++) {
-          Datum d = data.get(i);
-          values.put(columns.get(i).name(), Boolean.TRUE.equals(d.nullValue()) ? null : d.scalarValue());
-        }
-        rows.add(values);
-      }
+      rows.addAll(rowsOf(page));
       token = page.nextToken();
     } while (token != null && !token.isEmpty());
     return rows;
