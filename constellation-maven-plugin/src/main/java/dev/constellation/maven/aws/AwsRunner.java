@@ -105,6 +105,7 @@ public final class AwsRunner implements Runner {
         return run.run(plan, context);
       } finally {
         bucket = run.resultsBucket();
+        timestream = run.resultsTimestream();
       }
     }
   }
@@ -112,10 +113,23 @@ public final class AwsRunner implements Runner {
   /** The results bucket of the last run (null before its installation check found one). */
   private volatile String bucket;
 
-  /** Keeps the run's run.json and summary.json in the results bucket beside its records ({@link AwsRun#keepRunObjects}). */
+  /** The installation whose Timestream table the last run wrote to (null with S3 results). */
+  private volatile dev.constellation.aws.Installation timestream;
+
+  /**
+   * Keeps the run's run.json and summary.json in the results bucket beside its records ({@link AwsRun#keepRunObjects}),
+   * or, with Timestream results, its summary row ({@link AwsRun#keepSummaryRow}).
+   */
   @Override
   public void reported(RunPlan plan, RunContext context) {
     String b = bucket;
+    dev.constellation.aws.Installation ts = timestream;
+    if (b == null && ts != null) {
+      try (AwsClients aws = clients.apply(plan.aws().profile())) {
+        AwsRun.keepSummaryRow(aws, ts, context);
+      }
+      return;
+    }
     if (b == null) {
       return;
     }
