@@ -366,6 +366,29 @@ class AwsRunIT {
       assertThat(watch.firstRecordsWhileTasksRan()).as("records were copied into records/ while the agents still ran: "
           + watch).isTrue();
       assertThat(fake.runningTaskProcesses()).isEmpty();
+
+      // the run's summary row: written when it started (running), replaced once its report was written
+      assertThat(fake.journal().calls("timestream", "WriteRecords").stream().filter(c -> c.body().contains("\"MeasureName\":\"run\""))
+          .count()).as("the summary row at the start and at the end").isEqualTo(2);
+      assertThat(lines).contains("kept the run's summary row (completed) in Timestream constellation.intervals (us-east-1)");
+      var store = new dev.constellation.agent.results.timestream.TimestreamResultsStore(aws.timestream(HOME), aws.timestreamQuery(HOME),
+          Installation.DEFAULT_NAME, "intervals");
+      long until = System.currentTimeMillis() + 10_000;
+      java.util.Optional<dev.constellation.agent.results.timestream.RunSummary> row = store.readRunSummary(r.runId());
+      while ((row.isEmpty() || row.get().running()) && System.currentTimeMillis() < until) {
+        Thread.sleep(200); // visible 1.5 s after the write
+        row = store.readRunSummary(r.runId());
+      }
+      assertThat(row).as("the summary row of " + r.runId()).isPresent();
+      assertThat(row.get().status()).isEqualTo("completed");
+      assertThat(row.get().passed()).isTrue();
+      assertThat(row.get().requests()).isEqualTo(summary.path("totals").path("requests").asLong());
+      assertThat(row.get().failures()).isEqualTo(summary.path("totals").path("failures").asLong());
+      assertThat(row.get().p95Micros()).isEqualTo(Math.round(summary.path("totals").path("latencyMs").path("p95").asDouble() * 1000));
+      assertThat(row.get().durationMs()).isEqualTo(summary.path("durationMs").asLong());
+      assertThat(row.get().regions()).containsExactly("eu-west-1", "us-east-2");
+      assertThat(row.get().agents()).isEqualTo(3);
+      assertThat(row.get().facts()).isEqualTo(new ObjectMapper().readTree(r.runDir().resolve("run.json").toFile()).toString());
     } finally {
       fake.timestream().visibilityDelay(Duration.ZERO);
       try (AwsClients aws = timestreamClients()) { // back to the S3 installation the other tests use
