@@ -205,6 +205,7 @@ public final class AwsRun {
     resultsTimestream = found.timestream() ? inst : null;
     log.info("results store: " + (found.timestream() ? "Timestream " + inst.timestreamDatabase() + "." + inst.timestreamTable()
         : "s3://" + bucket) + " in " + home + " (as init set up the task role)");
+    AwsRunner.priceForStore(plan, tasks, images.cpuArchitecture(), found.timestream(), log);
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
     }

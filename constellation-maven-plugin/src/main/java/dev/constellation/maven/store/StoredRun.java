@@ -101,6 +101,17 @@ public final class StoredRun {
           warn.accept("the agents' result.json objects could not be read (" + e.getMessage() + "); the report shows no start skew,"
               + " clock offset or generator health");
         }
+      } else if (source instanceof TimestreamResultsStore ts) {
+        try {
+          Map<String, Map<String, Object>> read = new java.util.TreeMap<>();
+          for (Map.Entry<String, String> e : ts.readAgentResults(runId).entrySet()) {
+            read.put(e.getKey(), AgentResults.fromJson(e.getValue()));
+          }
+          agents = read;
+        } catch (IOException | RuntimeException e) {
+          warn.accept("the agents' facts rows could not be read (" + e.getMessage() + "); the report shows no start skew,"
+              + " clock offset or generator health");
+        }
       }
       facts = factsFrom(runId, records, agents);
     }

@@ -367,6 +367,15 @@ class AwsRunIT {
           + watch).isTrue();
       assertThat(fake.runningTaskProcesses()).isEmpty();
 
+      // the agents' facts rows reached the report: start skew and clock offset per region, not "unknown"
+      assertThat(lines).contains("start skew us-east-2: " + summary.path("regions").path("us-east-2").path("startSkewMs").asLong() + " ms");
+      assertThat(lines).noneMatch(l -> l.startsWith("start skew") && l.endsWith("unknown"));
+      for (String region : List.of("us-east-2", "eu-west-1")) {
+        assertThat(summary.path("regions").path(region).path("startSkewMs").isNumber()).as(region + " start skew").isTrue();
+        assertThat(summary.path("regions").path(region).path("clockOffsetMs").isNumber()).as(region + " clock offset").isTrue();
+      }
+      assertThat(r.runDir().resolve("records").resolve("eu-west-1-0.result.json")).isNotEmptyFile();
+
       // the run's summary row: written when it started (running), replaced once its report was written
       assertThat(fake.journal().calls("timestream", "WriteRecords").stream().filter(c -> c.body().contains("\"MeasureName\":\"run\""))
           .count()).as("the summary row at the start and at the end").isEqualTo(2);

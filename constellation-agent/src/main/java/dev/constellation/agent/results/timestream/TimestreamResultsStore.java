@@ -364,6 +364,127 @@ public final class TimestreamResultsStore implements ResultsSource, AutoCloseabl
     return m.contains("Column") && m.contains("does not exist");
   }
 
+  /** Measure name of an agent's facts row. */
+  static final String AGENT_MEASURE = "agent";
+  /** Its text measure: the agent's result.json, split across parts like the texts of interval records. */
+  static final String M_AGENT_RESULT = "agent_result";
+
+  /**
+   * Writes an agent's account of its run (its {@code result.json}: start skew, clock offset, generator health, counts)
+   * as a facts row: measure name {@value #AGENT_MEASURE}, dimensions {@code run}, {@code region}, {@code agent} and
+   * {@code part}, the text in {@value #M_AGENT_RESULT} (continued in parts 1, 2, … past the 2 KB record limit), time =
+   * {@code writtenAtMs} (docs/results-format.md, section 4, "Agent facts rows"). The same call sent again is accepted
+   * again (same dimensions, time and values).
+   *
+   * @param runId the run
+   * @param region the agent's region
+   * @param agentId the agent
+   * @param json its result.json
+   * @param writtenAtMs the row's time, epoch ms (the end of the agent's run)
+   * @throws IOException naming the table when the row is refused or cannot be written
+   */
+  public void putAgentResult(String runId, String region, String agentId, String json, long writtenAtMs) throws IOException {
+    int budget = maxRecordBytes - TimestreamSchema.SAFETY_BYTES;
+    List<String> slices = new ArrayList<>();
+    int pos = 0;
+    while (pos < json.length() || slices.isEmpty()) {
+      int size = 8 + TimestreamSchema.utf8(AGENT_MEASURE) + TimestreamSchema.utf8(TimestreamSchema.D_RUN) + TimestreamSchema.utf8(runId)
+          + TimestreamSchema.utf8(TimestreamSchema.D_REGION) + TimestreamSchema.utf8(region) + TimestreamSchema.utf8(TimestreamSchema.D_AGENT)
+          + TimestreamSchema.utf8(agentId) + TimestreamSchema.utf8(TimestreamSchema.D_PART) + 6 + TimestreamSchema.utf8(TimestreamSchema.M_PARTS)
+          + 8 + TimestreamSchema.utf8(M_AGENT_RESULT);
+      if (budget - size < 64) {
+        throw new IOException("the facts row of agent " + agentId + " does not fit in a Timestream record: its dimensions take " + size
+            + " bytes");
+      }
+      int end = TimestreamSchema.prefixEnd(json, pos, budget - size);
+      slices.add(json.substring(pos, end));
+      pos = end;
+    }
+    List<software.amazon.awssdk.services.timestreamwrite.model.Record> records = new ArrayList<>();
+    for (int part = 0; part < slices.size(); part++) {
+      records.add(software.amazon.awssdk.services.timestreamwrite.model.Record.builder()
+          .dimensions(dimension(TimestreamSchema.D_RUN, runId), dimension(TimestreamSchema.D_REGION, region),
+              dimension(TimestreamSchema.D_AGENT, agentId), dimension(TimestreamSchema.D_PART, Integer.toString(part)))
+          .measureName(AGENT_MEASURE)
+          .measureValueType(software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType.MULTI)
+          .measureValues(measure(M_AGENT_RESULT, slices.get(part), "VARCHAR"),
+              measure(TimestreamSchema.M_PARTS, Integer.toString(slices.size()), "BIGINT"))
+          .time(Long.toString(writtenAtMs))
+          .timeUnit(software.amazon.awssdk.services.timestreamwrite.model.TimeUnit.MILLISECONDS)
+          .build());
+    }
+    for (int from = 0; from < records.size(); from += MAX_RECORDS_PER_WRITE) {
+      List<software.amazon.awssdk.services.timestreamwrite.model.Record> call =
+          records.subList(from, Math.min(records.size(), from + MAX_RECORDS_PER_WRITE));
+      try {
+        write.writeRecords(b -> b.databaseName(database).tableName(table).records(call));
+      } catch (RejectedRecordsException e) {
+        throw new IOException("Timestream table " + database + "." + table + " refused the facts row of agent " + agentId + ": "
+            + (e.hasRejectedRecords() ? e.rejectedRecords().stream().map(RejectedRecord::reason).distinct().toList() : e.getMessage()), e);
+      } catch (RuntimeException e) {
+        throw new IOException("cannot write the facts row of agent " + agentId + " to Timestream table " + database + "." + table + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The agents' facts rows of a run, each joined across its parts.
+   *
+   * @param runId the run
+   * @return {@code <region>/<agentId>} → that agent's result.json, sorted; an agent whose row is not (completely)
+   *     visible yet is left out, as is everything in a table no facts row was ever written to
+   * @throws IOException naming the table when Timestream cannot be queried
+   */
+  public Map<String, String> readAgentResults(String runId) throws IOException {
+    String sql = "SELECT " + TimestreamSchema.quote(TimestreamSchema.D_REGION) + ", " + TimestreamSchema.quote(TimestreamSchema.D_AGENT)
+        + ", " + TimestreamSchema.quote(TimestreamSchema.D_PART) + ", " + TimestreamSchema.quote(TimestreamSchema.M_PARTS) + ", "
+        + TimestreamSchema.quote(M_AGENT_RESULT) + " FROM " + TimestreamSchema.quote(database) + "." + TimestreamSchema.quote(table)
+        + " WHERE " + TimestreamSchema.quote(TimestreamSchema.D_RUN) + " = '" + runId.replace("'", "''") + "' AND measure_name = '"
+        + AGENT_MEASURE + "'";
+    List<Map<String, String>> rows;
+    try {
+      rows = rows(sql);
+    } catch (software.amazon.awssdk.services.timestreamquery.model.ValidationException e) {
+      if (noSuchColumn(e)) {
+        return Map.of(); // no facts row was ever written to this table
+      }
+      throw new IOException("cannot query Timestream table " + database + "." + table + " for the agents' facts of run " + runId + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot query Timestream table " + database + "." + table + " for the agents' facts of run " + runId + ": "
+          + e.getMessage(), e);
+    }
+    Map<String, java.util.TreeMap<Integer, Map<String, String>>> byAgent = new java.util.TreeMap<>();
+    for (Map<String, String> r : rows) {
+      byAgent.computeIfAbsent(r.get(TimestreamSchema.D_REGION) + "/" + r.get(TimestreamSchema.D_AGENT), k -> new java.util.TreeMap<>())
+          .put(Integer.parseInt(r.get(TimestreamSchema.D_PART)), r);
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    byAgent.forEach((key, parts) -> {
+      int expected = Integer.parseInt(parts.firstEntry().getValue().get(TimestreamSchema.M_PARTS));
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < expected; i++) {
+        Map<String, String> p = parts.get(i);
+        if (p == null || Integer.parseInt(p.get(TimestreamSchema.M_PARTS)) != expected) {
+          return; // a part not visible yet
+        }
+        text.append(p.get(M_AGENT_RESULT) == null ? "" : p.get(M_AGENT_RESULT));
+      }
+      out.put(key, text.toString());
+    });
+    return out;
+  }
+
+  private static software.amazon.awssdk.services.timestreamwrite.model.Dimension dimension(String name, String value) {
+    return software.amazon.awssdk.services.timestreamwrite.model.Dimension.builder().name(name).value(value)
+        .dimensionValueType(software.amazon.awssdk.services.timestreamwrite.model.DimensionValueType.VARCHAR).build();
+  }
+
+  private static software.amazon.awssdk.services.timestreamwrite.model.MeasureValue measure(String name, String value, String type) {
+    return software.amazon.awssdk.services.timestreamwrite.model.MeasureValue.builder().name(name).value(value).type(type).build();
+  }
+
   /** One page's rows, column name to scalar text (null for SQL NULL). */
   private static List<Map<String, String>> rowsOf(QueryResponse page) {
     List<Map<String, String>> rows = new ArrayList<>();

@@ -150,4 +150,18 @@ class RunSummaryRowsTest {
     Map<String, String> row = RunRows.columnsOf(RunRows.encode(finished("r-1", 1, 10, 1_000, "{}"), 1, 2048).get(0));
     assertThat(row).containsEntry("run_passed", "true").containsEntry("run_regions", "eu-west-1,us-east-2");
   }
+
+  @Test
+  void agentFactsRowsRoundTripAcrossPartsAndAPartNotVisibleLeavesTheAgentOut() throws IOException {
+    assertThat(store.readAgentResults("r-1")).as("a table no facts row was written to").isEmpty();
+    String big = "{\"agentId\":\"eu-west-1-0\",\"note\":\"" + "é".repeat(1500) + "\"}";
+    store.putAgentResult("r-1", "eu-west-1", "eu-west-1-0", big, 1_795_780_900_000L);
+    store.putAgentResult("r-1", "eu-west-1", "eu-west-1-0", big, 1_795_780_900_000L); // resent: accepted, not doubled
+    store.putAgentResult("r-1", "us-east-2", "us-east-2-0", "{\"agentId\":\"us-east-2-0\",\"startSkewMs\":4}", 1_795_780_900_000L);
+    store.putAgentResult("r-2", "us-east-2", "us-east-2-0", "{}", 1_795_780_900_000L);
+    assertThat(store.readAgentResults("r-1")).containsExactly(Map.entry("eu-west-1/eu-west-1-0", big),
+        Map.entry("us-east-2/us-east-2-0", "{\"agentId\":\"us-east-2-0\",\"startSkewMs\":4}"));
+    aws.timestream().dropWhere("part", "1");
+    assertThat(store.readAgentResults("r-1")).containsOnlyKeys("us-east-2/us-east-2-0");
+  }
 }
