@@ -358,6 +358,9 @@ class AwsRunIT {
       assertThat(fake.journal().calls("timestream", "Query")).as("progress and gather read Timestream").isNotEmpty();
       assertThat(fake.timestream().recordCount(HOME, Installation.DEFAULT_NAME, "intervals")).isPositive();
       assertThat(lines).contains("results store: Timestream constellation.intervals in us-east-1 (as init set up the task role)");
+      assertThat(lines).as("priced again with Timestream writes once the installation check found them")
+          .containsSubsequence("results store: Timestream constellation.intervals in us-east-1 (as init set up the task role)",
+              "the installation keeps results in Timestream: the estimate with Timestream writes instead of S3 requests");
       assertThat(lines).noneMatch(l -> l.contains("do not add up"));
       for (String agent : List.of("us-east-2-0", "us-east-2-1", "eu-west-1-0")) {
         assertThat(r.runDir().resolve("records").resolve(agent + ".jsonl")).as("records of every agent, gathered from Timestream")
