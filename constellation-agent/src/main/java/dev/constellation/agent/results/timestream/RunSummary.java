@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a runs list shows of one run kept in a Timestream results store, and what rebuilding its report needs besides
- * its interval records: the run's summary row (measure name {@value RunRows#MEASURE_NAME}, schema in
+ * its interval records: the run's summary row (measure name {@code run}, schema in
  * docs/results-format.md, section 4). The plugin that ran the run writes it when the run starts (status
  * {@code running}) and again when its report is written; the later write replaces the earlier one (a higher
  * {@code Version}).
