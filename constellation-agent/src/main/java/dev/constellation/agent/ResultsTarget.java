@@ -186,7 +186,7 @@ abstract class ResultsTarget implements AutoCloseable {
     }
   }
 
-  /** A Timestream table in the home region; the agent's account travels in its test-end summary only. */
+  /** A Timestream table in the home region; the agent's account is a facts row beside its records (and in its test-end summary). */
   static final class Timestream extends ResultsTarget {
     private final TimestreamResultsStore store;
 
@@ -220,11 +220,12 @@ abstract class ResultsTarget implements AutoCloseable {
       return store.sink(config.agentId(), policy(config));
     }
 
+    /** The account as the agent's facts row in the table (gather copies it beside the records), and in the fallback folder. */
     @Override
     void putResult(String json) throws IOException {
-      // Timestream holds interval records only; the account reaches the report in the test-end summary.
       Files.createDirectories(config.fallbackDir());
       Files.writeString(config.fallbackDir().resolve(config.agentId() + AgentMain.RESULT_SUFFIX), json);
+      store.putAgentResult(config.runId(), config.region(), config.agentId(), json, System.currentTimeMillis());
     }
 
     @Override

@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * both SDK clients sign with the scope {@code timestream}): {@code DescribeEndpoints}, databases and
  * tables with tags, {@code WriteRecords} (multi-measure and single-measure records, stored per region,
  * database and table; a record with the same dimensions, time and measure name is accepted again only
- * with the same values, as Timestream does) and {@code Query} for the {@code SELECT ... FROM "db"."table"
- * WHERE "dim" = '...' AND measure_name = '...' [AND time >= from_milliseconds(N)]} shape, paginated
- * with an empty first page as a running query often answers.
+ * with the same values, or replaces the stored one when its {@code Version} is higher, as Timestream does) and
+ * {@code Query} for the {@code SELECT ... FROM "db"."table" WHERE "dim" = '...' AND measure_name = '...'
+ * [AND time >= from_milliseconds(N)] [ORDER BY time|column [ASC|DESC]]} shape, paginated ({@code MaxRows} 1..1000
+ * rows a page at most) with an empty first page as a running query often answers. A query naming a column no
+ * record of the table carried is refused ({@code ValidationException}), as is any SQL outside that shape.
  *
  * <p>By default the account is not a Timestream customer (the service closed to new customers on
  * 2025-06-20): every call is refused with {@code AccessDeniedException} until a test calls
@@ -35,7 +37,7 @@ public final class Timestream {
 
   /** One stored Timestream record. */
   private record Stored(String region, String database, String table, Map<String, String> dimensions, String measureName,
-      Map<String, String[]> measures, long timeMs, long visibleAt) {
+      Map<String, String[]> measures, long timeMs, long visibleAt, long version) {
     String identity() {
       return new TreeMap<>(dimensions) + "@" + timeMs + "/" + measureName;
     }
@@ -315,13 +317,16 @@ public final class Timestream {
       }
       Stored s = parse(req.region, d.name, t.name, r, now + visibilityDelayMs);
       Stored before = t.records.get(s.identity());
-      if (before != null && !sameValues(before, s)) {
-        rejected.addObject().put("RecordIndex", i).put("ExistingVersion", 1)
+      // WriteRecords (Record.Version): a record with the same dimensions, time and measure name replaces the stored one
+      // when its version is higher; with the same values it is accepted (the version still updated when higher); with
+      // other values and a version not higher it is refused with the stored version
+      if (before != null && !sameValues(before, s) && s.version() <= before.version()) {
+        rejected.addObject().put("RecordIndex", i).put("ExistingVersion", before.version())
             .put("Reason", "A record with the same dimensions, timestamp and measure name but different measure values "
                 + "already exists in the table.");
         continue;
       }
-      if (before == null) {
+      if (before == null || s.version() > before.version()) {
         t.records.put(s.identity(), s);
       }
       accepted.add(r);
@@ -367,6 +372,10 @@ public final class Timestream {
       measures.put("measure_value::" + r.path("MeasureValueType").asText("DOUBLE").toLowerCase(java.util.Locale.ROOT),
           new String[] {r.path("MeasureValue").asText(), r.path("MeasureValueType").asText("DOUBLE")});
     }
+    long version = r.path("Version").asLong(1);
+    if (version < 1) {
+      throw AwsError.badRequest("ValidationException", "Version must be 1 or greater; got " + version);
+    }
     long time = Long.parseLong(r.path("Time").asText("0"));
     long ms = switch (r.path("TimeUnit").asText("MILLISECONDS")) {
       case "SECONDS" -> time * 1000;
@@ -374,7 +383,7 @@ public final class Timestream {
       case "NANOSECONDS" -> time / 1_000_000;
       default -> time;
     };
-    return new Stored(region, db, table, dims, measureName, measures, ms, visibleAt);
+    return new Stored(region, db, table, dims, measureName, measures, ms, visibleAt, version);
   }
 
   private static boolean sameValues(Stored a, Stored b) {
@@ -390,13 +399,23 @@ public final class Timestream {
   }
 
   private static final Pattern SELECT = Pattern.compile(
-      "(?is)\\s*SELECT\\s+(.+?)\\s+FROM\\s+\"([^\"]+)\"\\.\"([^\"]+)\"\\s+WHERE\\s+(.+?)\\s*");
+      "(?is)\\s*SELECT\\s+(.+?)\\s+FROM\\s+\"([^\"]+)\"\\.\"([^\"]+)\"\\s+WHERE\\s+(.+?)(?:\\s+ORDER\\s+BY\\s+(.+?))?\\s*");
+  private static final Pattern ORDER_ITEM = Pattern.compile("(?is)(time|\"[^\"]+\"|\\w+)(?:\\s+(ASC|DESC))?");
   private static final Pattern DIM_EQUALS = Pattern.compile("(?is)\"([^\"]+)\"\\s*=\\s*'((?:[^']|'')*)'");
   private static final Pattern MEASURE_EQUALS = Pattern.compile("(?is)measure_name\\s*=\\s*'((?:[^']|'')*)'");
   private static final Pattern TIME_FROM = Pattern.compile("(?is)time\\s*>=\\s*from_milliseconds\\((\\d+)\\)");
   private static final Pattern TO_MS = Pattern.compile("(?is)to_milliseconds\\(time\\)\\s+AS\\s+(\\w+)");
 
   private Resp query(Req req, JsonNode in) {
+    int rowsPerPage = pageSize;
+    if (in.has("MaxRows")) {
+      int max = in.path("MaxRows").asInt();
+      if (max < 1 || max > 1000) {
+        throw AwsError.badRequest("ValidationException", "1 validation error detected: Value '" + in.path("MaxRows").asText()
+            + "' at 'maxRows' failed to satisfy constraint: Member must have value between 1 and 1000");
+      }
+      rowsPerPage = Math.min(rowsPerPage, max);
+    }
     String token = Js.opt(in, "NextToken");
     if (token != null && !token.isEmpty()) {
       int colon = token.lastIndexOf(':');
@@ -404,7 +423,7 @@ public final class Timestream {
       if (snapshot == null) {
         throw AwsError.badRequest("ValidationException", "Invalid NextToken: " + token);
       }
-      return page(token.substring(0, colon), snapshot, Integer.parseInt(token.substring(colon + 1)));
+      return page(token.substring(0, colon), snapshot, Integer.parseInt(token.substring(colon + 1)), rowsPerPage);
     }
     String sql = Js.str(in, "QueryString", "ValidationException");
     Matcher m = SELECT.matcher(sql);
@@ -480,6 +499,9 @@ public final class Timestream {
         continue;
       }
       Map<String, String> row = new LinkedHashMap<>();
+      if (m.group(5) != null) {
+        row.put("\u0000time", Long.toString(s.timeMs())); // for ORDER BY time; removed once sorted
+      }
       for (String[] c : columns) {
         String v;
         if (c[1].equals("time")) {
@@ -497,16 +519,57 @@ public final class Timestream {
       }
       rows.add(row);
     }
+    if (m.group(5) != null) {
+      order(rows, columns, types, m.group(5));
+    }
     String id = "AEDQ" + (++queryIds);
     List<Map<String, String>> snapshot = new ArrayList<>();
     snapshot.add(types);
     snapshot.addAll(rows);
     results.put(id, snapshot);
-    return page(id, snapshot, -1);
+    return page(id, snapshot, -1, rowsPerPage);
+  }
+
+  /**
+   * ORDER BY one column, {@code time} or a selected column (by its name or its alias), ASC (the default) or DESC;
+   * numbers (BIGINT, DOUBLE, the time) compare as numbers, other types as text; NULLs last, as Timestream (Presto)
+   * orders them. Anything else is refused as the fake does not model it.
+   */
+  private static void order(List<Map<String, String>> rows, List<String[]> columns, Map<String, String> types, String clause) {
+    Matcher om = ORDER_ITEM.matcher(clause.trim());
+    if (!om.matches()) {
+      throw AwsError.badRequest("ValidationException", "The fake understands ORDER BY <one column> [ASC|DESC]; got: " + clause);
+    }
+    String name = om.group(1).startsWith("\"") ? om.group(1).substring(1, om.group(1).length() - 1) : om.group(1);
+    boolean desc = om.group(2) != null && om.group(2).equalsIgnoreCase("DESC");
+    boolean time = om.group(1).equalsIgnoreCase("time");
+    String output = null;
+    for (String[] c : columns) {
+      if (!time && (c[0].equals(name) || c[1].equals(name))) {
+        output = c[0];
+      }
+    }
+    if (!time && output == null) {
+      throw AwsError.badRequest("ValidationException", "line 1: ORDER BY " + name + ": the fake orders only by time or a selected column");
+    }
+    String type = time ? "BIGINT" : types.get(output);
+    boolean numeric = time || "BIGINT".equals(type) || "DOUBLE".equals(type);
+    String key = time ? "\u0000time" : output;
+    java.util.Comparator<Map<String, String>> byValue = (a, b) -> {
+      String x = a.get(key);
+      String y = b.get(key);
+      return numeric ? Double.compare(Double.parseDouble(x), Double.parseDouble(y)) : x.compareTo(y);
+    };
+    if (desc) {
+      byValue = byValue.reversed();
+    }
+    java.util.Comparator<Map<String, String>> nullsLast = byValue;
+    rows.sort((a, b) -> a.get(key) == null ? (b.get(key) == null ? 0 : 1) : b.get(key) == null ? -1 : nullsLast.compare(a, b));
+    rows.forEach(r -> r.remove("\u0000time"));
   }
 
   /** One page: the first ({@code from} -1) is empty, as a running query often answers; the last has no NextToken. */
-  private Resp page(String id, List<Map<String, String>> snapshot, int from) {
+  private Resp page(String id, List<Map<String, String>> snapshot, int from, int pageSize) {
     Map<String, String> types = snapshot.get(0);
     List<Map<String, String>> rows = snapshot.subList(1, snapshot.size());
     ObjectNode out = Js.obj();

@@ -37,8 +37,9 @@ public class VisualizeMojo extends AbstractMojo {
   String bind;
 
   /**
-   * Where else runs are kept: {@code local} (only the output directory) or {@code s3} (also the runs of AWS in the
-   * results bucket; {@code auto}, as a pom may set it for {@code init}, means s3, where AWS runs keep their results).
+   * Where else runs are kept: {@code local} (only the output directory), {@code s3} (also the runs of AWS in the
+   * results bucket; {@code auto}, as a pom may set it for {@code init}, means s3) or {@code timestream} (also the runs
+   * of AWS in the installation's Timestream table).
    */
   @Parameter(property = "constellation.resultsStore", defaultValue = "local")
   String resultsStore;
@@ -54,6 +55,14 @@ public class VisualizeMojo extends AbstractMojo {
   /** The installation whose results bucket to read when no bucket is named. */
   @Parameter(property = "constellation.installation", defaultValue = dev.constellation.aws.Installation.DEFAULT_NAME)
   String installation;
+
+  /** The Timestream database, for {@code resultsStore=timestream}; default: the installation's (named after it). */
+  @Parameter(property = "constellation.timestreamDatabase")
+  String timestreamDatabase;
+
+  /** The Timestream table, for {@code resultsStore=timestream}. */
+  @Parameter(property = "constellation.timestreamTable", defaultValue = "intervals")
+  String timestreamTable;
 
   /** A named AWS profile (also an IAM Identity Center/SSO profile); empty: the default chain. */
   @Parameter(property = "constellation.profile")
@@ -106,14 +115,12 @@ public class VisualizeMojo extends AbstractMojo {
         return null;
       case "s3":
       case "auto":
-        break;
       case "timestream":
-        throw new MojoExecutionException("<resultsStore> (-Dconstellation.resultsStore) is timestream; the visualizer lists the runs of an "
-            + "S3 results store only. Bring a Timestream run into the list with mvn constellation:report "
-            + "-Dconstellation.resultsStore=timestream -Dconstellation.runId=<runId>, or use -Dconstellation.resultsStore=s3");
+        break;
       default:
         throw new MojoExecutionException("<resultsStore> (-Dconstellation.resultsStore) is \"" + resultsStore
-            + "\"; use local (the output directory only) or s3 (also the runs of AWS in the results bucket)");
+            + "\"; use local (the output directory only), s3 (also the runs of AWS in the results bucket) or timestream (also the "
+            + "runs of AWS in the installation's Timestream table)");
     }
     String home = homeRegion == null ? "" : homeRegion.trim();
     if (!AwsRegions.isKnown(home)) {
@@ -125,6 +132,14 @@ public class VisualizeMojo extends AbstractMojo {
       // short timeouts: a store that does not answer costs its message on the page, never a hang
       options = new AwsClients.Options(options.profile(), options.credentials(), options.serviceCredentials(), options.endpoints(),
           options.retryStrategy(), java.time.Duration.ofSeconds(3));
+      if (kind.equals("timestream")) {
+        String database = timestreamDatabase == null || timestreamDatabase.isBlank()
+            ? new dev.constellation.aws.Installation(installation == null || installation.isBlank()
+                ? dev.constellation.aws.Installation.DEFAULT_NAME : installation.trim(), home).timestreamDatabase()
+            : timestreamDatabase.trim();
+        String table = timestreamTable == null || timestreamTable.isBlank() ? "intervals" : timestreamTable.trim();
+        return StoreRuns.timestream(new AwsClients(options), true, home, database, table);
+      }
       return new StoreRuns(new AwsClients(options), true, home, resultsBucket, installation);
     } catch (IllegalArgumentException e) {
       throw new MojoExecutionException(e.getMessage(), e);

@@ -202,8 +202,10 @@ public final class AwsRun {
     found.warnings().forEach(log::warn);
     String bucket = found.bucket();
     resultsBucket = bucket;
+    resultsTimestream = found.timestream() ? inst : null;
     log.info("results store: " + (found.timestream() ? "Timestream " + inst.timestreamDatabase() + "." + inst.timestreamTable()
         : "s3://" + bucket) + " in " + home + " (as init set up the task role)");
+    AwsRunner.priceForStore(plan, tasks, images.cpuArchitecture(), found.timestream(), log);
     if (ctx.interruption().interrupted()) {
       return new RunOutcome(List.of(), List.of(), true);
     }
@@ -225,6 +227,8 @@ public final class AwsRun {
       }
       if (bucket != null) { // S3 results: run.json (running), so the run is listed while it runs; Timestream installations have no bucket
         keepRunObjects(aws.s3(home), bucket, ctx);
+      } else if (found.timestream()) { // Timestream results: the run's summary row (running), for the same reason
+        keepSummaryRow(aws, inst, ctx);
       }
       log.info("launching " + tasks.tasks() + " task" + (tasks.tasks() == 1 ? "" : "s") + " ("
           + expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
@@ -288,6 +292,41 @@ public final class AwsRun {
 
   /** The results bucket of the last run, once the installation check found it (null before). */
   private volatile String resultsBucket;
+
+  /** The installation of the last run when its results store is Timestream (null before the check, or with S3). */
+  private volatile Installation resultsTimestream;
+
+  /** The installation whose Timestream table the last {@link #run} wrote to, or null (S3, or it stopped before finding out). */
+  public Installation resultsTimestream() {
+    return resultsTimestream;
+  }
+
+  /**
+   * Writes the run's summary row to the installation's Timestream table (docs/results-format.md, section 4, "Run summary
+   * rows"), from the run's run.json and, once written, summary.json, for runs lists elsewhere ({@code constellation:visualize
+   * -Dconstellation.resultsStore=timestream}); each write replaces the one before (its version is the time of the write).
+   * A failure costs only that, so it is a warning.
+   *
+   * @param aws the clients
+   * @param inst the installation (home region, database, table)
+   * @param ctx the run
+   */
+  public static void keepSummaryRow(AwsClients aws, Installation inst, RunContext ctx) {
+    String where = "Timestream " + inst.timestreamDatabase() + "." + inst.timestreamTable() + " (" + inst.homeRegion() + ")";
+    try {
+      dev.constellation.agent.results.timestream.TimestreamResultsStore store = new dev.constellation.agent.results.timestream
+          .TimestreamResultsStore(aws.timestream(inst.homeRegion()), aws.timestreamQuery(inst.homeRegion()), inst.timestreamDatabase(),
+          inst.timestreamTable());
+      dev.constellation.agent.results.timestream.RunSummary s = dev.constellation.maven.store.StoredRun.publish(store, ctx.runDir(),
+          System.currentTimeMillis());
+      if (!s.running()) {
+        ctx.log().info("kept the run's summary row (" + s.status() + ") in " + where);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      ctx.log().warn("the run's summary row could not be kept in " + where + " (" + e.getMessage() + "); runs lists that read the "
+          + "store show the run as incomplete, or not at all");
+    }
+  }
 
   /** The results bucket the last {@link #run} used, or null when it stopped before finding it. */
   public String resultsBucket() {

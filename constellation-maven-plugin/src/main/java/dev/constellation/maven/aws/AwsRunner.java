@@ -76,10 +76,55 @@ public final class AwsRunner implements Runner {
    * @return the estimate
    */
   static CostEstimate estimate(RunPlan plan, TaskPlan tasks, String cpuArchitecture) {
+    return estimate(plan, tasks, cpuArchitecture, "s3");
+  }
+
+  /**
+   * The price of a plan by the bundled price table, with the results store's writes priced as that store's: the
+   * preview (before any AWS call) does not know the installation's store and prices S3; once the installation check
+   * found Timestream, {@link AwsRun} prices again with {@code timestream}.
+   *
+   * @param plan the run
+   * @param tasks its tasks
+   * @param cpuArchitecture the image's architecture, {@code X86_64} or {@code ARM64}
+   * @param resultsStore {@code s3} or {@code timestream}
+   * @return the estimate
+   */
+  static CostEstimate estimate(RunPlan plan, TaskPlan tasks, String cpuArchitecture, String resultsStore) {
     RunPlan.Aws a = plan.aws();
     return CostEstimator.withBundledPrices().estimate(new CostInput(tasks.tasksPerRegion(), FargateSize.of(a.taskCpu(), a.taskMemory()),
         a.spot(), cpuArchitecture, plan.loadDuration(), plan.timings().startBuffer(), plan.timings().gracefulStop(),
-        AgentConfig.LAMBDA_POLL_INTERVAL, "s3"));
+        AgentConfig.LAMBDA_POLL_INTERVAL, resultsStore));
+  }
+
+  /**
+   * The price once the installation's results store is known (the preview priced S3): with Timestream, the estimate
+   * again with Timestream writes and the gather query, printed, and checked against {@code maxCost} before anything
+   * is started.
+   *
+   * @param plan the run
+   * @param tasks its tasks
+   * @param cpuArchitecture the image's architecture
+   * @param timestream whether the installation's results store is Timestream
+   * @param log where the lines go
+   * @return the estimate that stands ({@code s3}'s is the preview's, not printed again)
+   * @throws RunException when the Timestream estimate exceeds {@code maxCost}; nothing was started
+   */
+  static CostEstimate priceForStore(RunPlan plan, TaskPlan tasks, String cpuArchitecture, boolean timestream, RunLog log)
+      throws RunException {
+    if (!timestream) {
+      return estimate(plan, tasks, cpuArchitecture, "s3");
+    }
+    CostEstimate cost = estimate(plan, tasks, cpuArchitecture, "timestream");
+    log.info("the installation keeps results in Timestream: the estimate with Timestream writes instead of S3 requests");
+    cost.lines().forEach(log::info);
+    BigDecimal max = plan.aws().maxCost();
+    if (max != null && cost.totalUsd().compareTo(max) > 0) {
+      throw new RunException("<maxCost> (-Dconstellation.maxCost) is " + CostEstimate.money(max) + ", but this run, with the "
+          + "installation's Timestream results store, is estimated at " + CostEstimate.money(cost.totalUsd()) + "; nothing was "
+          + "started. Raise <maxCost>, or plan fewer or smaller tasks, fewer regions or a shorter duration");
+    }
+    return cost;
   }
 
   /** The plan as printed: per region tasks, VUs per task, and the task size. */
@@ -105,6 +150,7 @@ public final class AwsRunner implements Runner {
         return run.run(plan, context);
       } finally {
         bucket = run.resultsBucket();
+        timestream = run.resultsTimestream();
       }
     }
   }
@@ -112,10 +158,23 @@ public final class AwsRunner implements Runner {
   /** The results bucket of the last run (null before its installation check found one). */
   private volatile String bucket;
 
-  /** Keeps the run's run.json and summary.json in the results bucket beside its records ({@link AwsRun#keepRunObjects}). */
+  /** The installation whose Timestream table the last run wrote to (null with S3 results). */
+  private volatile dev.constellation.aws.Installation timestream;
+
+  /**
+   * Keeps the run's run.json and summary.json in the results bucket beside its records ({@link AwsRun#keepRunObjects}),
+   * or, with Timestream results, its summary row ({@link AwsRun#keepSummaryRow}).
+   */
   @Override
   public void reported(RunPlan plan, RunContext context) {
     String b = bucket;
+    dev.constellation.aws.Installation ts = timestream;
+    if (b == null && ts != null) {
+      try (AwsClients aws = clients.apply(plan.aws().profile())) {
+        AwsRun.keepSummaryRow(aws, ts, context);
+      }
+      return;
+    }
     if (b == null) {
       return;
     }

@@ -64,8 +64,16 @@ final class Gather {
       return 0;
     }
 
-    /** Copies what else the store holds about the agents (S3: each {@code result.json}). */
+    /** Copies what else the store holds about the agents (S3: each {@code result.json}; Timestream: each agent's facts row). */
     default void extras(Path recordsDir) throws IOException {}
+
+    /**
+     * Whether what {@link #extras} copies can be visible a moment after the records (Timestream reads are eventually
+     * consistent), so that gather reads it again, briefly, while an agent with records has no {@code result.json} yet.
+     */
+    default boolean extrasLag() {
+      return false;
+    }
 
     /** Where, for messages: {@code s3://bucket/runs/<runId>/}, {@code Timestream db.table (region)}. */
     String describe();
@@ -125,6 +133,14 @@ final class Gather {
     return out;
   }
 
+  /** How long gather reads an eventually consistent store's agent facts again while some are missing, ms. */
+  static final long EXTRAS_BUDGET_MS = 10_000;
+
+  /** Agents with records here and no {@code <agentId>.result.json} beside them, sorted. */
+  private List<String> withoutResult() {
+    return agents.stream().filter(a -> !Files.exists(recordsDir.resolve(a + AgentMain.RESULT_SUFFIX))).sorted().toList();
+  }
+
   /** Records copied so far. */
   long copiedRecords() {
     return records;
@@ -163,6 +179,15 @@ final class Gather {
         Thread.sleep(pauseMs);
       }
       source.extras(recordsDir);
+      long extrasUntil = clock.getAsLong() + Math.min(budgetMs, EXTRAS_BUDGET_MS);
+      while (source.extrasLag() && !withoutResult().isEmpty() && clock.getAsLong() < extrasUntil) {
+        Thread.sleep(pauseMs);
+        source.extras(recordsDir);
+      }
+      if (source.extrasLag() && !withoutResult().isEmpty()) {
+        log.warn("no facts (start skew, clock offset, generator health) of " + String.join(", ", withoutResult()) + " in "
+            + source.describe() + "; the report says unknown for them");
+      }
     } catch (IOException e) {
       throw new RunException("the results of the run could not be copied from " + source.describe() + ": " + e.getMessage()
           + "; they stay there: rebuild the report with " + source.reportCommand(), e);
@@ -307,6 +332,25 @@ final class Gather {
     @Override
     public int incomplete() {
       return incomplete;
+    }
+
+    /** Each agent's facts row ({@link TimestreamResultsStore#readAgentResults}) as {@code <agentId>.result.json}. */
+    @Override
+    public void extras(Path recordsDir) throws IOException {
+      Map<String, String> results = store.readAgentResults(runId);
+      if (results.isEmpty()) {
+        return;
+      }
+      Files.createDirectories(recordsDir);
+      for (Map.Entry<String, String> e : results.entrySet()) {
+        String agentId = e.getKey().substring(e.getKey().indexOf('/') + 1);
+        Files.writeString(recordsDir.resolve(agentId + AgentMain.RESULT_SUFFIX), e.getValue());
+      }
+    }
+
+    @Override
+    public boolean extrasLag() {
+      return true;
     }
 
     @Override

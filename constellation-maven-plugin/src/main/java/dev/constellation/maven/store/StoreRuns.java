@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.constellation.agent.results.s3.S3ResultsStore;
+import dev.constellation.agent.results.timestream.RunSummary;
+import dev.constellation.agent.results.timestream.TimestreamResultsStore;
 import dev.constellation.aws.AwsClients;
 import dev.constellation.aws.Installation;
 import dev.constellation.maven.report.ReportData;
@@ -69,6 +71,8 @@ public final class StoreRuns implements AutoCloseable {
   private final String homeRegion;
   private final String configuredBucket;
   private final Installation installation;
+  /** The Timestream database and table, or null for an S3 store. */
+  private final String[] timestream;
   private final ExecutorService worker;
   private final Map<String, ObjectNode> finalRows = new ConcurrentHashMap<>();
   private final Map<String, Fetch> fetches = new ConcurrentHashMap<>();
@@ -98,6 +102,7 @@ public final class StoreRuns implements AutoCloseable {
     this.configuredBucket = bucket == null || bucket.isBlank() ? null : bucket.trim();
     this.installation = new Installation(installation == null ? Installation.DEFAULT_NAME : installation, homeRegion);
     this.bucket = configuredBucket;
+    this.timestream = null;
     this.worker = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "constellation-visualizer-store");
       t.setDaemon(true);
@@ -105,8 +110,45 @@ public final class StoreRuns implements AutoCloseable {
     });
   }
 
-  /** The store as the page names it: {@code s3://<bucket>} (home region), or the installation whose bucket it is. */
+  private StoreRuns(AwsClients aws, boolean ownsClients, String homeRegion, String[] timestream) {
+    this.aws = aws;
+    this.ownsClients = ownsClients;
+    this.homeRegion = homeRegion;
+    this.configuredBucket = null;
+    this.installation = new Installation(Installation.DEFAULT_NAME, homeRegion);
+    this.timestream = timestream.clone();
+    this.worker = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "constellation-visualizer-store");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * The runs of a Timestream results store: one row per run from its summary row (measure {@code run}, written by the
+   * plugin that ran it when the run starts and again when its report is written; docs/results-format.md, section 4),
+   * listed by one query over the summary rows, newest start first, page by page ({@code MaxRows} {@value #LIMIT}, at
+   * most {@value #MAX_PAGES} pages); no interval row is read for the list.
+   *
+   * @param aws the clients (profile, endpoint overrides, timeouts)
+   * @param ownsClients whether {@link #close()} closes them
+   * @param homeRegion the region of the database
+   * @param database the database ({@code init} names it after the installation)
+   * @param table the table ({@code intervals})
+   * @return the store's runs
+   */
+  public static StoreRuns timestream(AwsClients aws, boolean ownsClients, String homeRegion, String database, String table) {
+    return new StoreRuns(aws, ownsClients, homeRegion, new String[] {database, table});
+  }
+
+  /**
+   * The store as the page names it: {@code s3://<bucket>} (home region), the installation whose bucket it is, or
+   * {@code Timestream <database>.<table> (<home region>)}.
+   */
   public String describe() {
+    if (timestream != null) {
+      return "Timestream " + timestream[0] + "." + timestream[1] + " (" + homeRegion + ")";
+    }
     String b = bucket;
     return b != null ? "s3://" + b + " (" + homeRegion + ")"
         : "the results bucket of installation '" + installation.name() + "' in " + homeRegion;
@@ -167,6 +209,10 @@ public final class StoreRuns implements AutoCloseable {
    * @param local whether a run id is in the runs directory (such runs are not read)
    */
   public void refresh(Predicate<String> local) {
+    if (timestream != null) {
+      refreshTimestream(local);
+      return;
+    }
     try {
       S3ResultsStore store = store();
       S3ResultsStore.RunIds listed = store.listRunIds(MAX_PAGES);
@@ -198,6 +244,72 @@ public final class StoreRuns implements AutoCloseable {
       state = "error";
       message = explain(e);
     }
+  }
+
+  private void refreshTimestream(Predicate<String> local) {
+    try {
+      TimestreamResultsStore.RunList listed = timestreamStore().listRunSummaries(LIMIT, MAX_PAGES, local);
+      List<ObjectNode> out = new ArrayList<>();
+      for (RunSummary s : listed.runs()) {
+        out.add(row(s, System.currentTimeMillis()));
+      }
+      rows = List.copyOf(out);
+      more = listed.more();
+      state = "ok";
+      message = null;
+      refreshedAt = System.currentTimeMillis();
+    } catch (IOException | RuntimeException e) {
+      state = "error";
+      message = explain(e);
+    }
+  }
+
+  private TimestreamResultsStore timestreamStore() {
+    return new TimestreamResultsStore(aws.timestream(homeRegion), aws.timestreamQuery(homeRegion), timestream[0], timestream[1]);
+  }
+
+  /**
+   * A run's row from its Timestream summary row: a finished run with every figure of its summary.json; a run whose row
+   * still says running is {@code running} until its planned end plus {@value #RUNNING_SLACK_MS} ms, then
+   * {@code incomplete} (its build died before its report was written), without figures, as an S3 run with run.json
+   * and no summary.json.
+   */
+  static ObjectNode row(RunSummary s, long now) {
+    ObjectNode r = ReportData.JSON.createObjectNode();
+    r.put("runId", s.runId());
+    r.put("source", "store");
+    r.put("report", false);
+    r.put("startedAt", Instant.ofEpochMilli(s.startMs()).toString());
+    r.put("target", "");
+    ArrayNode regions = r.putArray("regions");
+    s.regions().forEach(regions::add);
+    r.put("vus", s.vus());
+    r.put("agents", s.agents());
+    r.put("plannedDurationMs", s.plannedDurationMs());
+    if (s.running()) {
+      boolean running = now < s.startMs() + s.plannedDurationMs() + RUNNING_SLACK_MS;
+      r.put("status", running ? "running" : "incomplete");
+      if (running) {
+        r.put("durationMs", Math.max(0, now - s.startMs()));
+      } else {
+        r.putNull("durationMs");
+      }
+      nothingMeasured(r);
+      r.put("final", false);
+      return r;
+    }
+    r.put("status", s.status());
+    r.put("durationMs", s.durationMs());
+    r.put("passed", s.passed());
+    r.put("requests", s.requests());
+    r.put("failures", s.failures());
+    if (s.p95Micros() < 0) {
+      r.putNull("p95");
+    } else {
+      r.put("p95", s.p95Micros() / 1000.0);
+    }
+    r.put("final", true);
+    return r;
   }
 
   private S3ResultsStore store() throws IOException {
@@ -317,6 +429,16 @@ public final class StoreRuns implements AutoCloseable {
       String code = AwsClients.code(service);
       String detail = service.awsErrorDetails() != null && service.awsErrorDetails().errorMessage() != null
           ? service.awsErrorDetails().errorMessage() : service.getMessage();
+      if (timestream != null && code.equals("ResourceNotFoundException")) {
+        return store + " does not exist (ResourceNotFoundException: " + detail + "). Fix: name the database and table your AWS "
+            + "runs wrote to with -Dconstellation.timestreamDatabase and -Dconstellation.timestreamTable (init names the database "
+            + "after the installation, the table intervals), and their home region with -Dconstellation.homeRegion.";
+      }
+      if (timestream != null && (code.equals("AccessDeniedException") || service.statusCode() == 403)
+          && !code.equals("InvalidSignatureException") && !code.equals("UnrecognizedClientException") && !code.startsWith("ExpiredToken")) {
+        return store + " refused these credentials (" + code + ": " + detail + "). Fix: they need timestream:Select on the table "
+            + "and timestream:DescribeEndpoints (the operator policy in docs/aws.md), or use another profile with -Dconstellation.profile.";
+      }
       if (code.equals("NoSuchBucket")) {
         return store + " does not exist (NoSuchBucket). Fix: name the bucket your AWS runs wrote to with -Dconstellation.resultsBucket, "
             + "or the installation and home region that mvn constellation:init created it for (-Dconstellation.installation, "
@@ -327,8 +449,8 @@ public final class StoreRuns implements AutoCloseable {
         return store + " refused these credentials (" + (code.isEmpty() ? "HTTP 403" : code) + "). Fix: they need s3:ListBucket and "
             + "s3:GetObject on the bucket (the operator policy in docs/aws.md), or use another profile with -Dconstellation.profile.";
       }
-      if (code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch") || code.startsWith("ExpiredToken")
-          || code.equals("InvalidClientTokenId") || code.equals("UnrecognizedClientException")) {
+      if (code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch") || code.equals("InvalidSignatureException")
+          || code.startsWith("ExpiredToken") || code.equals("InvalidClientTokenId") || code.equals("UnrecognizedClientException")) {
         return store + " refused the credentials (" + code + "). Fix: check -Dconstellation.profile / AWS_PROFILE, or run "
             + "'aws sso login' when the SSO session expired.";
       }
@@ -347,10 +469,14 @@ public final class StoreRuns implements AutoCloseable {
     if (find(e, ConnectException.class) != null || find(e, SocketTimeoutException.class) != null
         || find(e, UnknownHostException.class) != null || find(e, SdkClientException.class) != null) {
       return store + " did not answer (" + firstLine(rootMessage(e)) + "). Fix: check the network and the home region "
-          + "(-Dconstellation.homeRegion=" + homeRegion + ")" + (aws.overridden("s3") ? " and the endpoint override "
-          + "constellation.aws.endpoint.s3" : "") + "; it is tried again every " + REFRESH_MS / 1000 + " s.";
+          + "(-Dconstellation.homeRegion=" + homeRegion + ")" + (aws.overridden(service()) ? " and the endpoint override "
+          + "constellation.aws.endpoint." + service() : "") + "; it is tried again every " + REFRESH_MS / 1000 + " s.";
     }
     return store + " cannot be read: " + firstLine(text) + ".";
+  }
+
+  private String service() {
+    return timestream != null ? "timestream" : "s3";
   }
 
   private static <T extends Throwable> T find(Throwable e, Class<T> type) {
@@ -442,11 +568,22 @@ public final class StoreRuns implements AutoCloseable {
     Path partial = runDir.resolveSibling(".fetching-" + runId);
     try {
       deleteTree(partial);
-      S3ResultsStore store = store();
       List<String> expressions = new ArrayList<>();
-      java.util.Optional<String> summary = store.readRunObject(runId, ReportWriter.SUMMARY_JSON);
-      if (summary.isPresent()) {
-        ReportData.JSON.readTree(summary.get()).path("thresholds").forEach(t -> expressions.add(t.path("expression").asText()));
+      dev.constellation.agent.results.ResultsSource store;
+      if (timestream != null) {
+        TimestreamResultsStore ts = timestreamStore();
+        java.util.Optional<RunSummary> summary = ts.readRunSummary(runId);
+        if (summary.isPresent()) {
+          ReportData.JSON.readTree(summary.get().thresholds()).forEach(t -> expressions.add(t.asText()));
+        }
+        store = ts;
+      } else {
+        S3ResultsStore s3 = store();
+        java.util.Optional<String> summary = s3.readRunObject(runId, ReportWriter.SUMMARY_JSON);
+        if (summary.isPresent()) {
+          ReportData.JSON.readTree(summary.get()).path("thresholds").forEach(t -> expressions.add(t.path("expression").asText()));
+        }
+        store = s3;
       }
       StoredRun.Loaded run = StoredRun.load(store, runId, partial, w -> { });
       ReportWriter.write(partial, run.facts(), run.results(), Thresholds.parse(expressions).evaluate(run.results()));

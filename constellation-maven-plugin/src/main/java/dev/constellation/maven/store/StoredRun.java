@@ -3,6 +3,10 @@ package dev.constellation.maven.store;
 import dev.constellation.agent.results.IntervalRecord;
 import dev.constellation.agent.results.ResultsSource;
 import dev.constellation.agent.results.s3.S3ResultsStore;
+import dev.constellation.agent.results.timestream.RunSummary;
+import dev.constellation.agent.results.timestream.TimestreamResultsStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.constellation.maven.report.ReportData;
 import dev.constellation.maven.local.AgentResults;
 import dev.constellation.maven.report.ReportWriter;
 import dev.constellation.maven.report.RunFacts;
@@ -69,6 +73,14 @@ public final class StoredRun {
       throw new NoRecords("run " + runId + " has no records");
     }
     Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
+    if (!Files.exists(factsFile) && source instanceof TimestreamResultsStore ts) {
+      // the run kept its facts in its summary row (constellation:run on AWS with Timestream results)
+      java.util.Optional<RunSummary> summary = ts.readRunSummary(runId);
+      if (summary.isPresent() && !summary.get().facts().isEmpty()) {
+        Files.createDirectories(runDir);
+        Files.writeString(factsFile, summary.get().facts());
+      }
+    }
     if (!Files.exists(factsFile) && source instanceof S3ResultsStore s3) {
       // the run kept its facts beside its records (constellation:run on AWS): the rebuilt report has the same ones
       java.util.Optional<String> stored = s3.readRunObject(runId, RunFacts.FILE_NAME);
@@ -87,6 +99,17 @@ public final class StoredRun {
           agents = AgentResults.read(s3, runId);
         } catch (IOException | RuntimeException e) {
           warn.accept("the agents' result.json objects could not be read (" + e.getMessage() + "); the report shows no start skew,"
+              + " clock offset or generator health");
+        }
+      } else if (source instanceof TimestreamResultsStore ts) {
+        try {
+          Map<String, Map<String, Object>> read = new java.util.TreeMap<>();
+          for (Map.Entry<String, String> e : ts.readAgentResults(runId).entrySet()) {
+            read.put(e.getKey(), AgentResults.fromJson(e.getValue()));
+          }
+          agents = read;
+        } catch (IOException | RuntimeException e) {
+          warn.accept("the agents' facts rows could not be read (" + e.getMessage() + "); the report shows no start skew,"
               + " clock offset or generator health");
         }
       }
@@ -148,5 +171,54 @@ public final class StoredRun {
       }
     }
     return written;
+  }
+
+  /**
+   * Writes the run's summary row to the Timestream results store (docs/results-format.md, section 4, "Run summary
+   * rows"): what a runs list shows of the run and what rebuilding its report needs besides its records. Called when an
+   * AWS run with Timestream results starts (status running, from run.json) and again when its report is written (from
+   * summary.json); each write replaces the one before ({@code version} grows).
+   *
+   * @param store the run's Timestream store
+   * @param runDir the run's folder on this machine (its run.json, and summary.json once written)
+   * @param version the row's version: the time of the write, epoch ms
+   * @return the summary written
+   * @throws IOException when a file cannot be read or the row not written
+   */
+  public static RunSummary publish(TimestreamResultsStore store, Path runDir, long version) throws IOException {
+    RunSummary summary = summaryOf(runDir);
+    store.putRunSummary(summary, version);
+    return summary;
+  }
+
+  /**
+   * A run's summary row from its folder: the facts from run.json; with summary.json its status, pass/fail, duration,
+   * requests, failed requests, p95 (from the merged histograms, as the report computed it) and thresholds, else the
+   * status of run.json (running) and no figures.
+   *
+   * @param runDir the run's folder
+   * @return the summary
+   * @throws IOException when run.json is missing or a file cannot be read
+   */
+  public static RunSummary summaryOf(Path runDir) throws IOException {
+    Path factsFile = runDir.resolve(RunFacts.FILE_NAME);
+    RunFacts facts = RunFacts.read(factsFile);
+    String compactFacts = ReportData.JSON.writeValueAsString(ReportData.JSON.readTree(Files.readString(factsFile)));
+    Path summaryFile = runDir.resolve(ReportWriter.SUMMARY_JSON);
+    List<String> regions = List.copyOf(new java.util.TreeSet<>(facts.regions().keySet()));
+    if (!Files.isRegularFile(summaryFile)) {
+      return new RunSummary(facts.runId(), facts.startedAt().toEpochMilli(), facts.status().json(), 0, facts.plannedDurationMs(), false,
+          0, 0, -1, facts.totalVus(), facts.totalAgents(), regions, compactFacts, "[]");
+    }
+    JsonNode s = ReportData.JSON.readTree(summaryFile.toFile());
+    JsonNode totals = s.path("totals");
+    JsonNode p95 = totals.path("latencyMs").path("p95");
+    com.fasterxml.jackson.databind.node.ArrayNode thresholds = ReportData.JSON.createArrayNode();
+    s.path("thresholds").forEach(t -> thresholds.add(t.path("expression").asText()));
+    return new RunSummary(facts.runId(), facts.startedAt().toEpochMilli(), s.path("status").asText(facts.status().json()),
+        s.path("durationMs").asLong(facts.durationMs()), facts.plannedDurationMs(), s.path("passed").asBoolean(),
+        totals.path("requests").asLong(), totals.path("failures").asLong(),
+        p95.isNumber() ? Math.round(p95.asDouble() * 1000) : -1, facts.totalVus(), facts.totalAgents(), regions, compactFacts,
+        ReportData.JSON.writeValueAsString(thresholds));
   }
 }

@@ -358,6 +358,9 @@ class AwsRunIT {
       assertThat(fake.journal().calls("timestream", "Query")).as("progress and gather read Timestream").isNotEmpty();
       assertThat(fake.timestream().recordCount(HOME, Installation.DEFAULT_NAME, "intervals")).isPositive();
       assertThat(lines).contains("results store: Timestream constellation.intervals in us-east-1 (as init set up the task role)");
+      assertThat(lines).as("priced again with Timestream writes once the installation check found them")
+          .containsSubsequence("results store: Timestream constellation.intervals in us-east-1 (as init set up the task role)",
+              "the installation keeps results in Timestream: the estimate with Timestream writes instead of S3 requests");
       assertThat(lines).noneMatch(l -> l.contains("do not add up"));
       for (String agent : List.of("us-east-2-0", "us-east-2-1", "eu-west-1-0")) {
         assertThat(r.runDir().resolve("records").resolve(agent + ".jsonl")).as("records of every agent, gathered from Timestream")
@@ -366,6 +369,38 @@ class AwsRunIT {
       assertThat(watch.firstRecordsWhileTasksRan()).as("records were copied into records/ while the agents still ran: "
           + watch).isTrue();
       assertThat(fake.runningTaskProcesses()).isEmpty();
+
+      // the agents' facts rows reached the report: start skew and clock offset per region, not "unknown"
+      assertThat(lines).contains("start skew us-east-2: " + summary.path("regions").path("us-east-2").path("startSkewMs").asLong() + " ms");
+      assertThat(lines).noneMatch(l -> l.startsWith("start skew") && l.endsWith("unknown"));
+      for (String region : List.of("us-east-2", "eu-west-1")) {
+        assertThat(summary.path("regions").path(region).path("startSkewMs").isNumber()).as(region + " start skew").isTrue();
+        assertThat(summary.path("regions").path(region).path("clockOffsetMs").isNumber()).as(region + " clock offset").isTrue();
+      }
+      assertThat(r.runDir().resolve("records").resolve("eu-west-1-0.result.json")).isNotEmptyFile();
+
+      // the run's summary row: written when it started (running), replaced once its report was written
+      assertThat(fake.journal().calls("timestream", "WriteRecords").stream().filter(c -> c.body().contains("\"MeasureName\":\"run\""))
+          .count()).as("the summary row at the start and at the end").isEqualTo(2);
+      assertThat(lines).contains("kept the run's summary row (completed) in Timestream constellation.intervals (us-east-1)");
+      var store = new dev.constellation.agent.results.timestream.TimestreamResultsStore(aws.timestream(HOME), aws.timestreamQuery(HOME),
+          Installation.DEFAULT_NAME, "intervals");
+      long until = System.currentTimeMillis() + 10_000;
+      java.util.Optional<dev.constellation.agent.results.timestream.RunSummary> row = store.readRunSummary(r.runId());
+      while ((row.isEmpty() || row.get().running()) && System.currentTimeMillis() < until) {
+        Thread.sleep(200); // visible 1.5 s after the write
+        row = store.readRunSummary(r.runId());
+      }
+      assertThat(row).as("the summary row of " + r.runId()).isPresent();
+      assertThat(row.get().status()).isEqualTo("completed");
+      assertThat(row.get().passed()).isTrue();
+      assertThat(row.get().requests()).isEqualTo(summary.path("totals").path("requests").asLong());
+      assertThat(row.get().failures()).isEqualTo(summary.path("totals").path("failures").asLong());
+      assertThat(row.get().p95Micros()).isEqualTo(Math.round(summary.path("totals").path("latencyMs").path("p95").asDouble() * 1000));
+      assertThat(row.get().durationMs()).isEqualTo(summary.path("durationMs").asLong());
+      assertThat(row.get().regions()).containsExactly("eu-west-1", "us-east-2");
+      assertThat(row.get().agents()).isEqualTo(3);
+      assertThat(row.get().facts()).isEqualTo(new ObjectMapper().readTree(r.runDir().resolve("run.json").toFile()).toString());
     } finally {
       fake.timestream().visibilityDelay(Duration.ZERO);
       try (AwsClients aws = timestreamClients()) { // back to the S3 installation the other tests use

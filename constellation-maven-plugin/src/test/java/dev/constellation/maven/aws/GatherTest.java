@@ -53,6 +53,12 @@ class GatherTest {
     final Map<String, Integer> visibleFromRead = new LinkedHashMap<>();
     final Set<String> onlyInWholeReads = new HashSet<>();
     int reads;
+    boolean lag;
+
+    @Override
+    public boolean extrasLag() {
+      return lag;
+    }
 
     Scripted unit(String key, int fromRead, IntervalRecord... records) {
       units.put(key, List.of(records));
@@ -197,12 +203,63 @@ class GatherTest {
           aws.timestream().visibilityDelay(Duration.ofMillis(1500));
           sink.write(List.of(http("us-east-1", "a", 1_790_000_005_000L, 40)));
           assertThat(gather.poll()).as("not visible yet").isEmpty();
+          store.putAgentResult("run-1", "us-east-1", "a", "{\"agentId\":\"a\",\"startSkewMs\":3}", 1_790_000_010_000L);
           long copied = gather.finish(reported("us-east-1", 15 + 100 + 40), 20_000, 200, System::currentTimeMillis);
           assertThat(copied).isEqualTo(7);
+          assertThat(dir.resolve("a.result.json")).hasContent("{\"agentId\":\"a\",\"startSkewMs\":3}");
         }
         assertThat(local()).extracting(IntervalRecord::count).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 100L, 40L);
         assertThat(warnings).isEmpty();
       }
     }
+  }
+
+  @Test
+  void eachAgentsTimestreamFactsRowBecomesItsResultFileEvenWhenVisibleOnlyAfterTheRecords() throws Exception {
+    try (FakeAws aws = FakeAws.start()) {
+      aws.timestream().customer(true);
+      URI endpoint = aws.endpoint();
+      try (TimestreamWriteClient write = TimestreamWriteClient.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
+              .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+              .httpClient(UrlConnectionHttpClient.create()).build();
+          TimestreamQueryClient query = TimestreamQueryClient.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
+              .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+              .httpClient(UrlConnectionHttpClient.create()).build();
+          TimestreamResultsStore store = new TimestreamResultsStore(write, query, "constellation", "intervals")) {
+        store.ensureDatabaseAndTable();
+        for (String agent : List.of("eu-west-1-0", "eu-west-1-1")) {
+          try (ResultsSink sink = store.sink(agent, SinkPolicy.defaults())) {
+            sink.write(List.of(http("eu-west-1", agent, 1_790_000_000_000L, 10)));
+          }
+        }
+        // a facts row longer than one 2 KB Timestream record travels in parts and is joined back byte for byte
+        String long0 = "{\"agentId\":\"eu-west-1-0\",\"startSkewMs\":41,\"clockOffsetMs\":-7,\"note\":\"" + "x".repeat(3000) + "\"}";
+        store.putAgentResult("run-1", "eu-west-1", "eu-west-1-0", long0, 1_790_000_020_000L);
+        aws.timestream().visibilityDelay(Duration.ofMillis(1200)); // the second agent's row is visible only after the records add up
+        store.putAgentResult("run-1", "eu-west-1", "eu-west-1-1", "{\"agentId\":\"eu-west-1-1\",\"startSkewMs\":2}", 1_790_000_021_000L);
+        Gather gather = new Gather(new Gather.TimestreamSource(store, "us-east-1", "run-1"), dir, log);
+
+        gather.finish(Map.of("eu-west-1", new RegionStatus(2, 2, 2, Map.of("requests", 20L, "iterations", 0L))), 20_000, 100,
+            System::currentTimeMillis);
+
+        assertThat(dir.resolve("eu-west-1-0.result.json")).hasContent(long0);
+        assertThat(dir.resolve("eu-west-1-1.result.json")).hasContent("{\"agentId\":\"eu-west-1-1\",\"startSkewMs\":2}");
+        assertThat(warnings).isEmpty();
+        assertThat(dev.constellation.maven.local.AgentResults.read(dir, "eu-west-1-0")).containsEntry("startSkewMs", 41L);
+      }
+    }
+  }
+
+  @Test
+  void anAgentThatLeftNoFactsRowIsWaitedForBrieflyThenNamed() throws Exception {
+    Scripted store = new Scripted().unit("a/0", 1, http("eu-west-1", "a", 1000, 5));
+    store.lag = true;
+    Gather gather = new Gather(store, dir, log);
+    AtomicLong clock = new AtomicLong();
+
+    gather.finish(reported("eu-west-1", 5), 60_000, 100, () -> clock.addAndGet(100));
+
+    assertThat(clock.get()).as("bounded by EXTRAS_BUDGET_MS, not by the gather's budget").isLessThan(Gather.EXTRAS_BUDGET_MS + 1_000);
+    assertThat(warnings).singleElement().asString().startsWith("no facts (start skew, clock offset, generator health) of a in scripted");
   }
 }

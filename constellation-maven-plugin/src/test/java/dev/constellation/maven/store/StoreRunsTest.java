@@ -60,4 +60,57 @@ class StoreRunsTest {
     assertThat(StoreRuns.startOf("my-run")).isEmpty();
     assertThat(StoreRuns.startOf("20261399-163601-7fa3")).isEmpty();
   }
+
+  private static software.amazon.awssdk.services.timestreamquery.model.TimestreamQueryException timestream(int status, String code,
+      String message) {
+    return (software.amazon.awssdk.services.timestreamquery.model.TimestreamQueryException)
+        software.amazon.awssdk.services.timestreamquery.model.TimestreamQueryException.builder().statusCode(status)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+  }
+
+  @Test
+  void aTimestreamStoreNamesItsTableAndItsFixes() {
+    try (StoreRuns s = StoreRuns.timestream(new AwsClients(AwsClients.Options.defaults()), true, "eu-west-1", "team-a", "intervals")) {
+      assertThat(s.describe()).isEqualTo("Timestream team-a.intervals (eu-west-1)");
+      assertThat(s.explain(new IOException("x", timestream(400, "ResourceNotFoundException", "The table intervals does not exist."))))
+          .isEqualTo("The results store Timestream team-a.intervals (eu-west-1) does not exist (ResourceNotFoundException: The table "
+              + "intervals does not exist.). Fix: name the database and table your AWS runs wrote to with "
+              + "-Dconstellation.timestreamDatabase and -Dconstellation.timestreamTable (init names the database after the installation, "
+              + "the table intervals), and their home region with -Dconstellation.homeRegion.");
+      assertThat(s.explain(new IOException("x", timestream(400, "AccessDeniedException", "Only existing Timestream for LiveAnalytics "
+          + "customers can access the service.")))).isEqualTo("The results store Timestream team-a.intervals (eu-west-1) refused these "
+          + "credentials (AccessDeniedException: Only existing Timestream for LiveAnalytics customers can access the service.). Fix: they "
+          + "need timestream:Select on the table and timestream:DescribeEndpoints (the operator policy in docs/aws.md), or use another "
+          + "profile with -Dconstellation.profile.");
+      assertThat(s.explain(new IOException("x", SdkClientException.create("Unable to execute HTTP request: Connection refused",
+          new ConnectException("Connection refused"))))).isEqualTo("The results store Timestream team-a.intervals (eu-west-1) did not "
+          + "answer (ConnectException: Connection refused). Fix: check the network and the home region "
+          + "(-Dconstellation.homeRegion=eu-west-1); it is tried again every 30 s.");
+    }
+  }
+
+  @Test
+  void aTimestreamRowShowsTheSummarysFiguresOrRunningThenIncompleteWithout() {
+    long start = 1_795_780_800_000L;
+    dev.constellation.agent.results.timestream.RunSummary done = new dev.constellation.agent.results.timestream.RunSummary("r-1", start,
+        "interrupted", 14_000, 60_000, false, 1234, 5, 21_503, 50, 2, java.util.List.of("eu-west-1", "us-east-2"), "{}", "[]");
+    var row = StoreRuns.row(done, start + 3_600_000);
+    assertThat(row.toString()).isEqualTo("{\"runId\":\"r-1\",\"source\":\"store\",\"report\":false,\"startedAt\":\"2026-11-27T12:00:00Z\","
+        + "\"target\":\"\",\"regions\":[\"eu-west-1\",\"us-east-2\"],\"vus\":50,\"agents\":2,\"plannedDurationMs\":60000,"
+        + "\"status\":\"interrupted\",\"durationMs\":14000,\"passed\":false,\"requests\":1234,\"failures\":5,\"p95\":21.503,"
+        + "\"final\":true}");
+    dev.constellation.agent.results.timestream.RunSummary running = new dev.constellation.agent.results.timestream.RunSummary("r-2",
+        start, "running", 0, 60_000, false, 0, 0, -1, 50, 2, java.util.List.of("eu-west-1"), "{}", "[]");
+    var now = StoreRuns.row(running, start + 10_000);
+    assertThat(now.path("status").asText()).isEqualTo("running");
+    assertThat(now.path("durationMs").asLong()).isEqualTo(10_000);
+    assertThat(now.path("requests").isNull()).isTrue();
+    var last = StoreRuns.row(running, start + 60_000 + StoreRuns.RUNNING_SLACK_MS - 1);
+    assertThat(last.path("status").asText()).isEqualTo("running");
+    var later = StoreRuns.row(running, start + 60_000 + StoreRuns.RUNNING_SLACK_MS);
+    assertThat(later.path("status").asText()).as("its build died: past its planned end plus the slack").isEqualTo("incomplete");
+    assertThat(later.path("durationMs").isNull()).isTrue();
+    assertThat(later.path("passed").isNull()).isTrue();
+    assertThat(later.path("p95").isNull()).isTrue();
+  }
 }

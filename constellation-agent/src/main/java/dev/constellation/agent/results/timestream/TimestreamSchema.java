@@ -160,7 +160,7 @@ final class TimestreamSchema {
   }
 
   /** End index of the longest prefix of text from {@code from} within {@code maxBytes} UTF-8 bytes, whole code points only. */
-  private static int prefixEnd(String text, int from, int maxBytes) {
+  static int prefixEnd(String text, int from, int maxBytes) {
     int bytes = 0;
     int i = from;
     while (i < text.length()) {
@@ -399,7 +399,7 @@ final class TimestreamSchema {
     return MeasureValue.builder().name(name).value(value).type(MeasureValueType.VARCHAR).build();
   }
 
-  private static String quote(String identifier) {
+  static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
