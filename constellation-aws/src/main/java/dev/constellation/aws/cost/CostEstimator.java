@@ -30,8 +30,11 @@ import java.util.Objects;
  * object (S3 PUT and, at gather, GET) or one 1 KB Timestream write per second of load and graceful
  * stop (the agent's 1 s flush interval), plus {@code result.json} on S3; {@link #LOG_BYTES_PER_TASK}
  * of CloudWatch Logs. Per run: {@code test-reset}, the runner's status query every
- * {@link #MONITOR_INTERVAL} for {@code t}, and with Timestream one gather query billed at its minimum
- * (4 TCUs for 30 s; AWS Timestream "Query pricing with TCUs"). Prices of the small terms are
+ * {@link #MONITOR_INTERVAL} for {@code t}, and with Timestream the queries of live progress (every
+ * progress interval, 5 s by default) and of the gather: queries run less than 30 s apart keep the minimum
+ * of 4 TCUs allocated, so they are priced as 4 TCUs for load + graceful stop + {@link #TIMESTREAM_GATHER}
+ * (Timestream for LiveAnalytics, "Billing for TCU": per second, at least 30 s; at least 4 TCUs to run
+ * queries). Prices of the small terms are
  * us-east-1's. Amounts are USD rounded half up to 6 decimals per term.
  *
  * <p>A region without a Fargate price in the table for the architecture is estimated with an upper
@@ -55,6 +58,13 @@ public final class CostEstimator {
   public static final Duration MONITOR_INTERVAL = Duration.ofSeconds(5);
   /** Average billed duration of one orchestrator Lambda invocation (warm, 30–50 ms measured in AWS-DEPLOY §2.10). */
   public static final Duration LAMBDA_AVERAGE = Duration.ofMillis(50);
+  /**
+   * Timestream query time after the graceful stop: the gather reads until every region's totals match
+   * (at most 60 s, as Timestream rows become visible late) and the last query bills its 30 s minimum.
+   */
+  public static final Duration TIMESTREAM_GATHER = Duration.ofSeconds(90);
+  /** The minimum TCUs Timestream allocates to run queries (Timestream for LiveAnalytics, "MaxQuery TCU"). */
+  static final int TIMESTREAM_MIN_TCUS = 4;
   /** The orchestrator Lambda's memory (constellation:init creates it with 1024 MB, Arm). */
   public static final int LAMBDA_MEMORY_MB = 1024;
   /** CloudWatch Logs ingested per task (agents log a banner, warnings and a summary). */
@@ -152,8 +162,9 @@ public final class CostEstimator {
     assumptions.add("orchestrator, results store (" + input.resultsStore() + ") and logs at us-east-1 prices: "
         + polls(input) + " start polls per agent, one results " + ("s3".equals(input.resultsStore())
         ? "object" : "write") + " per agent per second of load"
-        + ("timestream".equals(input.resultsStore()) ? ", one gather query at the minimum 4 TCUs for 30 s"
-        + " (no progress queries)" : ""));
+        + ("timestream".equals(input.resultsStore()) ? ", live progress and gather queries at the minimum "
+        + TIMESTREAM_MIN_TCUS + " TCUs for " + seconds(timestreamQueryTime(input)) + " (load + graceful stop + "
+        + TIMESTREAM_GATHER.toSeconds() + " s of gather; queries less than 30 s apart keep the TCUs allocated)" : ""));
 
     List<RegionCost> regions = new ArrayList<>();
     BigDecimal sum = BigDecimal.ZERO;
@@ -211,7 +222,12 @@ public final class CostEstimator {
         .divide(BYTES_PER_GB, 20, RoundingMode.HALF_UP));
   }
 
-  /** test-reset, the runner's status queries and (Timestream) the gather query, unrounded. */
+  /** How long Timestream queries keep the minimum TCUs allocated: load + graceful stop + gather. */
+  static Duration timestreamQueryTime(CostInput input) {
+    return input.loadDuration().plus(input.gracefulStop()).plus(TIMESTREAM_GATHER);
+  }
+
+  /** test-reset, the runner's status queries and (Timestream) the progress and gather queries, unrounded. */
   private BigDecimal perRunOther(CostInput input, int totalAgents, Duration billed) {
     long monitor = ceilDiv(billed.toMillis(), MONITOR_INTERVAL.toMillis());
     long itemBytes = ITEM_BYTES_BASE + (long) ITEM_BYTES_PER_AGENT * totalAgents;
@@ -223,8 +239,8 @@ public final class CostEstimator {
           FLUSH_INTERVAL.toMillis()) + 1);
       cost = cost.add(price("s3Put").multiply(BigDecimal.valueOf(ceilDiv(objects, 1000)))); // LIST pages at gather
     } else {
-      // 4 TCUs for the 30 s minimum = 120 TCU-seconds.
-      cost = cost.add(price("timestreamTcuHour").multiply(BigDecimal.valueOf(120))
+      long tcuSeconds = TIMESTREAM_MIN_TCUS * ceilDiv(timestreamQueryTime(input).toMillis(), 1000);
+      cost = cost.add(price("timestreamTcuHour").multiply(BigDecimal.valueOf(tcuSeconds))
           .divide(SECONDS_PER_HOUR, 20, RoundingMode.HALF_UP));
     }
     return cost;

@@ -152,15 +152,20 @@ class CostEstimatorTest {
   }
 
   @Test
-  void timestreamPaysWritesAndOneGatherQueryInsteadOfObjects() {
+  void timestreamPaysWritesAndItsQueriesAtTheMinimumTcusForTheWholeRunInsteadOfObjects() {
     CostInput input = new CostInput(regions("us-east-1", 1), FargateSize.DEFAULT, false, "X86_64",
         Duration.ofSeconds(60), Duration.ofSeconds(9), Duration.ofSeconds(0), Duration.ofSeconds(1), "timestream");
-    RegionCost r = BUNDLED.estimate(input).regions().get(0);
+    CostEstimate e = BUNDLED.estimate(input);
+    RegionCost r = e.regions().get(0);
     // billed 90+10+1+9+60+0+5 = 175 s. Agent: 10 polls + 2 → 12 Lambda requests 0.00001040004, 10 reads 0.00000125,
-    // 2 writes 0.00000125, 60 writes of 1 KB 0.00003, logs 0.000030517578125.
-    // Run: 1 + 35 monitor requests 0.00003120012, 1 write 0.000000625, 35 reads 0.000004375, query 0.518 × 120 / 3600 = 0.0172666…
-    // = 0.017376359 → 0.017376
-    assertThat(r.otherUsd()).isEqualByComparingTo("0.017376");
+    // 2 writes 0.00000125, 60 writes of 1 KB 0.00003, logs 0.000030517578125 = 0.000073417618125.
+    // Run: 1 + 35 monitor requests 0.00003120012, 1 write 0.000000625, 35 reads 0.000004375 = 0.00003620012.
+    // Queries (live progress every 5 s, then the gather): 4 TCUs for 60 load + 0 graceful stop + 90 gather = 150 s
+    // → 600 TCU-seconds × 0.518 / 3600 = 0.0863333…; total 0.0864429510… → 0.086443
+    assertThat(CostEstimator.timestreamQueryTime(input)).isEqualTo(Duration.ofSeconds(150));
+    assertThat(r.otherUsd()).isEqualByComparingTo("0.086443");
+    assertThat(e.assumptions()).anyMatch(a -> a.contains("live progress and gather queries at the minimum 4 TCUs for 150 s"
+        + " (load + graceful stop + 90 s of gather; queries less than 30 s apart keep the TCUs allocated)"));
   }
 
   @Test

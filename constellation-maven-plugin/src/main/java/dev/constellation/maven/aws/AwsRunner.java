@@ -99,7 +99,7 @@ public final class AwsRunner implements Runner {
 
   /**
    * The price once the installation's results store is known (the preview priced S3): with Timestream, the estimate
-   * again with Timestream writes and the gather query, printed, and checked against {@code maxCost} before anything
+   * again with Timestream writes and its queries, printed, and checked against {@code maxCost} before anything
    * is started.
    *
    * @param plan the run

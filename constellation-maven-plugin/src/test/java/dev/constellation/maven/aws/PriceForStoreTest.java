@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The preview prices results writes as S3 (the installation's store is not known before any AWS call); once the
- * installation check found Timestream, the run is priced again with Timestream writes and the gather query, printed, and
+ * installation check found Timestream, the run is priced again with Timestream writes and its queries, printed, and
  * held against maxCost before anything is started.
  */
 class PriceForStoreTest {
@@ -52,7 +52,7 @@ class PriceForStoreTest {
     CostEstimate s3 = AwsRunner.estimate(plan, tasks, "X86_64");
     CostEstimate ts = AwsRunner.estimate(plan, tasks, "X86_64", "timestream");
     assertThat(ts.totalUsd()).isNotEqualByComparingTo(s3.totalUsd());
-    assertThat(String.join("\n", ts.assumptions())).contains("timestream").contains("one gather query at the minimum 4 TCUs");
+    assertThat(String.join("\n", ts.assumptions())).contains("timestream").contains("live progress and gather queries at the minimum 4 TCUs");
 
     assertThat(AwsRunner.priceForStore(plan, tasks, "X86_64", false, log).totalUsd()).isEqualByComparingTo(s3.totalUsd());
     assertThat(lines).as("S3: the preview's estimate stands, nothing printed again").isEmpty();
@@ -70,7 +70,7 @@ class PriceForStoreTest {
     TaskPlan tasks = TaskPlan.of(free);
     CostEstimate s3 = AwsRunner.estimate(free, tasks, "X86_64");
     CostEstimate ts = AwsRunner.estimate(free, tasks, "X86_64", "timestream");
-    assertThat(ts.totalUsd()).as("a short run: the gather query's minimum outweighs the cheaper writes").isGreaterThan(s3.totalUsd());
+    assertThat(ts.totalUsd()).as("a short run: the queries' 4 TCUs outweigh the cheaper writes").isGreaterThan(s3.totalUsd());
     String between = s3.totalUsd().add(ts.totalUsd()).divide(java.math.BigDecimal.valueOf(2)).toPlainString();
     RunPlan capped = plan(between);
     AwsRunner.priceForStore(capped, tasks, "X86_64", false, log); // S3 fits
