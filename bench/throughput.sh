@@ -100,21 +100,17 @@ run_wrk() {
 # run_agent <label> <engine> <url>
 run_agent() {
   local label=$1 engine=$2 url=$3
-  local out cpu wcpu wfrom wto line load
+  local cpu line load
   load=$(load1)
   rm -rf "$WORK/$label"
-  # the CPU of the whole run and of the steady window (after the warm-up, to the run's last second)
-  out=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/$label.log" --window "$WARMUP" "$SECONDS_PER_RUN" \
-    timeout $((SECONDS_PER_RUN + 60)) \
+  # --samples: the process's CPU at every whole second, for the CPU per request of the steady seconds
+  cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/$label.log" --samples "$WORK/$label.cpu" timeout $((SECONDS_PER_RUN + 60)) \
     "$JAVA25/bin/java" -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
     dev.constellation.agent.AgentMain --runId bench --vus "$VUS" --duration "${SECONDS_PER_RUN}s" --gracefulStop 5s \
     --baseUrl "$url" --truststore "$WORK/nginx/cert.pem" --scripts dev.constellation.bench.GetLoop \
     --resultsDir "$WORK/$label" --engine "$engine")
-  read -r cpu wcpu wfrom wto <<< "$out"
-  line=$(python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/$label" "$WARMUP" "$wfrom" "$wto")
-  echo "$line $(cpu_per_request "$cpu" "$(sed -n 's/^total=\([0-9]*\).*/\1/p' <<< "$line")")" \
-    "steady_cpu_us_per_request=$(awk -v c="$wcpu" -v n="$(sed -n 's/.*window_requests=\([0-9]*\).*/\1/p' <<< "$line")" \
-      'BEGIN {printf "%.1f", (n > 0 ? c * 1e6 / n : 0)}') load_at_start=$load"
+  line=$(python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/$label" "$WARMUP" "$WORK/$label.cpu")
+  echo "$line $(cpu_per_request "$cpu" "$(sed -n 's/^total=\([0-9]*\).*/\1/p' <<< "$line")") load_at_start=$load"
 }
 
 # run_gatling <label> <url>

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Runs a command and prints the CPU seconds (user + system) it and its children used.
 
-Usage: cpu.py <outputFile> [--window <from> <to>] <command...>
+Usage: cpu.py <outputFile> [--samples <file>] <command...>
   (the command's stdout and stderr go to outputFile)
 
-Prints the whole run's CPU seconds. With --window, also the CPU seconds the command's process tree
-used between two whole wall-clock seconds, <from> + 1 and <to> - 1 seconds after the start (sampled
-from /proc/<pid>/stat, so start-up and JIT before <from> are left out), and those two seconds as
-Unix epoch seconds: "<total> <window> <fromEpoch> <toEpoch>". bench/lib/agent_rate.py counts the
-requests started in the same seconds, which gives the steady CPU per request.
+Prints the whole run's CPU seconds. With --samples, also writes "<epochSecond> <cpuSeconds>" lines
+to <file>: the CPU the command's process tree had used at each whole wall-clock second while it
+ran (utime + stime from /proc/<pid>/stat), from which bench/lib/agent_rate.py takes the CPU of the
+steady seconds (start-up and JIT of the warm-up left out).
 """
 import os
 import resource
@@ -41,25 +40,20 @@ def tree_cpu(root):
 
 
 args = sys.argv[2:]
-window = None
-if args[:1] == ["--window"]:
-    window = (int(args[1]), int(args[2]))
-    args = args[3:]
+samples = None
+if args[:1] == ["--samples"]:
+    samples = open(args[1], "w")
+    args = args[2:]
 with open(sys.argv[1], "w") as out:
-    start = time.time()
     proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-    sample = None
-    if window:
-        first, last = int(start) + window[0] + 1, int(start) + window[1] - 1
-        time.sleep(max(0.0, first - time.time()))
-        c1 = tree_cpu(proc.pid)
-        time.sleep(max(0.0, last - time.time()))
-        c2 = tree_cpu(proc.pid)
-        sample = (c2 - c1, first, last)
+    if samples:
+        while proc.poll() is None:
+            second = int(time.time()) + 1
+            time.sleep(max(0.0, second - time.time()))
+            if proc.poll() is None:
+                samples.write(f"{second} {tree_cpu(proc.pid):.2f}\n")
+        samples.close()
     code = proc.wait()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-line = f"{usage.ru_utime + usage.ru_stime:.1f}"
-if sample:
-    line += f" {sample[0]:.2f} {sample[1]} {sample[2]}"
-print(line)
+print(f"{usage.ru_utime + usage.ru_stime:.1f}")
 sys.exit(code)
