@@ -103,12 +103,13 @@ run_agent() {
   local cpu line load
   load=$(load1)
   rm -rf "$WORK/$label"
-  cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/$label.log" timeout $((SECONDS_PER_RUN + 60)) \
+  # --samples: the process's CPU at every whole second, for the CPU per request of the steady seconds
+  cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/$label.log" --samples "$WORK/$label.cpu" timeout $((SECONDS_PER_RUN + 60)) \
     "$JAVA25/bin/java" -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
     dev.constellation.agent.AgentMain --runId bench --vus "$VUS" --duration "${SECONDS_PER_RUN}s" --gracefulStop 5s \
     --baseUrl "$url" --truststore "$WORK/nginx/cert.pem" --scripts dev.constellation.bench.GetLoop \
     --resultsDir "$WORK/$label" --engine "$engine")
-  line=$(python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/$label" "$WARMUP")
+  line=$(python3 "$ROOT/bench/lib/agent_rate.py" "$WORK/$label" "$WARMUP" "$WORK/$label.cpu")
   echo "$line $(cpu_per_request "$cpu" "$(sed -n 's/^total=\([0-9]*\).*/\1/p' <<< "$line")") load_at_start=$load"
 }
 

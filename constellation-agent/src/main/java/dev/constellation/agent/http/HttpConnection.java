@@ -41,6 +41,8 @@ final class HttpConnection {
   private final InputStream in;
   /** {@link #tcp}'s input: what arrived and was not read yet, before any TLS decryption. */
   private final InputStream tcpIn;
+  /** {@link #tcp} when it is the buffered TCP socket under a TLS one, else null. */
+  private final TlsTcpSocket tlsTcp;
   private final OutputStream out;
   private byte[] buf = new byte[8 * 1024];
   private int pos;
@@ -78,6 +80,7 @@ final class HttpConnection {
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
     this.tcpIn = tcp == socket ? in : tcp.getInputStream();
+    this.tlsTcp = tcp != socket && tcp instanceof TlsTcpSocket t ? t : null;
   }
 
   /** Whether the last exchange left the connection fit for another. */
@@ -416,6 +419,11 @@ final class HttpConnection {
   private int readInto(byte[] b, int off, int len, long deadline) throws IOException {
     if (System.nanoTime() - deadline >= 0) {
       throw new HttpTimeoutException("request timed out");
+    }
+    if (tlsTcp != null && tlsTcp.buffered() == 0 && in.available() == 0) {
+      // wait for the network here, not deep inside the TLS layer: a virtual thread that parks
+      // copies its stack, and here the stack is as shallow as over plain http
+      tlsTcp.awaitBytes();
     }
     return in.read(b, off, len);
   }

@@ -260,7 +260,8 @@ public final class SocketHttpEngine implements HttpEngine {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     int limit = (int) Math.max(1, Math.min(connectTimeoutMs, left));
     long connectStarted = System.nanoTime();
-    Socket socket = new Socket();
+    // https: a TCP socket that reads a whole TLS record per system call (TlsTcpSocket)
+    Socket socket = origin.secure ? new TlsTcpSocket() : new Socket();
     long connectNanos;
     try {
       socket.setTcpNoDelay(true);

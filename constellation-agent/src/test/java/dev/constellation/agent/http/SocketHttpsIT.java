@@ -76,6 +76,41 @@ class SocketHttpsIT {
     assertThat(server.protocols()).containsExactly("TLSv1.3");
   }
 
+  /**
+   * Bodies of many TLS records, with head and body in one server write and as chunks: the engine
+   * reads the network a record at a time under the TLS socket and must still hand over what the
+   * TLS layer decrypted but the engine has not read (a 16 KB record into an 8 KB read) without
+   * waiting for the network, which sends nothing more.
+   */
+  @Test
+  void readsBodiesOfManyTlsRecordsWhole() throws Exception {
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; big.length() < 100_000; i++) {
+      big.append(i).append(',');
+    }
+    String body = big.toString();
+    RawServer server = new RawServer((head, out, c, n) -> {
+      if (head.startsWith("GET /chunked ")) {
+        StringBuilder chunked = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int from = 0; from < body.length(); from += 30_000) {
+          String part = body.substring(from, Math.min(body.length(), from + 30_000));
+          chunked.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+        }
+        out.write(RawServer.ascii(chunked.append("0\r\n\r\n").toString()));
+      } else {
+        out.write(RawServer.ascii("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+      }
+      return true;
+    }).tls(TestTls.serverContext());
+    closing.add(server);
+    InstrumentedHttp http = client(engine(TestTls.trusting().sslContext()), server.url());
+    for (int i = 0; i < 3; i++) {
+      assertThat(http.get("/fixed").text()).isEqualTo(body);
+      assertThat(http.get("/chunked").text()).isEqualTo(body);
+    }
+    assertThat(server.connections()).isEqualTo(1);
+  }
+
   @Test
   void sendsTheHostNameBySniButNoneForAnIpAddress() throws Exception {
     RawServer server = server(TestTls.serverContext());
