@@ -287,6 +287,49 @@ class OrchestratorTest {
   }
 
   @Test
+  void anAbortBetweenAStartPollsReadAndItsCachePutIsNotUndoneByThePoll() throws Exception {
+    CountingStore counted = new CountingStore(new InMemoryRunStateStore());
+    Orchestrator cached = new Orchestrator(counted, clock, true);
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+    cached.register("r1", "us-east-1", "a");
+    // The poll reads STARTED; the abort writes and drops the cache entry; then the poll goes on.
+    counted.afterNextRead(() -> {
+      try {
+        cached.abort("r1", "agent us-east-1/a exited with code 2");
+      } catch (OrchestratorException e) {
+        throw new AssertionError(e);
+      }
+    });
+
+    assertThat(cached.initStart("r1").state()).as("the racing poll answers what it read").isEqualTo(RunState.STARTED);
+
+    RunStatus after = cached.initStart("r1");
+    assertThat(after.state()).as("a later poll sees the abort").isEqualTo(RunState.ABORTED);
+    assertThat(after.abortReason()).isEqualTo("agent us-east-1/a exited with code 2");
+  }
+
+  @Test
+  void aResetBetweenAStartPollsReadAndItsCachePutIsNotUndoneByThePoll() throws Exception {
+    CountingStore counted = new CountingStore(new InMemoryRunStateStore());
+    Orchestrator cached = new Orchestrator(counted, clock, true);
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+    cached.register("r1", "us-east-1", "a");
+    counted.afterNextRead(() -> {
+      try {
+        cached.reset(new RunSetup("r1", Map.of("us-east-1", 2), 3_000, 60_000));
+      } catch (OrchestratorException e) {
+        throw new AssertionError(e);
+      }
+    });
+
+    assertThat(cached.initStart("r1").state()).isEqualTo(RunState.STARTED);
+
+    RunStatus after = cached.initStart("r1");
+    assertThat(after.state()).as("a later poll sees the reset run").isEqualTo(RunState.WAITING);
+    assertThat(after.registered()).isZero();
+  }
+
+  @Test
   void withoutTheStartCacheEveryStartPollReads() throws Exception {
     reset(Map.of("us-east-1", 1));
     orchestrator.register("r1", "us-east-1", "a");
