@@ -214,40 +214,23 @@ public final class EcrPusher {
   /** Pushes, trying again after transient failures within {@link #retry}'s bound. */
   private ImageBuildResult pushWithRetry(
       ImageSpec spec, ImageTarget target, String region, String repository) throws ImageException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return builder.build(spec, target);
-      } catch (ImageException e) {
-        Optional<String> cause = PushRetry.transientCause(e);
-        if (cause.isEmpty() || attempt >= retry.maxAttempts()) {
+    return retry.push(() -> builder.build(spec, target), region, repository, log, random,
+        (e, attempts, cause) -> {
           if (!e.setting().equals(ImageSpec.SETTING_REGISTRY)) {
-            throw e;
+            return e;
           }
           // The user set regions, not a registry: name the region and the repository instead.
           if (cause.isEmpty()) {
-            throw new ImageException(SETTING_REGIONS, region,
+            return new ImageException(SETTING_REGIONS, region,
                 "pushing to " + repository + " failed: " + e.problem(), e.fix(), e);
           }
-          throw new ImageException(SETTING_REGIONS, region,
-              "pushing to " + repository + " failed " + attempt + " times on transient registry"
+          return new ImageException(SETTING_REGIONS, region,
+              "pushing to " + repository + " failed " + attempts + " times on transient registry"
                   + " errors (" + cause.get() + "), the last: " + e.problem(),
               "Run it again later; if it keeps failing, check the registry's health (for ECR: the"
                   + " AWS Health Dashboard for " + region + ")",
               e);
-        }
-        Duration wait = retry.backoff(attempt, random);
-        log.accept(region + ": push attempt " + attempt + " of " + retry.maxAttempts() + " to "
-            + repository + " failed (" + cause.get() + "), trying again in " + wait.toMillis()
-            + " ms");
-        try {
-          Thread.sleep(wait.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new ImageException(SETTING_REGIONS, region,
-              "the push to " + repository + " was interrupted", "Run it again", e);
-        }
-      }
-    }
+        });
   }
 
   private String ensureRepository(EcrClient ecr) {

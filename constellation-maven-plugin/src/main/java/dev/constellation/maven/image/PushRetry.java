@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -57,6 +58,67 @@ public record PushRetry(int maxAttempts, Duration baseDelay, Duration maxDelay) 
       throw new IllegalArgumentException("baseDelay " + baseDelay + " must be 0 or more and at most maxDelay "
           + maxDelay);
     }
+  }
+
+  /** One push attempt. */
+  @FunctionalInterface
+  public interface Attempt {
+    /** Pushes once. */
+    ImageBuildResult run() throws ImageException;
+  }
+
+  /** Turns the last failure into the error the caller throws. */
+  @FunctionalInterface
+  public interface Failure {
+    /**
+     * @param last the last attempt's failure
+     * @param attempts attempts made, the last included
+     * @param transientCause why the last failure was transient ({@link #transientCause}), empty
+     *     when it was permanent (then {@code attempts} may be below the bound)
+     */
+    ImageException map(ImageException last, int attempts, Optional<String> transientCause);
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, fails permanently, or {@link #maxAttempts()} attempts
+   * failed, waiting {@link #backoff} between attempts and logging each retry as {@code
+   * "<prefix>: push attempt 1 of 3 to <destination> failed (HTTP 500), trying again in 412 ms"}.
+   *
+   * @throws ImageException what {@code failure} makes of the last failure, or an interrupted wait
+   */
+  public ImageBuildResult push(Attempt attempt, String logPrefix, String destination,
+      Consumer<String> log, DoubleSupplier random, Failure failure) throws ImageException {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.run();
+      } catch (ImageException e) {
+        Optional<String> cause = transientCause(e);
+        if (cause.isEmpty() || n >= maxAttempts) {
+          throw failure.map(e, n, cause);
+        }
+        Duration wait = backoff(n, random);
+        log.accept(logPrefix + ": push attempt " + n + " of " + maxAttempts + " to " + destination
+            + " failed (" + cause.get() + "), trying again in " + wait.toMillis() + " ms");
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ImageException(e.setting(), e.value(),
+              "the push to " + destination + " was interrupted", "Run it again", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * The error after a push gave up on transient failures: the setting and value of {@code last},
+   * the count, the transient cause and {@code last}'s problem.
+   */
+  public static ImageException exhausted(ImageException last, int attempts, String cause) {
+    return new ImageException(last.setting(), last.value(),
+        "the push failed " + attempts + " times on transient registry errors (" + cause + "), the last: "
+            + last.problem(),
+        "Run it again later; if it keeps failing, check the registry's health", last);
   }
 
   /**
