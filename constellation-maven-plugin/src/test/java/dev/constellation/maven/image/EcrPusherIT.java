@@ -320,12 +320,7 @@ class EcrPusherIT {
 
   @Test
   void aRegistryThatAlways500sFailsAfterTheBoundNamingRegionRepositoryAndLastCause() throws Exception {
-    stubPushThroughTheProxy();
-    proxy.failFirst(Integer.MAX_VALUE, "PUT", "/v2/retry-always/manifests/[^/]+", 500, "");
-    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
-
-    ImageException error = catchThrowableOfType(ImageException.class,
-        () -> pusher("retry-always").push(spec, List.of("ap-northeast-1")));
+    ImageException error = pushWithManifestPutAnswered("retry-always", "ap-northeast-1", 500, "");
 
     assertThat(proxy.matched()).as("attempts").isEqualTo(3);
     assertThat(retryLines()).hasSize(2);
@@ -340,15 +335,20 @@ class EcrPusherIT {
             + " the AWS Health Dashboard for ap-northeast-1)");
   }
 
+  /** Pushes to {@code repository} in {@code region} with every manifest PUT answered so; the error. */
+  private ImageException pushWithManifestPutAnswered(
+      String repository, String region, int status, String body) throws Exception {
+    stubPushThroughTheProxy();
+    proxy.failFirst(Integer.MAX_VALUE, "PUT", "/v2/" + repository + "/manifests/[^/]+", status, body);
+    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
+    return catchThrowableOfType(ImageException.class,
+        () -> pusher(repository).push(spec, List.of(region)));
+  }
+
   @Test
   void aRefusedManifestPutIsNotTriedAgain() throws Exception {
-    stubPushThroughTheProxy();
-    proxy.failFirst(Integer.MAX_VALUE, "PUT", "/v2/retry-401/manifests/[^/]+", 401,
+    ImageException error = pushWithManifestPutAnswered("retry-401", "eu-north-1", 401,
         "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
-    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
-
-    ImageException error = catchThrowableOfType(ImageException.class,
-        () -> pusher("retry-401").push(spec, List.of("eu-north-1")));
 
     assertThat(proxy.matched()).as("attempts").isEqualTo(1);
     assertThat(retryLines()).isEmpty();
@@ -359,13 +359,8 @@ class EcrPusherIT {
 
   @Test
   void anInvalidManifestIsNotTriedAgain() throws Exception {
-    stubPushThroughTheProxy();
-    proxy.failFirst(Integer.MAX_VALUE, "PUT", "/v2/retry-invalid/manifests/[^/]+", 400,
+    ImageException error = pushWithManifestPutAnswered("retry-invalid", "eu-south-1", 400,
         "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\"}]}");
-    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
-
-    ImageException error = catchThrowableOfType(ImageException.class,
-        () -> pusher("retry-invalid").push(spec, List.of("eu-south-1")));
 
     assertThat(proxy.matched()).as("attempts").isEqualTo(1);
     assertThat(retryLines()).isEmpty();
