@@ -23,29 +23,12 @@ SCHEMES=${SCHEMES:-http https}
 ENGINES=${ENGINES:-socket jdk}
 GATLING_MVN=(mvn -B)
 if [[ -n "${GATLING_REPO:-}" ]]; then GATLING_MVN+=("-Dmaven.repo.local=$GATLING_REPO"); fi
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/constellation-bench.XXXXXX)
-NGINX_PID=""
+source "$(dirname "$0")/lib/common.sh"
+bench_init constellation-bench
+require_tools "apt-get install -y nginx wrk maven python3 openssl curl" nginx wrk mvn python3 openssl curl
+require_java "a Java 25 JDK"
+build_bench
 
-cleanup() {
-  if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
-    kill "$NGINX_PID"
-    wait "$NGINX_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-for tool in nginx wrk mvn python3 openssl curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool; run: apt-get install -y nginx wrk maven python3 openssl curl" >&2; exit 2; }
-done
-[[ -x "$JAVA25/bin/java" ]] || { echo "no Java at $JAVA25; set JAVA25 to a Java 25 JDK" >&2; exit 2; }
-
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  echo "building bench (agent + scripts) and the Gatling project ..."
-  (cd "$ROOT" && timeout 600 mvn -B -q -Pbench -pl bench -am package -DskipTests)
-fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 TLSPORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
@@ -58,12 +41,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 sed -e "s#@DIR@#$WORK/nginx#g" -e "s#@PORT@#$PORT#g" -e "s#@TLSPORT@#$TLSPORT#g" "$ROOT/bench/nginx.conf.template" > "$WORK/nginx/nginx.conf"
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
-for _ in $(seq 50); do
-  curl -fs "$URL/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$URL/" >/dev/null || { echo "nginx did not answer on $URL; see $WORK/nginx/error.log" >&2; exit 1; }
-curl -fs --cacert "$WORK/nginx/cert.pem" "$TLSURL/" >/dev/null || { echo "nginx did not answer on $TLSURL; see $WORK/nginx/error.log" >&2; exit 1; }
+await_nginx "$URL"
+await_nginx "$TLSURL" --cacert "$WORK/nginx/cert.pem"
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   # The timed Gatling runs are offline (-o: no repository check inside a measurement), so fetch

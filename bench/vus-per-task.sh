@@ -38,34 +38,18 @@ CORE=${CORE:-0}
 TASK_MEMORY_MB=${TASK_MEMORY_MB:-2048}
 KEEP=${KEEP:-0.97}
 if [[ $(id -u) == 0 ]]; then NICE=${NICE:--20}; else NICE=${NICE:-0}; fi
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/constellation-vpt.XXXXXX)
-NGINX_PID=""
-
-cleanup() {
-  if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
-    kill "$NGINX_PID"
-    wait "$NGINX_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-for tool in nginx mvn python3 curl taskset nice; do
-  command -v "$tool" >/dev/null || { echo "missing $tool; run: apt-get install -y nginx maven python3 curl util-linux" >&2; exit 2; }
-done
-[[ -x "$JAVA25/bin/java" ]] || { echo "no Java at $JAVA25; set JAVA25 to a Java 21+ JDK (virtual threads, as in the image)" >&2; exit 2; }
+source "$(dirname "$0")/lib/common.sh"
+bench_init constellation-vpt
+require_tools "apt-get install -y nginx maven python3 curl util-linux" nginx mvn python3 curl taskset nice
+require_java "a Java 21+ JDK (virtual threads, as in the image)"
 (( SECONDS_PER_STEP > WARMUP + 5 )) || { echo "seconds per step ($SECONDS_PER_STEP) must exceed WARMUP ($WARMUP) by more than 5" >&2; exit 2; }
 CORES=$(nproc --all)
 (( CORE < CORES )) || { echo "CORE=$CORE but this machine has cores 0..$((CORES - 1))" >&2; exit 2; }
 OTHER_CORES=$(python3 -c "print(','.join(str(c) for c in range($CORES) if c != $CORE) or '$CORE')")
 
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  echo "building bench (agent + scripts) ..."
-  (cd "$ROOT" && timeout 600 mvn -B -q -Pbench -pl bench -am package -DskipTests)
-fi
+build_bench
 CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/nginx"
@@ -75,11 +59,7 @@ ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 # nginx on the other cores: on Fargate the target is elsewhere, so it must not take the agent's core
 nice -n "$NICE" taskset -c "$OTHER_CORES" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
-for _ in $(seq 50); do
-  curl -fs "$URL/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$URL/" >/dev/null || { echo "nginx did not answer on $URL; see $WORK/nginx/error.log" >&2; exit 1; }
+await_nginx "$URL"
 
 # The image's entrypoint: java -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -cp ... AgentMain
 # (ImageSpec.DEFAULT_JVM_FLAGS). In a Fargate task of 1 vCPU and 2 GB the JVM sees 1 processor and

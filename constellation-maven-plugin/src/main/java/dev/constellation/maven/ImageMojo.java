@@ -8,6 +8,7 @@ import dev.constellation.maven.image.ImageBuildResult;
 import dev.constellation.maven.image.ImageException;
 import dev.constellation.maven.image.ImageSpec;
 import dev.constellation.maven.image.ImageTarget;
+import dev.constellation.maven.image.PushRetry;
 import dev.constellation.maven.image.RegionImage;
 import dev.constellation.maven.image.RuntimePlatform;
 import java.io.File;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -121,7 +123,12 @@ public class ImageMojo extends AbstractMojo {
       } else {
         ImageTarget target = tarFile != null ? ImageTarget.tar(tarFile.toPath(), "constellation-agent:" + builder.contentTag(spec))
             : ImageTarget.registry(registry.trim());
-        ImageBuildResult r = builder.build(spec, target);
+        ImageBuildResult r = target instanceof ImageTarget.Registry
+            ? PushRetry.STANDARD.push(() -> builder.build(spec, target), "registry", registry.trim(),
+                getLog()::info, () -> ThreadLocalRandom.current().nextDouble(),
+                (e, attempts, cause) -> cause.isEmpty() ? e
+                    : PushRetry.exhausted(e, attempts, cause.get()))
+            : builder.build(spec, target);
         getLog().info("image " + r.pinnedReference() + " (base " + r.baseImageDigest() + "): " + r.layersPushed() + " layers pushed, "
             + r.layersReused() + " reused, " + r.elapsed().toMillis() + " ms");
         record.put("image", r.image());

@@ -1,7 +1,6 @@
 package dev.constellation.orchestrator;
 
 import java.time.Clock;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +21,10 @@ import java.util.TreeSet;
  * ({@link #initStart}) are answered from it without reading the store: the start time is written
  * once, so the cached answer is right for as long as the run is not aborted or reset, and both of
  * those through this instance drop the entry. (AWS-DEPLOY §2.12: every poll would otherwise be a
- * strongly consistent read of the whole run item.)
+ * strongly consistent read of the whole run item.) A poll that read the store before an abort or
+ * reset wrote it must not put its stale {@code STARTED} record back after the entry was dropped:
+ * every abort and reset bumps a generation after its write, and a poll caches only when the
+ * generation is the one it saw before its read.
  *
  * @since 0.1.0
  */
@@ -36,6 +38,10 @@ public final class Orchestrator {
   private final RunStateStore store;
   private final Clock clock;
   private final Map<String, RunRecord> started;
+  /** Guards {@link #started} and {@link #generation} together. */
+  private final Object cacheLock = new Object();
+  /** Bumped by every abort and reset (after its write) while the cache is on. */
+  private long generation;
 
   /**
    * An orchestrator over a store.
@@ -58,7 +64,7 @@ public final class Orchestrator {
   public Orchestrator(RunStateStore store, Clock clock, boolean cacheStarts) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.started = cacheStarts ? Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    this.started = cacheStarts ? (new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, RunRecord> eldest) {
         return size() > MAX_CACHED_RUNS;
@@ -95,10 +101,10 @@ public final class Orchestrator {
           + RunSetup.DEFAULT_REGISTRATION_DEADLINE_MS + ")");
     }
     long now = clock.millis();
-    forget(setup.runId());
     RunRecord fresh = new RunRecord(setup.runId(), setup.expected(), Set.of(), Set.of(), Map.of(),
         RunState.WAITING, 0, now, now + setup.registrationDeadlineMs(), setup.startBufferMs());
     store.put(fresh);
+    forget(setup.runId()); // after the write, as abort
     return fresh.toStatus(now);
   }
 
@@ -155,8 +161,9 @@ public final class Orchestrator {
    */
   public RunStatus init(String runId) throws OrchestratorException {
     checkId("runId", runId);
+    long seen = generation();
     long now = clock.millis();
-    return remember(settle(load(runId), now)).toStatus(now);
+    return remember(settle(load(runId), now), seen).toStatus(now);
   }
 
   /**
@@ -171,7 +178,10 @@ public final class Orchestrator {
    */
   public RunStatus initStart(String runId) throws OrchestratorException {
     if (started != null) { // only ids that passed checkId are cached; init checks the others
-      RunRecord cached = started.get(runId);
+      RunRecord cached;
+      synchronized (cacheLock) {
+        cached = started.get(runId);
+      }
       if (cached != null) {
         return cached.toStatus(clock.millis());
       }
@@ -201,20 +211,41 @@ public final class Orchestrator {
       throw bad("reason is " + reason.length() + " characters long; use at most " + MAX_REASON_LENGTH);
     }
     RunRecord after = store.abort(runId, reason.strip()).orElseThrow(() -> unknownRun(runId));
-    forget(runId); // after the write: a poll before it may have cached the start again
+    forget(runId); // after the write: a poll that read before it must not cache the start
     return after.toStatus(clock.millis());
   }
 
-  private RunRecord remember(RunRecord run) {
+  private long generation() {
+    if (started == null) {
+      return 0;
+    }
+    synchronized (cacheLock) {
+      return generation;
+    }
+  }
+
+  /**
+   * Caches a {@code STARTED} run read by a poll, unless an abort or reset finished after the poll
+   * took {@code seen} (before its read): that write may be newer than what the poll read.
+   */
+  private RunRecord remember(RunRecord run, long seen) {
     if (started != null && run.state() == RunState.STARTED) {
-      started.put(run.runId(), run);
+      synchronized (cacheLock) {
+        if (generation == seen) {
+          started.put(run.runId(), run);
+        }
+      }
     }
     return run;
   }
 
+  /** Drops a run's cached start; called after the store write of an abort or reset. */
   private void forget(String runId) {
     if (started != null) {
-      started.remove(runId);
+      synchronized (cacheLock) {
+        generation++;
+        started.remove(runId);
+      }
     }
   }
 

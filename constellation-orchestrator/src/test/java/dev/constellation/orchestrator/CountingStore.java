@@ -11,6 +11,7 @@ public class CountingStore implements RunStateStore {
   private final RunStateStore delegate;
   private final Map<String, AtomicInteger> startsWritten = new ConcurrentHashMap<>();
   private final AtomicInteger reads = new AtomicInteger();
+  private volatile Runnable afterNextRead;
 
   public CountingStore(RunStateStore delegate) {
     this.delegate = delegate;
@@ -31,10 +32,25 @@ public class CountingStore implements RunStateStore {
     return reads.get();
   }
 
+  /**
+   * Runs {@code action} once, inside the next {@link #get}, after the store was read and before the
+   * (by then stale) record is returned: a deterministic interleaving of a write between a read and
+   * the reader's use of it.
+   */
+  public void afterNextRead(Runnable action) {
+    afterNextRead = action;
+  }
+
   @Override
   public Optional<RunRecord> get(String runId) {
     reads.incrementAndGet();
-    return delegate.get(runId);
+    Optional<RunRecord> read = delegate.get(runId);
+    Runnable action = afterNextRead;
+    if (action != null) {
+      afterNextRead = null;
+      action.run();
+    }
+    return read;
   }
 
   @Override

@@ -286,6 +286,55 @@ class OrchestratorTest {
     assertThat(cached.initStart("r1").state()).as("an abort drops the cached start").isEqualTo(RunState.ABORTED);
   }
 
+  /** A write the test makes through the orchestrator inside a store read. */
+  private interface Write {
+    void to(Orchestrator orchestrator) throws OrchestratorException;
+  }
+
+  /**
+   * A caching orchestrator with run r1 started (nothing cached yet) whose next store read runs
+   * {@code write}: after the read, before the reader uses what it read.
+   */
+  private Orchestrator startedWithAWriteInsideTheNextRead(Write write) throws OrchestratorException {
+    CountingStore counted = new CountingStore(new InMemoryRunStateStore());
+    Orchestrator cached = new Orchestrator(counted, clock, true);
+    cached.reset(new RunSetup("r1", Map.of("us-east-1", 1), 3_000, 60_000));
+    cached.register("r1", "us-east-1", "a");
+    counted.afterNextRead(() -> {
+      try {
+        write.to(cached);
+      } catch (OrchestratorException e) {
+        throw new AssertionError(e);
+      }
+    });
+    return cached;
+  }
+
+  @Test
+  void anAbortBetweenAStartPollsReadAndItsCachePutIsNotUndoneByThePoll() throws Exception {
+    // The poll reads STARTED; the abort writes and drops the cache entry; then the poll goes on.
+    Orchestrator cached =
+        startedWithAWriteInsideTheNextRead(o -> o.abort("r1", "agent us-east-1/a exited with code 2"));
+
+    assertThat(cached.initStart("r1").state()).as("the racing poll answers what it read").isEqualTo(RunState.STARTED);
+
+    RunStatus after = cached.initStart("r1");
+    assertThat(after.state()).as("a later poll sees the abort").isEqualTo(RunState.ABORTED);
+    assertThat(after.abortReason()).isEqualTo("agent us-east-1/a exited with code 2");
+  }
+
+  @Test
+  void aResetBetweenAStartPollsReadAndItsCachePutIsNotUndoneByThePoll() throws Exception {
+    Orchestrator cached = startedWithAWriteInsideTheNextRead(
+        o -> o.reset(new RunSetup("r1", Map.of("us-east-1", 2), 3_000, 60_000)));
+
+    assertThat(cached.initStart("r1").state()).isEqualTo(RunState.STARTED);
+
+    RunStatus after = cached.initStart("r1");
+    assertThat(after.state()).as("a later poll sees the reset run").isEqualTo(RunState.WAITING);
+    assertThat(after.registered()).isZero();
+  }
+
   @Test
   void withoutTheStartCacheEveryStartPollReads() throws Exception {
     reset(Map.of("us-east-1", 1));

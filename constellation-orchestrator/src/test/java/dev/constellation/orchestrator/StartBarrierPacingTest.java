@@ -92,7 +92,7 @@ class StartBarrierPacingTest {
   }
 
   /** An orchestrator that answers from a script: a state, or a failure; each call takes {@code callNanos}. */
-  private static final class ScriptedClient implements OrchestratorClient {
+  private static final class ScriptedClient extends UnexpectedCallsClient {
     private final FakeTime time;
     private final Deque<Object> script = new ArrayDeque<>();
     long callNanos;
@@ -127,26 +127,6 @@ class StartBarrierPacingTest {
     @Override
     public StartState poll(String runId) throws OrchestratorException {
       return next("poll");
-    }
-
-    @Override
-    public RunStatus abort(String runId, String reason) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RunStatus end(String runId, String region, String agentId, Map<String, Long> summary) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RunStatus reset(RunSetup setup) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RunStatus status(String runId) {
-      throw new UnsupportedOperationException();
     }
 
     @Override

@@ -193,27 +193,7 @@ class WireTest {
   void aClientWithoutAStartViewPollsTheWholeStatus() throws Exception {
     RunStatus status = new RunStatus("r1", RunState.STARTED, 1_700_000_003_000L, 1_700_000_060_000L,
         1_700_000_000_000L, Map.of(), null);
-    OrchestratorClient plain = new OrchestratorClient() {
-      @Override
-      public RunStatus register(String runId, String region, String agentId) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public RunStatus abort(String runId, String reason) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public RunStatus end(String runId, String region, String agentId, Map<String, Long> summary) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public RunStatus reset(RunSetup setup) {
-        throw new UnsupportedOperationException();
-      }
-
+    OrchestratorClient plain = new UnexpectedCallsClient() {
       @Override
       public RunStatus status(String runId) {
         return status;

@@ -12,7 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -34,7 +36,10 @@ import software.amazon.awssdk.services.ecr.model.Tag;
  * (tagged {@code constellation:managed=true}), look for the content tag ({@code DescribeImages}):
  * when it is there the image is not built or pushed again. Otherwise get a registry token
  * ({@code GetAuthorizationToken}, user {@code AWS}) and push with {@link AgentImageBuilder}; Jib
- * then uploads only the layers the repository lacks.
+ * then uploads only the layers the repository lacks. A push that fails on a transient registry
+ * error (5xx, a reset connection, a lost upload; see {@link PushRetry}) is tried again, up to
+ * {@link PushRetry#maxAttempts()} in all, after a jittered exponential backoff; a permanent one
+ * (credentials, a missing repository, an invalid manifest) is not.
  */
 public final class EcrPusher {
 
@@ -54,6 +59,8 @@ public final class EcrPusher {
   private final Function<String, EcrClient> clients;
   private final String repositoryName;
   private final Consumer<String> log;
+  private final PushRetry retry;
+  private final DoubleSupplier random;
 
   /**
    * Creates a pusher.
@@ -68,10 +75,29 @@ public final class EcrPusher {
       Function<String, EcrClient> clients,
       String repositoryName,
       Consumer<String> log) {
+    this(builder, clients, repositoryName, log, PushRetry.STANDARD,
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * Creates a pusher with its own retry bound and backoff.
+   *
+   * @param retry attempts and backoff for a region's push, for example {@link PushRetry#STANDARD}
+   * @param random the backoff's jitter, uniform in [0, 1)
+   */
+  public EcrPusher(
+      AgentImageBuilder builder,
+      Function<String, EcrClient> clients,
+      String repositoryName,
+      Consumer<String> log,
+      PushRetry retry,
+      DoubleSupplier random) {
     this.builder = Objects.requireNonNull(builder, "builder");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.repositoryName = Objects.requireNonNull(repositoryName, "repositoryName");
     this.log = Objects.requireNonNull(log, "log");
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.random = Objects.requireNonNull(random, "random");
   }
 
   /** ECR clients with the SDK's default credentials and HTTP client, one per region. */
@@ -157,18 +183,9 @@ public final class EcrPusher {
           .split(":", 2);
       String registry = URI.create(auth.proxyEndpoint()).getAuthority();
       String repository = registry + "/" + repositoryName;
-      ImageBuildResult built;
-      try {
-        built = builder.build(
-            spec, ImageTarget.registry(repository + ":" + tag, userPassword[0], userPassword[1]));
-      } catch (ImageException e) {
-        if (!e.setting().equals(ImageSpec.SETTING_REGISTRY)) {
-          throw e;
-        }
-        // The user set regions, not a registry: name the region and the repository instead.
-        throw new ImageException(SETTING_REGIONS, region,
-            "pushing to " + repository + " failed: " + e.problem(), e.fix(), e);
-      }
+      ImageBuildResult built = pushWithRetry(spec,
+          ImageTarget.registry(repository + ":" + tag, userPassword[0], userPassword[1]), region,
+          repository);
       log.accept(region + ": pushed " + repository + ":" + tag + " (" + built.layersPushed()
           + " layers uploaded, " + built.layersReused() + " already there)");
       return new RegionImage(region, repository, tag, built.imageDigest(), true,
@@ -192,6 +209,28 @@ public final class EcrPusher {
           "ECR cannot be reached (" + e.getMessage() + ")",
           "Check the region name and the network connection to AWS", e);
     }
+  }
+
+  /** Pushes, trying again after transient failures within {@link #retry}'s bound. */
+  private ImageBuildResult pushWithRetry(
+      ImageSpec spec, ImageTarget target, String region, String repository) throws ImageException {
+    return retry.push(() -> builder.build(spec, target), region, repository, log, random,
+        (e, attempts, cause) -> {
+          if (!e.setting().equals(ImageSpec.SETTING_REGISTRY)) {
+            return e;
+          }
+          // The user set regions, not a registry: name the region and the repository instead.
+          if (cause.isEmpty()) {
+            return new ImageException(SETTING_REGIONS, region,
+                "pushing to " + repository + " failed: " + e.problem(), e.fix(), e);
+          }
+          return new ImageException(SETTING_REGIONS, region,
+              "pushing to " + repository + " failed " + attempts + " times on transient registry"
+                  + " errors (" + cause.get() + "), the last: " + e.problem(),
+              "Run it again later; if it keeps failing, check the registry's health (for ECR: the"
+                  + " AWS Health Dashboard for " + region + ")",
+              e);
+        });
   }
 
   private String ensureRepository(EcrClient ecr) {

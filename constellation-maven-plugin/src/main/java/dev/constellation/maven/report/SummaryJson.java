@@ -7,6 +7,7 @@ import dev.constellation.agent.results.Counts;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.DoubleUnaryOperator;
 
 /** Builds summary.json, whose keys are a contract (see docs/report.md): extend, never rename. */
 final class SummaryJson {
@@ -222,19 +223,19 @@ final class SummaryJson {
     n.put("tlsHandshakes", c.tlsHandshakes());
     n.put("tlsResumed", c.tlsResumed());
     if (c.newConnections() > 0) {
-      ObjectNode connect = n.putObject("connectMs");
-      connect.put("p50", c.connectMs(50));
-      connect.put("p95", c.connectMs(95));
-      connect.put("p99", c.connectMs(99));
-      connect.put("max", c.connectMaxMs());
+      timesMs(n.putObject("connectMs"), c::connectMs, c.connectMaxMs());
     }
     if (c.tlsHandshakes() > 0) {
-      ObjectNode tls = n.putObject("tlsHandshakeMs");
-      tls.put("p50", c.tlsHandshakeMs(50));
-      tls.put("p95", c.tlsHandshakeMs(95));
-      tls.put("p99", c.tlsHandshakeMs(99));
-      tls.put("max", c.tlsHandshakeMaxMs());
+      timesMs(n.putObject("tlsHandshakeMs"), c::tlsHandshakeMs, c.tlsHandshakeMaxMs());
     }
+  }
+
+  /** {@code p50}, {@code p95}, {@code p99} and {@code max} of a connection time, ms. */
+  private static void timesMs(ObjectNode times, DoubleUnaryOperator percentileMs, double maxMs) {
+    times.put("p50", percentileMs.applyAsDouble(50));
+    times.put("p95", percentileMs.applyAsDouble(95));
+    times.put("p99", percentileMs.applyAsDouble(99));
+    times.put("max", maxMs);
   }
 
   /** Percentiles of a histogram of times, ms: the open model's service time, from the actual send. */

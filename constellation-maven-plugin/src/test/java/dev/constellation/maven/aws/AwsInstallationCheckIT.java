@@ -12,6 +12,7 @@ import dev.constellation.aws.StepListener;
 import dev.constellation.testservices.Dynalite;
 import dev.constellation.awsfake.FakeAws;
 import dev.constellation.testservices.S3rver;
+import dev.constellation.maven.run.CollectingRunLog;
 import dev.constellation.maven.run.Interruption;
 import dev.constellation.maven.run.RunContext;
 import dev.constellation.maven.run.RunException;
@@ -171,17 +172,7 @@ class AwsInstallationCheckIT {
   }
 
   private RunContext context() {
-    RunLog log = new RunLog() {
-      @Override
-      public void info(String line) {
-        lines.add(line);
-      }
-
-      @Override
-      public void warn(String line) {
-        lines.add(line);
-      }
-    };
+    RunLog log = CollectingRunLog.into(lines);
     return new RunContext("check-run", dir.resolve("run"), dir.resolve("run/records"), dir, List.of(), log,
         Interruption.manual(log, Duration.ofSeconds(5)));
   }

@@ -14,10 +14,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import dev.constellation.testservices.FaultInjectingProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -51,6 +53,11 @@ class EcrPusherIT {
 
   private static String base;
   private static WireMockServer ecr;
+  /** In front of the registry for the retry tests: the registry the ECR token names. */
+  private static FaultInjectingProxy proxy;
+  /** Small waits for the tests; the jitter is fixed at half the ceiling: 25 ms, then 50 ms. */
+  private static final PushRetry FAST_RETRY =
+      new PushRetry(3, Duration.ofMillis(50), Duration.ofMillis(200));
   private final List<String> log = new ArrayList<>();
 
   @BeforeAll
@@ -59,10 +66,14 @@ class EcrPusherIT {
         .pushStandInBase(Files.createDirectories(shared.resolve("base")));
     ecr = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
     ecr.start();
+    proxy = FaultInjectingProxy.start(REGISTRY.port());
   }
 
   @AfterAll
   static void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
     if (ecr != null) {
       ecr.stop();
     }
@@ -92,6 +103,35 @@ class EcrPusherIT {
         log.add(line);
       }
     });
+  }
+
+  private EcrPusher pusher(String repositoryName) {
+    AgentImageBuilder builder = new AgentImageBuilder(
+        dir.resolve("base-layers"), dir.resolve("app-layers"), line -> { });
+    return new EcrPusher(builder, clients(), repositoryName, line -> {
+      synchronized (log) {
+        log.add(line);
+      }
+    }, FAST_RETRY, () -> 0.5);
+  }
+
+  /** The repository exists, the image does not, and the token's registry is the proxy. */
+  private void stubPushThroughTheProxy() {
+    ecr.stubFor(op("DescribeRepositories")
+        .willReturn(json(200, "{\"repositories\":[" + repository() + "]}")));
+    ecr.stubFor(op("DescribeImages").willReturn(json(400,
+        "{\"__type\":\"ImageNotFoundException\",\"message\":\"no such image\"}")));
+    String token = Base64.getEncoder()
+        .encodeToString("AWS:ecr-password".getBytes(StandardCharsets.UTF_8));
+    ecr.stubFor(op("GetAuthorizationToken").willReturn(json(200,
+        "{\"authorizationData\":[{\"authorizationToken\":\"" + token + "\","
+            + "\"expiresAt\":1.7955E9,\"proxyEndpoint\":\"http://" + proxy.host() + "\"}]}")));
+  }
+
+  private List<String> retryLines() {
+    synchronized (log) {
+      return log.stream().filter(l -> l.contains(": push attempt ")).toList();
+    }
   }
 
   private static MappingBuilder op(String operation) {
@@ -241,5 +281,106 @@ class EcrPusherIT {
     assertThat(error.getMessage()).contains("AWS refused the credentials for ECR")
         .contains("The security token included in the request is invalid")
         .contains("ecr:GetAuthorizationToken");
+  }
+
+  @Test
+  void aBlobCheckAnswered500IsTriedAgainAndThePushSucceeds() throws Exception {
+    // The CI failure: 500 on a blob HEAD while regions pushed the same blobs at once.
+    stubPushThroughTheProxy();
+    proxy.failFirst(1, "HEAD", "/v2/retry-head/blobs/sha256:[0-9a-f]{64}", 500, "");
+    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
+
+    List<RegionImage> images = pusher("retry-head").push(spec, List.of("eu-west-1"));
+
+    assertThat(proxy.faulted()).isEqualTo(1);
+    assertThat(retryLines()).containsExactly("eu-west-1: push attempt 1 of 3 to " + proxy.host()
+        + "/retry-head failed (HTTP 500), trying again in 25 ms");
+    String tag = new AgentImageBuilder(dir, dir, l -> { }).contentTag(spec);
+    assertThat(images).singleElement().satisfies(image -> assertThat(image.imageDigest())
+        .isEqualTo(new RegistryApi(REGISTRY.host()).manifest("retry-head", tag).digest()));
+  }
+
+  @Test
+  void aManifestPutAnswered500TwiceSucceedsOnTheThirdAndLastAttempt() throws Exception {
+    stubPushThroughTheProxy();
+    proxy.failFirst(2, "PUT", "/v2/retry-twice/manifests/[^/]+", 500, "");
+    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
+
+    List<RegionImage> images = pusher("retry-twice").push(spec, List.of("us-west-2"));
+
+    assertThat(proxy.matched()).as("manifest PUTs: one per attempt").isEqualTo(3);
+    assertThat(proxy.faulted()).isEqualTo(2);
+    assertThat(retryLines()).containsExactly(
+        "us-west-2: push attempt 1 of 3 to " + proxy.host()
+            + "/retry-twice failed (HTTP 500), trying again in 25 ms",
+        "us-west-2: push attempt 2 of 3 to " + proxy.host()
+            + "/retry-twice failed (HTTP 500), trying again in 50 ms");
+    assertThat(images).singleElement().satisfies(image -> assertThat(image.pushed()).isTrue());
+  }
+
+  @Test
+  void aRegistryThatAlways500sFailsAfterTheBoundNamingRegionRepositoryAndLastCause() throws Exception {
+    ImageException error = pushWithManifestPutAnswered("retry-always", "ap-northeast-1", 500, "");
+
+    assertThat(proxy.matched()).as("attempts").isEqualTo(3);
+    assertThat(retryLines()).hasSize(2);
+    assertThat(error.setting()).isEqualTo("<ecrRegions> (-Dconstellation.image.ecrRegions)");
+    assertThat(error.value()).isEqualTo("ap-northeast-1");
+    assertThat(error.getMessage())
+        .startsWith("<ecrRegions> (-Dconstellation.image.ecrRegions) = ap-northeast-1: pushing to "
+            + proxy.host() + "/retry-always failed 3 times on transient registry errors (HTTP 500),"
+            + " the last: the image cannot be written (")
+        .contains("500 Internal Server Error")
+        .endsWith("Run it again later; if it keeps failing, check the registry's health (for ECR:"
+            + " the AWS Health Dashboard for ap-northeast-1)");
+  }
+
+  /** Pushes to {@code repository} in {@code region} with every manifest PUT answered so; the error. */
+  private ImageException pushWithManifestPutAnswered(
+      String repository, String region, int status, String body) throws Exception {
+    stubPushThroughTheProxy();
+    proxy.failFirst(Integer.MAX_VALUE, "PUT", "/v2/" + repository + "/manifests/[^/]+", status, body);
+    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
+    return catchThrowableOfType(ImageException.class,
+        () -> pusher(repository).push(spec, List.of(region)));
+  }
+
+  @Test
+  void aRefusedManifestPutIsNotTriedAgain() throws Exception {
+    ImageException error = pushWithManifestPutAnswered("retry-401", "eu-north-1", 401,
+        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
+
+    assertThat(proxy.matched()).as("attempts").isEqualTo(1);
+    assertThat(retryLines()).isEmpty();
+    assertThat(error.getMessage()).startsWith("<ecrRegions> (-Dconstellation.image.ecrRegions) ="
+        + " eu-north-1: pushing to " + proxy.host() + "/retry-401 failed: registry " + proxy.host()
+        + " refused the credentials (");
+  }
+
+  @Test
+  void anInvalidManifestIsNotTriedAgain() throws Exception {
+    ImageException error = pushWithManifestPutAnswered("retry-invalid", "eu-south-1", 400,
+        "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\"}]}");
+
+    assertThat(proxy.matched()).as("attempts").isEqualTo(1);
+    assertThat(retryLines()).isEmpty();
+    assertThat(error.getMessage()).startsWith("<ecrRegions> (-Dconstellation.image.ecrRegions) ="
+        + " eu-south-1: pushing to " + proxy.host() + "/retry-invalid failed: the image cannot be written (");
+  }
+
+  @Test
+  void aDigestInvalidUploadRaceIsTriedAgain() throws Exception {
+    // What two pushes of one blob to one registry at once can answer (seen in AwsRunIT).
+    stubPushThroughTheProxy();
+    proxy.failFirst(1, "PUT", "/v2/retry-digest/blobs/uploads/[^?]+\\?.*digest=.*", 400,
+        "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"provided digest did not match uploaded content\"}]}");
+    ImageSpec spec = TestProject.create(dir.resolve("project")).spec(base).build();
+
+    List<RegionImage> images = pusher("retry-digest").push(spec, List.of("ca-central-1"));
+
+    assertThat(proxy.faulted()).isEqualTo(1);
+    assertThat(retryLines()).containsExactly("ca-central-1: push attempt 1 of 3 to " + proxy.host()
+        + "/retry-digest failed (HTTP 400 DIGEST_INVALID), trying again in 25 ms");
+    assertThat(images).singleElement().satisfies(image -> assertThat(image.pushed()).isTrue());
   }
 }

@@ -88,17 +88,7 @@ class FeederRunIT {
               "[counter=rows_sent] count == " + ROWS, "[trend=row_id] p(95) == " + p95, "[trend=row_id] max < " + ROWS / 2)),
           Map.of("constellation.remoteRegions", "us-east-2:3,eu-west-1:2,ap-northeast-1:1"), dir));
       List<String> lines = new CopyOnWriteArrayList<>();
-      RunLog log = new RunLog() {
-        @Override
-        public void info(String line) {
-          lines.add(line);
-        }
-
-        @Override
-        public void warn(String line) {
-          lines.add("WARN " + line);
-        }
-      };
+      RunLog log = CollectingRunLog.markingWarnings(lines);
       List<Path> classpath = new ArrayList<>();
       String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
       for (String entry : cp.split(File.pathSeparator)) {

@@ -30,17 +30,7 @@ class RunServiceTest {
   Path dir;
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final RunLog log = new RunLog() {
-    @Override
-    public void info(String line) {
-      lines.add(line);
-    }
-
-    @Override
-    public void warn(String line) {
-      lines.add("WARN " + line);
-    }
-  };
+  private final RunLog log = CollectingRunLog.markingWarnings(lines);
 
   private RunPlan plan(Map<String, String> commandLine) throws PlanException {
     return new RunPlanner().plan(new RunPlanner.Sources(Map.of("baseUrl", "http://127.0.0.1:9", "vus", "4", "duration", "60s",
@@ -78,17 +68,7 @@ class RunServiceTest {
     RunPlan aws = plan(Map.of("constellation.target", "aws", "constellation.dryRun", "true",
         "constellation.remoteRegions", "us-east-2:2002,eu-west-1:3", "constellation.tasksPerRegion", "eu-west-1:2"));
     List<String> lines = new java.util.ArrayList<>();
-    RunLog log = new RunLog() {
-      @Override
-      public void info(String line) {
-        lines.add(line);
-      }
-
-      @Override
-      public void warn(String line) {
-        lines.add(line);
-      }
-    };
+    RunLog log = CollectingRunLog.into(lines);
     RunService.Result r = new RunService(Map.of(Target.AWS, noAwsCalls())).run(aws, new RunService.Environment(dir.resolve("out"), dir,
         List.of(), null, log, false));
     assertThat(r.isDryRun()).isTrue();
