@@ -81,6 +81,9 @@ class FailureMessagesTest {
     assertThat(FailureMessages.fold("was 50x")).isEqualTo("was {n}x");
     assertThat(FailureMessages.fold("was 2xx")).isEqualTo("was {n}xx");
     assertThat(FailureMessages.fold("took 200ms")).isEqualTo("took {n}ms");
+    assertThat(FailureMessages.fold("retry 0 of 9")).isEqualTo("retry {n} of {n}");
+    // a word is letters, digits and '_': a number inside one does not stand alone
+    assertThat(FailureMessages.fold("a503 z503 A503 Z503 _503 0503 9503")).isEqualTo("a{n} z{n} A{n} Z{n} _{n} {n} {n}");
     // standing alone: a '.' or ':' next to it that is not followed (or preceded) by a digit
     assertThat(FailureMessages.fold("status 503.")).isEqualTo("status 503.");
     assertThat(FailureMessages.fold("status 503: unavailable")).isEqualTo("status 503: unavailable");
@@ -100,6 +103,8 @@ class FailureMessagesTest {
   void foldsAWordOfEightOrMoreHexDigitsWithADigitIntoAnIdAndKeepsWordsWithoutDigits() {
     assertThat(FailureMessages.fold("token a1b2c3d4 bad")).isEqualTo("token {id} bad");
     assertThat(FailureMessages.fold("token A1B2C3D4E5 bad")).isEqualTo("token {id} bad");
+    assertThat(FailureMessages.fold("F00DF00D f1e2d3c4 9a9a9a9a 0b0b0b0b")).isEqualTo("{id} {id} {id} {id}");
+    assertThat(FailureMessages.fold("g1e2d3c4 G00DF00D")).isEqualTo("g{n}e{n}d{n}c{n} G{n}DF{n}D");
     assertThat(FailureMessages.fold("token a1b2c3d bad")).isEqualTo("token a{n}b{n}c{n}d bad");
     assertThat(FailureMessages.fold("token deadbeefcafe bad")).isEqualTo("token deadbeefcafe bad");
     assertThat(FailureMessages.fold("token a1b2c3d4g bad")).isEqualTo("token a{n}b{n}c{n}d{n}g bad");
@@ -112,6 +117,8 @@ class FailureMessagesTest {
     assertThat(FailureMessages.fold("item-42-- gone")).isEqualTo("item-{n}-- gone");
     assertThat(FailureMessages.fold("--42--")).isEqualTo("--{n}--");
     assertThat(FailureMessages.fold("a-b-c")).isEqualTo("a-b-c");
+    assertThat(FailureMessages.fold("got 503- again")).isEqualTo("got 503- again");
+    assertThat(FailureMessages.fold("got 503-1")).isEqualTo("got {n}-{n}");
     assertThat(FailureMessages.fold("x=7;y=8")).isEqualTo("x={n};y={n}");
     assertThat(FailureMessages.fold("\u00e9t\u00e9 2026")).isEqualTo("\u00e9t\u00e9 {n}");
   }

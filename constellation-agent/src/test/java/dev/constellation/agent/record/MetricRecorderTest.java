@@ -425,16 +425,17 @@ class MetricRecorderTest {
     r.recordResponse(6_500, -1, 200, 0, 700, -1, true);
     r.recordFailure(7_000, -1, "tls_error", "handshake failed", 900, -1, false);
     r.recordFailure(7_500, -1, "timeout", null, -1, -1, true);
+    r.recordFailure(8_000, -1, "tls_error", null, 0, 0, true);
     IntervalRecord x = drain(r).get(0);
-    assertThat(x.count()).isEqualTo(5);
+    assertThat(x.count()).isEqualTo(6);
     assertThat(x.messages()).isEqualTo(Map.of("handshake failed", 1L));
     IntervalRecord.Connections c = x.connections();
-    assertThat(c.opened()).isEqualTo(4);
-    assertThat(c.tlsResumed()).isEqualTo(1);
+    assertThat(c.opened()).isEqualTo(5);
+    assertThat(c.tlsResumed()).isEqualTo(2);
     Histogram connect = decode(c.connectHistogram());
-    assertThat(values(connect)).containsExactly(lowest(connect, 1, 700, 800, 900));
+    assertThat(values(connect)).containsExactly(lowest(connect, 1, 1, 700, 800, 900));
     Histogram tls = decode(c.tlsHistogram());
-    assertThat(values(tls)).containsExactly(lowest(tls, 1, 1_200));
+    assertThat(values(tls)).containsExactly(lowest(tls, 1, 1, 1_200));
     r.recordResponse(1_000, -1, 200, 0, 500, -1, false);
     IntervalRecord plain = drain(r).get(0);
     assertThat(plain.connections().opened()).isEqualTo(1);
@@ -446,5 +447,28 @@ class MetricRecorderTest {
     notMeasuring.recordResponse(5_000, -1, 200, 0, 800, 1_200, false);
     notMeasuring.recordFailure(7_000, -1, "tls_error", null, 900, -1, false);
     assertThat(drain(notMeasuring).get(0).connections()).as("not measured, as opposed to none opened").isNull();
+  }
+  @Test
+  void aDrainWaitsForAWriterThatHoldsAStripeSoNoCountIsLost() throws Exception {
+    MetricRecorder r = new MetricRecorder("s", "GET /", IntervalRecord.KIND_HTTP);
+    MetricRecorder.Stripe held = r.acquire();
+    List<IntervalRecord> out = new ArrayList<>();
+    Thread flusher = new Thread(() -> r.drainInto(out, "run", "local", "local-0", 0, 1000, scratch));
+    try {
+      flusher.start();
+      flusher.join(300);
+      assertThat(flusher.isAlive()).as("the flusher waits while a writer holds the stripe").isTrue();
+      held.latency.recordValue(1_234);
+      held.statuses[200]++;
+      held.anyStatus = true;
+    } finally {
+      held.release();
+    }
+    flusher.join(10_000);
+    assertThat(flusher.isAlive()).isFalse();
+    assertThat(out).singleElement().satisfies(x -> {
+      assertThat(x.count()).isEqualTo(1);
+      assertThat(x.statusCodes()).isEqualTo(Map.of("200", 1L));
+    });
   }
 }

@@ -3,6 +3,7 @@ package dev.constellation.agent.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.agent.results.IntervalRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -150,5 +151,27 @@ class RecordingTest {
     Thread.sleep(20);
     recording.requestStarting();
     assertThat(recording.firstRequestAt()).isEqualTo(first);
+  }
+  @Test
+  void theFirstNamePastTheLimitWarnsOncePerKindNamingTheLimitAndTheName() {
+    List<String> warnings = new ArrayList<>();
+    Recording recording = new Recording("r", "local", "local-0", 1, false, false, warnings::add);
+    recording.http("A", "GET /1");
+    recording.group("A", "g1");
+    recording.check("A", "c1");
+    assertThat(warnings).isEmpty();
+    recording.http("A", "GET /2");
+    recording.http("B", "GET /3");
+    recording.group("A", "g2");
+    recording.group("A", "g3");
+    recording.check("A", "c2");
+    recording.counter("A", "n1");
+    recording.counter("A", "n2");
+    assertThat(warnings).containsExactly(
+        "more than 1 distinct request names (the latest: \"GET /2\"); further names are recorded as \"(other names)\". "
+            + "Give requests with ids in their URL a fixed name with Request.name(...)",
+        "more than 1 distinct group names (the latest: \"g2\"); further names are recorded as \"(other names)\"",
+        "more than 1 distinct check names (the latest: \"c2\"); further names are recorded as \"(other names)\"",
+        "more than 1 distinct counter names (the latest: \"n2\"); further names are recorded as \"(other names)\"");
   }
 }
