@@ -240,17 +240,18 @@ class MetricRecorderTest {
   void startsMoreThan10MsLateAreLateAndDroppedStartsAreFailuresWithoutALatency() throws Exception {
     MetricRecorder r = new MetricRecorder("s", "s", IntervalRecord.KIND_SCHEDULE);
     r.recordStart(0);
+    r.recordStart(5_000);
     r.recordStart(IntervalRecord.LATE_MICROS);
     r.recordStart(IntervalRecord.LATE_MICROS + 1);
     r.recordStart(250_000);
     r.recordDropped();
     r.recordDropped();
     IntervalRecord x = drain(r).get(0);
-    assertThat(x.count()).isEqualTo(4);
+    assertThat(x.count()).isEqualTo(5);
     assertThat(x.failures()).isEqualTo(2);
     assertThat(x.errors()).isEqualTo(Map.of("late", 2L, "dropped", 2L));
     Histogram h = x.decodeHistogram();
-    assertThat(values(h)).containsExactly(lowest(h, 1, 10_000, 10_001, 250_000));
+    assertThat(values(h)).containsExactly(lowest(h, 1, 5_000, 10_000, 10_001, 250_000));
     r.recordDropped();
     IntervalRecord onlyDropped = drain(r).get(0);
     assertThat(onlyDropped.count()).isZero();
@@ -442,6 +443,14 @@ class MetricRecorderTest {
     assertThat(plain.connections().tlsResumed()).isZero();
     assertThat(plain.connections().tlsHistogram()).as("plain http: no handshake").isNull();
     assertThat(values(decode(plain.connections().connectHistogram()))).containsExactly(lowest(connect, 500));
+    r.recordResponse(1_000, -1, 200, 0, -1, -1, false);
+    assertThat(drain(r).get(0).connections()).as("none opened this interval").isEqualTo(IntervalRecord.Connections.NONE);
+    r.recordResponse(1_000, -1, 200, 0, 600, 2_000, true);
+    IntervalRecord.Connections third = drain(r).get(0).connections();
+    assertThat(third.opened()).isEqualTo(1);
+    assertThat(third.tlsResumed()).isEqualTo(1);
+    assertThat(values(decode(third.connectHistogram()))).as("nothing of earlier intervals").containsExactly(lowest(connect, 600));
+    assertThat(values(decode(third.tlsHistogram()))).containsExactly(lowest(connect, 2_000));
 
     MetricRecorder notMeasuring = new MetricRecorder("s", "GET /", IntervalRecord.KIND_HTTP, false, false);
     notMeasuring.recordResponse(5_000, -1, 200, 0, 800, 1_200, false);
@@ -470,5 +479,42 @@ class MetricRecorderTest {
       assertThat(x.count()).isEqualTo(1);
       assertThat(x.statusCodes()).isEqualTo(Map.of("200", 1L));
     });
+  }
+  @Test
+  void connectionTimesAreWrittenAndTakenUnderTheirLock() throws Exception {
+    MetricRecorder r = new MetricRecorder("s", "GET /", IntervalRecord.KIND_HTTP, false, true);
+    r.recordResponse(1_000, -1, 200, 0, 100, -1, false);
+    MetricRecorder.Connections c = r.connections;
+    c.lock();
+    Thread writer = new Thread(() -> r.recordResponse(1_000, -1, 200, 0, 200, 300, false));
+    List<IntervalRecord> out = new ArrayList<>();
+    Thread flusher = new Thread(() -> r.drainInto(out, "run", "local", "local-0", 0, 1000, new MetricRecorder.Scratch()));
+    try {
+      writer.start();
+      writer.join(300);
+      assertThat(writer.isAlive()).as("a writer waits while the connections are locked").isTrue();
+      flusher.start();
+      flusher.join(300);
+      assertThat(flusher.isAlive()).as("the flusher waits too").isTrue();
+    } finally {
+      c.release();
+    }
+    writer.join(10_000);
+    flusher.join(10_000);
+    assertThat(writer.isAlive()).isFalse();
+    assertThat(flusher.isAlive()).isFalse();
+    long opened = out.get(0).connections().opened() + drain(r).stream().mapToLong(x -> x.connections().opened()).sum();
+    assertThat(opened).isEqualTo(2);
+  }
+
+  @Test
+  void aWriterThatFoundTheStripesAlreadyGrownUsesThemInsteadOfGrowingAgain() {
+    MetricRecorder r = new MetricRecorder("s", "GET /", IntervalRecord.KIND_HTTP);
+    MetricRecorder.Stripe[] one = r.grow(new MetricRecorder.Stripe[0]);
+    assertThat(one).hasSize(1);
+    MetricRecorder.Stripe[] two = r.grow(one);
+    assertThat(two).hasSize(2).startsWith(one[0]);
+    assertThat(r.grow(one)).as("stale view: another writer grew them").isSameAs(two);
+    assertThat(r.stripeCount()).isEqualTo(2);
   }
 }

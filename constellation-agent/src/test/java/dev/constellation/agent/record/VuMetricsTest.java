@@ -9,6 +9,7 @@ import dev.constellation.api.HttpFailure;
 import dev.constellation.api.Trend;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -213,6 +214,44 @@ class VuMetricsTest {
     assertThat(checks.get("ok").failures()).isEqualTo(1);
     assertThat(checks.get("ok").messages()).isEqualTo(Map.of("nope", 1L));
     assertThat(checks.get("plain").messages()).isEqualTo(Map.of("AssertionError", 1L));
+  }
+
+  @Test
+  void aFailedCheckFailsTheGroupsAroundItAlsoWhenAnInnerGroupThrew() {
+    vu.group("outer", () -> {
+      vu.check("early", false, null);
+      try {
+        vu.group("inner", () -> {
+          throw new IllegalStateException("x");
+        });
+      } catch (IllegalStateException expected) {
+        // the script carries on
+      }
+      return null;
+    });
+    vu.group("outer2", () -> {
+      try {
+        vu.group("inner", () -> {
+          vu.check("late", false, null);
+          throw new IllegalStateException("y");
+        });
+      } catch (IllegalStateException expected) {
+        // the script carries on
+      }
+      return null;
+    });
+    Map<String, IntervalRecord> groups = drain(IntervalRecord.KIND_GROUP);
+    assertThat(groups.get("outer").errors()).isEqualTo(Map.of("check_failed", 1L));
+    assertThat(groups.get("outer2").errors()).isEqualTo(Map.of("check_failed", 1L));
+    assertThat(groups.get("outer::inner").errors()).isEqualTo(Map.of("IllegalStateException", 1L));
+    assertThat(groups.get("outer2::inner").errors()).isEqualTo(Map.of("IllegalStateException", 1L));
+  }
+
+  @Test
+  void aCheckWithoutANameIsRefusedBeforeItsAssertionsRun() {
+    AtomicBoolean ran = new AtomicBoolean();
+    assertThatThrownBy(() -> vu.check(" ", () -> ran.set(true))).hasMessage("check(\" \"): give the check a name");
+    assertThat(ran).isFalse();
   }
 
   private static void sleep(long ms) {
