@@ -123,6 +123,10 @@ class ThresholdsTest {
     assertThat(r.passed()).isFalse();
     assertThat(r.message()).contains("no requests were recorded");
     assertThat(Thresholds.parse(List.of("requests == 0")).evaluate(RunResults.merge(List.of())).get(0).passed()).isTrue();
+    ThresholdResult named = Thresholds.parse(List.of("[GET /] p(95) < 300ms")).evaluate(RunResults.merge(List.of())).get(0);
+    assertThat(named.passed()).isFalse();
+    assertThat(named.message()).isEqualTo("p(95) < 300ms failed for [GET /]: request name \"GET /\" was not recorded; "
+        + "request names in this run: (none)");
   }
 
   @Test
