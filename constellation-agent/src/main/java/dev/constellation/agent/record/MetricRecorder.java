@@ -48,7 +48,7 @@ public final class MetricRecorder {
   /** Whether records carry connection times (http records of an engine that measures them). */
   private final boolean connectionTimes;
   /** Connect and handshake times, made on the first new connection; one per name (new connections are rare next to requests). */
-  private volatile Connections connections;
+  volatile Connections connections;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final FailureMessages messages = new FailureMessages();
   private volatile Stripe[] stripes;
@@ -407,7 +407,8 @@ public final class MetricRecorder {
     }
   }
 
-  private synchronized Stripe[] grow(Stripe[] seen) {
+  /** Doubles the stripes unless another writer already changed them since {@code seen} was read: then returns theirs. */
+  synchronized Stripe[] grow(Stripe[] seen) {
     Stripe[] now = stripes;
     if (now != seen) {
       return now;

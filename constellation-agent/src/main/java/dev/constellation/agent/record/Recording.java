@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * All recorders of one agent, by script and request name. Bounded: past {@code maxNames}
@@ -38,6 +39,7 @@ public final class Recording {
   private final java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicBoolean warned = new AtomicBoolean();
   private volatile boolean started;
+  private final Consumer<String> warnings;
   private final java.util.concurrent.atomic.AtomicLong firstRequestAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
   /**
@@ -80,6 +82,13 @@ public final class Recording {
    *     records carry no connection fields (not measured, as opposed to none opened)
    */
   public Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes, boolean connectionTimes) {
+    this(runId, region, agentId, maxNames, serviceTimes, connectionTimes, Console::warn);
+  }
+
+  /** The same, with the warnings (names past the limit) going to {@code warnings} instead of the console (tests). */
+  Recording(String runId, String region, String agentId, int maxNames, boolean serviceTimes, boolean connectionTimes,
+      Consumer<String> warnings) {
+    this.warnings = warnings;
     this.connectionTimes = connectionTimes;
     this.runId = runId;
     this.region = region;
@@ -106,7 +115,7 @@ public final class Recording {
     }
     if (names.get() >= maxNames) {
       if (warned.compareAndSet(false, true)) {
-        Console.warn("more than " + maxNames + " distinct request names (the latest: \"" + name + "\"); further names are recorded as \""
+        warnings.accept("more than " + maxNames + " distinct request names (the latest: \"" + name + "\"); further names are recorded as \""
             + OVERFLOW_NAME + "\". Give requests with ids in their URL a fixed name with Request.name(...)");
       }
       return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, IntervalRecord.KIND_HTTP, serviceTimes,
@@ -248,7 +257,7 @@ public final class Recording {
     java.util.concurrent.atomic.AtomicInteger count = customNames.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicInteger());
     if (count.get() >= maxNames) {
       if (customWarned.computeIfAbsent(kind, k -> new AtomicBoolean()).compareAndSet(false, true)) {
-        Console.warn("more than " + maxNames + " distinct " + kind + " names (the latest: \"" + name + "\"); further names are recorded as \""
+        warnings.accept("more than " + maxNames + " distinct " + kind + " names (the latest: \"" + name + "\"); further names are recorded as \""
             + OVERFLOW_NAME + "\"");
       }
       return byName.computeIfAbsent(OVERFLOW_NAME, n -> new MetricRecorder(script, n, kind));

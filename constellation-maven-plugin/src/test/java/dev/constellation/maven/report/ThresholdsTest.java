@@ -123,6 +123,17 @@ class ThresholdsTest {
     assertThat(r.passed()).isFalse();
     assertThat(r.message()).contains("no requests were recorded");
     assertThat(Thresholds.parse(List.of("requests == 0")).evaluate(RunResults.merge(List.of())).get(0).passed()).isTrue();
+    ThresholdResult named = Thresholds.parse(List.of("[GET /] p(95) < 300ms")).evaluate(RunResults.merge(List.of())).get(0);
+    assertThat(named.passed()).isFalse();
+    assertThat(named.message()).isEqualTo("p(95) < 300ms failed for [GET /]: request name \"GET /\" was not recorded; "
+        + "request names in this run: (none)");
+    IntervalRecord emptyGroup = new IntervalRecord(IntervalRecord.FORMAT_VERSION, "r", "local", "local-0", "Shop", "checkout",
+        IntervalRecord.KIND_GROUP, 0, 1000, 0, 0, java.util.Map.of(), java.util.Map.of(), 0, IntervalRecord.encode(IntervalRecord.newHistogram()));
+    ThresholdResult group = Thresholds.parse(List.of("[group=checkout] p(95) < 2s")).evaluate(RunResults.merge(List.of(emptyGroup))).get(0);
+    assertThat(group.passed()).isFalse();
+    assertThat(group.message()).isEqualTo("p(95) < 2s failed for [group=checkout]: nothing was recorded, so p(95) cannot be measured");
+    assertThat(Thresholds.parse(List.of("[group=checkout] count == 0")).evaluate(RunResults.merge(List.of(emptyGroup))).get(0).passed())
+        .isTrue();
   }
 
   @Test
