@@ -607,4 +607,21 @@ class InstrumentedHttpTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("URL ftp://h/ is not http:// or https://");
     assertThat(s.requests()).isEqualTo(1);
   }
+  @Test
+  void aConnectionTheServerClosedWhileIdleIsDroppedBeforeReuseSoNothingIsRetried() throws Exception {
+    // the server closes a connection idle for 200 ms; the engine probes connections idle for 250 ms or more
+    RawServer s = new RawServer(200, true, (head, out, c, n) -> {
+      respond(out, "200 OK", "ok");
+      return true;
+    });
+    closing.add(s);
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    http.post("/o", "{}", "application/json");
+    Thread.sleep(800);
+    http.post("/o", "{}", "application/json");
+    assertThat(s.connections()).isEqualTo(2);
+    assertThat(s.requests()).isEqualTo(2);
+    assertThat(recorded()).containsExactly(Map.entry("POST /o", "2/0 {200=2} {}"));
+  }
 }
+
