@@ -623,5 +623,21 @@ class InstrumentedHttpTest {
     assertThat(s.requests()).isEqualTo(2);
     assertThat(recorded()).containsExactly(Map.entry("POST /o", "2/0 {200=2} {}"));
   }
+  /** A body that decodes to more than the limit (256 MiB in a run) fails instead of filling the agent's memory. */
+  @Test
+  void aBodyThatDecodesToMoreThanTheLimitIsRefused() throws Exception {
+    byte[] exactly = new byte[1000];
+    byte[] over = new byte[1001];
+    assertThat(InstrumentedHttp.decode(encoding("gzip"), gzip(exactly), 1000)).isEqualTo(exactly);
+    assertThatThrownBy(() -> InstrumentedHttp.decode(encoding("gzip"), gzip(over), 1000)).isInstanceOf(IOException.class)
+        .hasMessage("decoded body larger than 1000 bytes");
+    assertThatThrownBy(() -> InstrumentedHttp.decode(encoding("deflate"), deflate(over, false), 1000)).isInstanceOf(IOException.class)
+        .hasMessage("decoded body larger than 1000 bytes");
+    // each coding of a stack is held to the limit
+    assertThatThrownBy(() -> InstrumentedHttp.decode(encoding("gzip, gzip"), gzip(gzip(over)), 1000)).isInstanceOf(IOException.class)
+        .hasMessage("decoded body larger than 1000 bytes");
+    assertThat(InstrumentedHttp.MAX_DECODED_BYTES).isEqualTo(256 * 1024 * 1024);
+  }
 }
+
 
