@@ -351,9 +351,13 @@ class InstrumentedHttpTest {
     assertThat(on.get("/").text()).isEqualTo("gzip, deflate");
     assertThat(on.send(Request.get("/").header("X-A", "1")).text()).isEqualTo("gzip, deflate");
     assertThat(on.send(Request.get("/").header("accept-ENCODING", "br")).text()).isEqualTo("br");
+    String own = s.heads().get(s.heads().size() - 1);
+    assertThat(own.toLowerCase(java.util.Locale.ROOT).split("accept-encoding:", -1)).as(own).hasSize(2);
     InstrumentedHttp off = client(s.url(), new HttpOptions(true, 10, HttpOptions.COOKIES_VU, false));
     assertThat(off.get("/").text()).isEqualTo("null");
     assertThat(off.send(Request.get("/").header("Accept-Encoding", "gzip")).text()).isEqualTo("gzip");
+    String offOwn = s.heads().get(s.heads().size() - 1);
+    assertThat(offOwn.toLowerCase(java.util.Locale.ROOT).split("accept-encoding:", -1)).as(offOwn).hasSize(2);
     off.cookies().set("/", "c", "1");
     assertThat(off.get("/").text()).isEqualTo("null");
     // the header order: the script's, then the jar's Cookie, then Accept-Encoding
