@@ -437,6 +437,11 @@ public final class InstrumentedHttp implements Http {
    * @throws IOException when the body is not valid in its coding, or decodes to more than {@value #MAX_DECODED_BYTES} bytes
    */
   static byte[] decode(Map<String, List<String>> headers, byte[] body) throws IOException {
+    return decode(headers, body, MAX_DECODED_BYTES);
+  }
+
+  /** {@link #decode(Map, byte[])} with another limit than {@value #MAX_DECODED_BYTES} bytes (tests). */
+  static byte[] decode(Map<String, List<String>> headers, byte[] body, int maxBytes) throws IOException {
     List<String> values = ResponseHeaders.values(headers, "content-encoding");
     if (values.isEmpty() || body.length == 0) {
       return body;
@@ -466,14 +471,14 @@ public final class InstrumentedHttp implements Http {
         in = new GZIPInputStream(new ByteArrayInputStream(out));
       }
       try (in) {
-        out = in.readNBytes(MAX_DECODED_BYTES + 1);
+        out = in.readNBytes(maxBytes + 1);
       } finally {
         if (inflater != null) {
           inflater.end();
         }
       }
-      if (out.length > MAX_DECODED_BYTES) {
-        throw new IOException("decoded body larger than " + MAX_DECODED_BYTES + " bytes");
+      if (out.length > maxBytes) {
+        throw new IOException("decoded body larger than " + maxBytes + " bytes");
       }
     }
     return out;

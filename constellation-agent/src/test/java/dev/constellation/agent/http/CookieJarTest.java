@@ -152,4 +152,133 @@ class CookieJarTest {
     jar.store(at("http://h/app/login"), "d=1", NOW);
     assertThat(header("http://h/app")).isEqualTo("d=1");
   }
+  private static long instant(String instant) {
+    return Instant.parse(instant).toEpochMilli();
+  }
+
+  /** RFC 6265 section 5.1.1: each delimiter separates tokens; the field limits are inclusive. */
+  @Test
+  void theDateAlgorithmsDelimitersAndLimits() {
+    long expected = instant("2026-03-01T08:49:37Z");
+    for (char d : new char[] {' ', '\t', '!', '/', ';', '@', '[', '`', '{', '~', ','}) {
+      assertThat(CookieJar.parseDate("01" + d + "Mar" + d + "2026" + d + "08:49:37")).as("delimiter %s", (int) d).isEqualTo(expected);
+    }
+    // not delimiters: the token "01\u001fMar" is a day of 1 followed by junk, so no month is found
+    for (char d : new char[] {'\u001f', 'A', 'Z', 'a', 'z', '\u007f'}) {
+      assertThat(CookieJar.parseDate("01" + d + "Mar 2026 08:49:37")).as("not a delimiter %s", (int) d).isEqualTo(Long.MIN_VALUE);
+    }
+    assertThat(CookieJar.parseDate("Sun, 01 Mar 2026 08:49:37 GMT ;")).isEqualTo(expected);
+    assertThat(CookieJar.parseDate("1 Mar 2026 8:9:7")).isEqualTo(instant("2026-03-01T08:09:07Z"));
+    assertThat(CookieJar.parseDate("1 Mar 2026 0:0:0")).isEqualTo(instant("2026-03-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("31 Dec 1601 23:59:59")).isEqualTo(instant("1601-12-31T23:59:59Z"));
+    assertThat(CookieJar.parseDate("01 Jan 1601 00:00:00")).isEqualTo(instant("1601-01-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("31 Dec 1600 23:59:59")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("32 Jan 2026 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("00 Jan 2026 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 24:00:00")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 23:60:00")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 23:59:60")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 123:00:00")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 0a:00:00")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 08:49")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 02026 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 5 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Jan 2026 08:49:37xyz")).isEqualTo(instant("2026-01-01T08:49:37Z"));
+    // two-digit years: 70-99 are 19xx, 00-69 are 20xx
+    assertThat(CookieJar.parseDate("01 Jan 70 00:00:00")).isEqualTo(instant("1970-01-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("01 Jan 99 00:00:00")).isEqualTo(instant("1999-01-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("01 Jan 69 00:00:00")).isEqualTo(instant("2069-01-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("01 Jan 00 00:00:00")).isEqualTo(instant("2000-01-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("01 Jan 100 00:00:00")).isEqualTo(Long.MIN_VALUE);
+  }
+
+  /** RFC 6265 section 5.1.1: the first time, day, month and year found win, even when the value is zero or January. */
+  @Test
+  void theFirstOfEachDateFieldWins() {
+    assertThat(CookieJar.parseDate("01 Mar 2026 00:00:00 12:00:00")).isEqualTo(instant("2026-03-01T00:00:00Z"));
+    assertThat(CookieJar.parseDate("01 Jan 2026 08:49:37 Dec")).isEqualTo(instant("2026-01-01T08:49:37Z"));
+    assertThat(CookieJar.parseDate("01 Mar 00 08:49:37 2026")).isEqualTo(instant("2000-03-01T08:49:37Z"));
+    // a day of 0 is the day found (and invalid), not a reason to take the next number
+    assertThat(CookieJar.parseDate("00 01 Mar 2026 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 Ma 2026 08:49:37")).isEqualTo(Long.MIN_VALUE);
+    assertThat(CookieJar.parseDate("01 March 2026 08:49:37")).isEqualTo(instant("2026-03-01T08:49:37Z"));
+  }
+
+  @Test
+  void lifetimesEndExactlyAtTheirExpiry() {
+    assertThat(jar.store(at("http://h/"), "gone=1; Max-Age=0", NOW)).isFalse();
+    assertThat(jar.store(at("http://h/"), "gone=1; Max-Age=-5", NOW)).isFalse();
+    assertThat(jar.store(at("http://h/"), "gone=1; Max-Age=-99999999999999999999", NOW)).isFalse();
+    assertThat(jar.store(at("http://h/"), "now=1; Expires=Sat, 10 Jan 2026 12:00:00 GMT", NOW)).isFalse();
+    assertThat(jar.store(at("http://h/"), "later=1; Expires=Sat, 10 Jan 2026 12:00:01 GMT", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "m=1; Max-Age=60", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "forever=1; Max-Age=99999999999999999999", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "big=1; Max-Age=9223372036854775", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "junk=1; Max-Age=soon; Expires=Sat, 10 Jan 2026 12:00:02 GMT", NOW)).isTrue();
+    assertThat(jar.header(at("http://h/"), NOW + 999)).isEqualTo("later=1; m=1; forever=1; big=1; junk=1");
+    assertThat(jar.header(at("http://h/"), NOW + 1000)).isEqualTo("m=1; forever=1; big=1; junk=1");
+    assertThat(jar.header(at("http://h/"), NOW + 59_999)).isEqualTo("m=1; forever=1; big=1");
+    assertThat(jar.header(at("http://h/"), NOW + 60_000)).isEqualTo("forever=1; big=1");
+    assertThat(jar.header(at("http://h/"), instant("9999-12-31T23:59:59Z"))).isEqualTo("forever=1; big=1");
+  }
+
+  @Test
+  void aFullJarDropsExpiredCookiesFirstThenTheOldest() {
+    for (int i = 0; i < CookieJar.MAX_COOKIES; i++) {
+      jar.store(at("http://h/"), "c" + i + "=" + i + "; Max-Age=10", NOW);
+    }
+    assertThat(jar.size()).isEqualTo(CookieJar.MAX_COOKIES);
+    // at the expiry of all of them: every expired one goes, none of the others
+    assertThat(jar.store(at("http://h/"), "new=1", NOW + 10_000)).isTrue();
+    assertThat(jar.size()).isEqualTo(1);
+    jar.clear();
+    for (int i = 0; i < CookieJar.MAX_COOKIES; i++) {
+      jar.store(at("http://h/"), "c" + i + "=" + i, NOW);
+    }
+    // replacing a cookie keeps its age: c0 stays the oldest and is the one dropped
+    jar.store(at("http://h/"), "c0=again", NOW);
+    jar.store(at("http://h/"), "c1=again", NOW);
+    jar.store(at("http://h/"), "new=1", NOW);
+    assertThat(jar.size()).isEqualTo(CookieJar.MAX_COOKIES);
+    assertThat(jar.values(at("http://h/"), NOW)).doesNotContainKey("c0").containsEntry("c1", "again").containsEntry("new", "1");
+    assertThat(jar.isEmpty()).isFalse();
+    jar.clear();
+    assertThat(jar.isEmpty()).isTrue();
+    assertThat(jar.header(at("http://h/"), NOW)).isNull();
+  }
+
+  @Test
+  void attributesAreCaseInsensitiveAndOnlyAnAbsolutePathCounts() {
+    assertThat(jar.store(at("http://h/"), ";a=1", NOW)).isFalse();
+    assertThat(jar.store(at("http://h/a/b"), "rel=1; PATH=x/y", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "p=1; pAtH=/q; SECURE", NOW)).isTrue();
+    assertThat(jar.store(at("http://www.h.test/"), "d=1; DOMAIN=H.test", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), "e=1; Domain=", NOW)).isTrue();
+    assertThat(jar.store(at("http://h/"), " spaced = v v ; Path = /s ", NOW)).isTrue();
+    // a relative Path is ignored: the default path of /a/b is /a
+    assertThat(header("http://h/a")).isEqualTo("rel=1; e=1");
+    assertThat(header("http://h/q")).isEqualTo("e=1");
+    assertThat(header("https://h/q")).isEqualTo("p=1; e=1");
+    assertThat(header("http://a.h.test/")).isEqualTo("d=1");
+    assertThat(header("http://h/s")).isEqualTo("spaced=v v; e=1");
+    assertThat(jar.values(at("http://h/s"), NOW)).containsExactly(Map.entry("spaced", "v v"), Map.entry("e", "1"));
+  }
+
+  @Test
+  void theDefaultPathIsTheDirectoryOfTheRequestPath() {
+    assertThat(CookieJar.defaultPath("")).isEqualTo("/");
+    assertThat(CookieJar.defaultPath("x")).isEqualTo("/");
+    assertThat(CookieJar.defaultPath("/")).isEqualTo("/");
+    assertThat(CookieJar.defaultPath("/login")).isEqualTo("/");
+    assertThat(CookieJar.defaultPath("/app/")).isEqualTo("/app");
+    assertThat(CookieJar.defaultPath("/app/v1/login")).isEqualTo("/app/v1");
+    assertThat(CookieJar.pathMatches("/app/x", "/app/")).isTrue();
+    assertThat(CookieJar.pathMatches("/app", "/app/")).isFalse();
+    assertThat(CookieJar.domainMatches("192.168.0.1", "168.0.1")).isFalse();
+    assertThat(CookieJar.domainMatches("[::1]", "1]")).isFalse();
+    assertThat(CookieJar.domainMatches("a.example.com", "example.com")).isTrue();
+    assertThat(CookieJar.domainMatches("example.com", "a.example.com")).isFalse();
+    assertThat(CookieJar.domainMatches("xexample.com", "example.com")).isFalse();
+  }
 }
+

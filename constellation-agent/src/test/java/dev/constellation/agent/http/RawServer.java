@@ -38,6 +38,7 @@ final class RawServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final List<String> heads = new CopyOnWriteArrayList<>();
+  private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final int idleCloseMillis;
   private final boolean readBodies;
@@ -166,11 +167,13 @@ final class RawServer implements AutoCloseable {
         }
         s.setSoTimeout(0);
         if (readBodies) {
+          byte[] body = new byte[0];
           for (String line : head.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-              in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+              body = in.readNBytes(Integer.parseInt(line.substring(15).trim()));
             }
           }
+          bodies.add(body);
         }
         requests.incrementAndGet();
         heads.add(head);
@@ -228,6 +231,11 @@ final class RawServer implements AutoCloseable {
   /** The heads of every request read, in order. */
   List<String> heads() {
     return heads;
+  }
+
+  /** The body of each request read, in order (when the server reads bodies). */
+  List<byte[]> bodies() {
+    return bodies;
   }
 
   /** The request line of each request read. */

@@ -98,4 +98,45 @@ class RequestTargetTest {
     assertThat(other.port()).isEqualTo(2);
     assertThat(RequestTarget.base("http://h:1/api").resolve("/x").toString()).isEqualTo("http://h:1/api/x");
   }
+  /** The edges of the encoding rules: U+0080 is the first non-ASCII character; '%' needs exactly two hex digits after it. */
+  @Test
+  void theEncodingRulesAtTheirEdges() {
+    RequestTarget b = RequestTarget.of("http://h:1");
+    assertThat(b.resolve("/\u0080").pathAndQuery()).isEqualTo("/%C2%80");
+    assertThat(b.resolve("/\u007f").pathAndQuery()).isEqualTo("/%7F");
+    assertThat(RequestTarget.encode("/\u0080~")).isEqualTo("/%C2%80~");
+    assertThat(b.resolve("/5%4").pathAndQuery()).isEqualTo("/5%254");
+    assertThat(b.resolve("/5%").pathAndQuery()).isEqualTo("/5%25");
+    assertThat(b.resolve("/%41").pathAndQuery()).isEqualTo("/%41");
+    assertThat(RequestTarget.encode("/a%4")).isEqualTo("/a%254");
+    assertThat(RequestTarget.encode("/a%41")).isEqualTo("/a%41");
+    assertThat(RequestTarget.encode("/a%4 ")).isEqualTo("/a%254%20");
+    for (String hex : new String[] {"00", "99", "af", "AF", "fA", "9f"}) {
+      assertThat(RequestTarget.encode("/%" + hex)).as(hex).isEqualTo("/%" + hex);
+      assertThat(b.resolve("/%" + hex).pathAndQuery()).as(hex).isEqualTo("/%" + hex);
+      assertThat(b.resolve("/%" + hex + " ").pathAndQuery()).as(hex).isEqualTo("/%" + hex + "%20");
+    }
+    for (String notHex : new String[] {"/0", "0/", ":0", "0:", "g0", "0g", "@0", "0@", "G0", "0G"}) {
+      assertThat(RequestTarget.encode("/%" + notHex)).as(notHex).isEqualTo("/%25" + notHex);
+      assertThat(b.resolve("/%" + notHex).pathAndQuery()).as(notHex).isEqualTo("/%25" + notHex);
+    }
+    assertThat(RequestTarget.encode("/%`0")).isEqualTo("/%25%600");
+    assertThat(RequestTarget.encode("/%0`")).isEqualTo("/%250%60");
+  }
+
+  @Test
+  void anAbsoluteUrlIsEncodedAfterItsAuthorityOnly() {
+    assertThat(RequestTarget.of("http://h:1?q=a b").pathAndQuery()).isEqualTo("/?q=a%20b");
+    assertThat(RequestTarget.of("http://h:1#f g").pathAndQuery()).isEqualTo("/");
+    assertThat(RequestTarget.of("http://h:1/x y").origin()).isEqualTo("http://h:1");
+    assertThat(RequestTarget.of("http://h:0/x").origin()).isEqualTo("http://h:0");
+    assertThat(RequestTarget.of("http://h:0/x").port()).isEqualTo(0);
+    assertThat(RequestTarget.of("https://h/x").port()).isEqualTo(-1);
+    assertThat(RequestTarget.of("https://h/x").origin()).isEqualTo("https://h");
+    assertThat(RequestTarget.of("http://h:1/p?q").pathEnd()).isEqualTo(2);
+    assertThat(RequestTarget.of("http://h:1/p?q").rawPath()).isEqualTo("/p");
+    assertThat(RequestTarget.of("http://h:1/p").pathEnd()).isEqualTo(2);
+    assertThat(RequestTarget.of("HTTP://h:1/p").scheme()).isEqualTo("http");
+  }
 }
+

@@ -1,0 +1,150 @@
+package dev.constellation.agent.http;
+
+import static dev.constellation.agent.http.RawServer.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The {@code jdk} engine against a raw loopback server: methods and bodies, response headers in
+ * lower case, the request timeout over a slow body, the one counted retry of a request the server
+ * dropped on a reused connection (none with retries off, none after a refused connect), and the
+ * headers a script may not set.
+ */
+@Timeout(30)
+class JdkHttpEngineTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final List<String> retried = new CopyOnWriteArrayList<>();
+  private final HttpEngine.Attempts attempts = (type, nanos) -> retried.add(type + (nanos > 0 ? "" : " (no time)"));
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closing(T c) {
+    closing.add(0, c);
+    return c;
+  }
+
+  @Test
+  void sendsEachMethodWithItsBodyAndReturnsStatusHeadersAndBody() throws Exception {
+    RawServer s = closing(new RawServer((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 201 Created\r\nX-Answer: 42\r\nContent-Length: 2\r\n\r\nok"));
+      return true;
+    }));
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    HttpEngine.RawResponse r = engine.send("POST", RequestTarget.of(s.url() + "/p?q=1"), List.of("X-Test", "yes"),
+        "body".getBytes(StandardCharsets.UTF_8), TIMEOUT, attempts);
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+    assertThat(r.headers().get("x-answer")).containsExactly("42");
+    assertThat(r.headers()).doesNotContainKey("X-Answer");
+    for (String m : List.of("GET", "DELETE", "PUT", "OPTIONS")) {
+      engine.send(m, RequestTarget.of(s.url() + "/m"), List.of(), null, TIMEOUT, attempts);
+    }
+    HttpEngine.RawResponse head = engine.send("HEAD", RequestTarget.of(s.url() + "/h"), List.of(), null, TIMEOUT, attempts);
+    assertThat(head.body()).isEmpty();
+    assertThat(s.requestLines()).containsExactly("POST /p?q=1 HTTP/1.1", "GET /m HTTP/1.1", "DELETE /m HTTP/1.1", "PUT /m HTTP/1.1",
+        "OPTIONS /m HTTP/1.1", "HEAD /h HTTP/1.1");
+    assertThat(s.heads().get(0)).contains("X-Test: yes\r\n").contains("Content-Length: 4\r\n");
+    assertThat(new String(s.bodies().get(0), StandardCharsets.UTF_8)).isEqualTo("body");
+    assertThat(retried).isEmpty();
+  }
+
+  @Test
+  void theRequestTimeoutCoversASlowBody() throws Exception {
+    RawServer s = closing(new RawServer((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nab"));
+      out.flush();
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException e) {
+        return false;
+      }
+      return false;
+    }));
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    long start = System.nanoTime();
+    Throwable t = catchThrowable(() -> engine.send("GET", RequestTarget.of(s.url() + "/slow"), List.of(), null,
+        Duration.ofMillis(400), attempts));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(t).isInstanceOf(HttpTimeoutException.class).hasMessage("request timed out while reading the response body");
+    assertThat(ErrorTypes.classify(t)).isEqualTo("timeout");
+    assertThat(ms).isBetween(390L, 3_000L);
+    assertThat(retried).isEmpty();
+  }
+
+  @Test
+  void aRequestTheServerDroppedOnAReusedConnectionIsSentOnceMoreAndTold() throws Exception {
+    RawServer s = closing(new RawServer((head, out, c, n) -> {
+      if (n == 2) {
+        return false;
+      }
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + c));
+      return true;
+    }));
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    engine.send("POST", RequestTarget.of(s.url() + "/o"), List.of(), new byte[] {1}, TIMEOUT, attempts);
+    HttpEngine.RawResponse r = engine.send("POST", RequestTarget.of(s.url() + "/o"), List.of(), new byte[] {1}, TIMEOUT, attempts);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("2");
+    assertThat(retried).containsExactly("connection_closed");
+    assertThat(s.requests()).isEqualTo(3);
+
+    JdkHttpEngine off = closing(new JdkHttpEngine(Duration.ofSeconds(2), false));
+    RawServer s2 = closing(new RawServer((head, out, c, n) -> {
+      if (n == 2) {
+        return false;
+      }
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + c));
+      return true;
+    }));
+    off.send("GET", RequestTarget.of(s2.url() + "/o"), List.of(), null, TIMEOUT, attempts);
+    Throwable t = catchThrowable(() -> off.send("GET", RequestTarget.of(s2.url() + "/o"), List.of(), null, TIMEOUT, attempts));
+    assertThat(t).isInstanceOf(IOException.class);
+    assertThat(ErrorTypes.classify(t)).isEqualTo("connection_closed");
+    assertThat(s2.requests()).isEqualTo(2);
+    assertThat(retried).containsExactly("connection_closed");
+  }
+
+  @Test
+  void aRefusedConnectionIsNotRetried() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    Throwable t = catchThrowable(() -> engine.send("GET", RequestTarget.of("http://127.0.0.1:" + port + "/"), List.of(), null,
+        TIMEOUT, attempts));
+    assertThat(ErrorTypes.classify(t)).isEqualTo("connection_refused");
+    assertThat(retried).isEmpty();
+  }
+
+  @Test
+  void theEnginesHeadersAreRefusedBeforeAnythingIsSent() throws Exception {
+    RawServer s = closing(new RawServer((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+      return true;
+    }));
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    assertThat(catchThrowable(() -> engine.send("GET", RequestTarget.of(s.url() + "/"), List.of("Transfer-Encoding", "chunked"), null,
+        TIMEOUT, attempts))).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(
+            "request header Transfer-Encoding cannot be set by a script");
+    assertThat(s.requests()).isZero();
+  }
+}

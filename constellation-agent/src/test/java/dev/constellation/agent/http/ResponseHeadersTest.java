@@ -1,0 +1,61 @@
+package dev.constellation.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Response headers as scripts and the client see them: names in lower case, values trimmed,
+ * repeated headers in order, obsolete folded lines joined with a space (RFC 9112 section 5.2);
+ * the client's own look-ups ({@code Set-Cookie}, {@code Location}, {@code Content-Encoding}) give
+ * the same answers before and after a script built the map.
+ */
+class ResponseHeadersTest {
+
+  private static ResponseHeaders of(String lines) {
+    return new ResponseHeaders(lines.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static final String LINES = "Set-Cookie: a=1\nSET-COOKIE:b=2 \nLocation :  /next\nX-Folded: one\n\t two\n  three\n"
+      + "Content-Type: text/html\nX-Empty:\nNoColon\nSet-Cookies: not-it\nX-Set-Cookie: not-it-either\nSet-Cookie\t: c=3\n";
+
+  @Test
+  void theMapHasLowerCaseNamesTrimmedValuesAndFoldedLinesJoined() {
+    Map<String, List<String>> h = of(LINES);
+    assertThat(h.get("set-cookie")).containsExactly("a=1", "b=2", "c=3");
+    assertThat(h.get("location")).containsExactly("/next");
+    assertThat(h.get("x-folded")).containsExactly("one two three");
+    assertThat(h.get("x-empty")).containsExactly("");
+    assertThat(h.get("nocolon")).containsExactly("");
+    assertThat(h.get("Set-Cookie")).isNull();
+    assertThat(h.containsKey("content-type")).isTrue();
+    assertThat(h.containsKey("Content-Type")).isFalse();
+    assertThat(h).hasSize(8);
+    assertThat(h.entrySet()).hasSize(8);
+  }
+
+  @Test
+  void lookUpsBeforeTheMapIsBuiltGiveWhatTheMapGives() {
+    for (String name : List.of("set-cookie", "location", "content-type", "x-empty", "content-encoding", "set-cookies", "x-folded")) {
+      List<String> scanned = ResponseHeaders.values(of(LINES), name);
+      ResponseHeaders built = of(LINES);
+      built.size();
+      List<String> fromMap = ResponseHeaders.values(built, name);
+      assertThat(scanned).as(name).isEqualTo(fromMap);
+    }
+    assertThat(ResponseHeaders.values(of(LINES), "set-cookie")).containsExactly("a=1", "b=2", "c=3");
+    assertThat(ResponseHeaders.values(of(LINES), "x-folded")).containsExactly("one two three");
+    assertThat(ResponseHeaders.values(of(LINES), "content-encoding")).isEmpty();
+    assertThat(ResponseHeaders.values(of("Location: /a\n"), "location")).containsExactly("/a");
+    assertThat(ResponseHeaders.values(of("Locatio: /a\nLocationX: /b\n"), "location")).isEmpty();
+    assertThat(ResponseHeaders.values(of(""), "location")).isEmpty();
+    // a folded header whose name is looked up: its continuation is joined as in the map
+    assertThat(ResponseHeaders.values(of("Content-Encoding: gzip,\n deflate\n"), "content-encoding")).containsExactly("gzip, deflate");
+    // headers that are not ResponseHeaders (the jdk engine's) are looked up by their lower-case name
+    assertThat(ResponseHeaders.values(Map.of("location", List.of("/x")), "location")).containsExactly("/x");
+    assertThat(ResponseHeaders.values(Map.of(), "location")).isEmpty();
+  }
+}
