@@ -2,6 +2,11 @@ package dev.constellation.maven.visualize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static dev.constellation.maven.visualize.VisualizerApi.awaitStore;
+import static dev.constellation.maven.visualize.VisualizerApi.deleteTree;
+import static dev.constellation.maven.visualize.VisualizerApi.get;
+import static dev.constellation.maven.visualize.VisualizerApi.ids;
+import static dev.constellation.maven.visualize.VisualizerApi.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +25,6 @@ import dev.constellation.maven.store.StoreRuns;
 import dev.constellation.maven.store.StoredRun;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,51 +258,6 @@ class TimestreamRunsIT {
       }
       Thread.sleep(200);
       state = get(v, "/api/runs/" + runId + "/fetch");
-    }
-  }
-
-  private static JsonNode awaitStore(Visualizer v, String state) throws Exception {
-    long until = System.currentTimeMillis() + 30_000;
-    while (true) {
-      get(v, "/api/runs"); // the page's poll is what starts a refresh
-      JsonNode s = get(v, "/api/store");
-      if (state.equals(s.path("state").asText())) {
-        return s;
-      }
-      if (System.currentTimeMillis() > until) {
-        fail("the store did not reach " + state + ": " + s);
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static List<String> ids(JsonNode list) {
-    List<String> out = new ArrayList<>();
-    list.forEach(r -> out.add(r.path("runId").asText()));
-    return out;
-  }
-
-  private static JsonNode get(Visualizer v, String path) throws Exception {
-    HttpResponse<String> r = send(v, "GET", path, false);
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
-  }
-
-  private static HttpResponse<String> send(Visualizer v, String method, String path, boolean fetchHeader) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(v.url().resolve(path)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody());
-    if (fetchHeader) {
-      b.header("X-Constellation-Fetch", "1");
-    }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 }
