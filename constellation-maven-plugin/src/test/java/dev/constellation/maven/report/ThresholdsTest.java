@@ -171,6 +171,28 @@ class ThresholdsTest {
         .hasMessageContaining("; for example: ");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "[group=checkout] checks > 95%    | [group=checkout] has no metric checks; a group has p(N), max, mean, min, error_rate, failures, count and rate (runs per second)",
+      "[check=cart has items] p(95) < 3s | [check=cart has items] has no metric p(95); a check has checks (its pass rate in %), count (evaluations) and failures",
+      "[check=cart has items] rate > 1  | [check=cart has items] has no metric rate; a check has checks (its pass rate in %), count (evaluations) and failures",
+      "[trend=queue_depth] error_rate < 1% | [trend=queue_depth] has no metric error_rate; a trend has p(N), max, mean, min (numbers without unit), count and rate",
+      "[counter=orders] max < 3         | [counter=orders] has no metric max; a counter has count (its total) and rate (per second)"})
+  void aMetricTheScopeDoesNotHaveIsRefusedNamingWhatItHas(String expression, String problem) {
+    assertThatThrownBy(() -> Thresholds.parse(List.of(expression)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("threshold \"" + expression + "\": " + problem + "; for example: ");
+  }
+
+  @Test
+  void eachScopeAcceptsTheMetricsItHas() {
+    for (String ok : List.of("[check=cart has items] checks > 95%", "[check=cart has items] count > 1",
+        "[check=cart has items] failures == 0", "[trend=queue_depth] count > 1", "[trend=queue_depth] rate > 1",
+        "[trend=queue_depth] min >= 0", "[group=checkout] rate > 1", "[group=checkout] error_rate < 1%")) {
+      assertThat(Thresholds.parse(List.of(ok)).expressions()).as(ok).containsExactly(ok);
+    }
+  }
+
   @Test
   void unknownMetricMessagesListEveryKnownMetric() {
     assertThatThrownBy(() -> Thresholds.parse(List.of("throughput > 5")))
