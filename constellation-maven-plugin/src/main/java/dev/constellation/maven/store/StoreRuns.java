@@ -235,15 +235,20 @@ public final class StoreRuns implements AutoCloseable {
         }
         out.add(row);
       }
-      rows = List.copyOf(out);
-      more = listed.more() || listed.ids().size() > LIMIT;
-      state = "ok";
-      message = null;
-      refreshedAt = System.currentTimeMillis();
+      listedOk(out, listed.more() || listed.ids().size() > LIMIT);
     } catch (IOException | RuntimeException e) {
       state = "error";
       message = explain(e);
     }
+  }
+
+  /** A refresh that read the store: its rows, whether more runs exist than were listed, and no message. */
+  private void listedOk(List<ObjectNode> out, boolean moreRuns) {
+    rows = List.copyOf(out);
+    more = moreRuns;
+    state = "ok";
+    message = null;
+    refreshedAt = System.currentTimeMillis();
   }
 
   private void refreshTimestream(Predicate<String> local) {
@@ -253,11 +258,7 @@ public final class StoreRuns implements AutoCloseable {
       for (RunSummary s : listed.runs()) {
         out.add(row(s, System.currentTimeMillis()));
       }
-      rows = List.copyOf(out);
-      more = listed.more();
-      state = "ok";
-      message = null;
-      refreshedAt = System.currentTimeMillis();
+      listedOk(out, listed.more());
     } catch (IOException | RuntimeException e) {
       state = "error";
       message = explain(e);
