@@ -7,7 +7,9 @@
 #
 # Env: JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64), VUS (default 50), WARMUP (seconds left
 # out of the steady rate, default 15), SCHEMES (default "http https"), ENGINES (agent engines,
-# default "socket jdk"), SKIP_BUILD=1 to reuse bench/target and bench/gatling/target,
+# default "socket jdk"), AGENT_JVM_ARGS (extra JVM options for the agent, e.g.
+# -Djdk.virtualThreadScheduler.parallelism=2 to override its carrier threads), SKIP_BUILD=1 to
+# reuse bench/target and bench/gatling/target,
 # GATLING_REPO=<dir> for a separate Maven local repository for the Gatling project (e.g. an empty
 # one, to check that a fresh machine works).
 # Needs: apt-get install -y nginx wrk openssl; Maven; network access to Maven Central for the first
@@ -84,7 +86,7 @@ run_agent() {
   rm -rf "$WORK/$label"
   # --samples: the process's CPU at every whole second, for the CPU per request of the steady seconds
   cpu=$(python3 "$ROOT/bench/lib/cpu.py" "$WORK/$label.log" --samples "$WORK/$label.cpu" timeout $((SECONDS_PER_RUN + 60)) \
-    "$JAVA25/bin/java" -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
+    "$JAVA25/bin/java" ${AGENT_JVM_ARGS:-} -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*" \
     dev.constellation.agent.AgentMain --runId bench --vus "$VUS" --duration "${SECONDS_PER_RUN}s" --gracefulStop 5s \
     --baseUrl "$url" --truststore "$WORK/nginx/cert.pem" --scripts dev.constellation.bench.GetLoop \
     --resultsDir "$WORK/$label" --engine "$engine")

@@ -52,7 +52,20 @@ public final class AgentMain {
    * @param args {@code --name value} pairs, see {@link AgentConfig#parse(String[])}
    */
   public static void main(String[] args) {
+    // before the first virtual thread: the JDK reads the carrier count when its scheduler starts
+    Threads.configureCarriers(baseUrl(args, System::getenv));
     System.exit(run(args));
+  }
+
+  /** The {@code --baseUrl} of a command line, else its environment variable, else empty. */
+  static String baseUrl(String[] args, Function<String, String> env) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(Setting.BASE_URL.flag())) {
+        return args[i + 1];
+      }
+    }
+    String fromEnv = env.apply(Setting.BASE_URL.env());
+    return fromEnv == null ? "" : fromEnv;
   }
 
   /**
@@ -105,7 +118,8 @@ public final class AgentMain {
         : !config.stages().isEmpty() ? ", VUs ramped through " + config.stages() : "";
     Console.info("agent " + config.agentId() + ": " + config.vuCount() + " VUs (" + mix + ") for " + Durations.format(config.loadDuration()) + model
         + (config.baseUrl().isEmpty() ? "" : " against " + config.baseUrl()) + "; Java " + Runtime.version().feature()
-        + (Threads.virtualAvailable() ? ", virtual threads" : ", platform threads"));
+        + (Threads.virtualAvailable() ? ", virtual threads" + (Threads.carriers().isEmpty() ? "" : " on " + Threads.carriers())
+            : ", platform threads"));
     if (task != null) {
       Console.info("agent " + config.agentId() + " runs in ECS task " + task.taskId() + " (" + task.taskArn() + ")");
     }

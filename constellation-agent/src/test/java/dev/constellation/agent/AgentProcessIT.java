@@ -64,6 +64,11 @@ class AgentProcessIT {
       String out = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as(out).isZero();
       assertThat(out).containsPattern("Java (2[1-9]|[3-9]\\d), virtual threads");
+      // the target is on this machine: the agent's main takes half the CPUs for its carriers
+      int cpus = Runtime.getRuntime().availableProcessors();
+      int carriers = Math.max(1, cpus / 2);
+      assertThat(out).contains("virtual threads on " + carriers + (carriers == 1 ? " carrier thread" : " carrier threads")
+          + " (half of " + cpus + " CPUs: the target is on this machine");
       assertThat(recordedRequests()).isEqualTo(target.requests()).isGreaterThan(100);
     }
   }
