@@ -121,14 +121,10 @@ public class ImageMojo extends AbstractMojo {
         }
         record.put("regions", regions);
       } else {
-        ImageTarget target = tarFile != null ? ImageTarget.tar(tarFile.toPath(), "constellation-agent:" + builder.contentTag(spec))
-            : ImageTarget.registry(registry.trim());
-        ImageBuildResult r = target instanceof ImageTarget.Registry
-            ? PushRetry.STANDARD.push(() -> builder.build(spec, target), "registry", registry.trim(),
-                getLog()::info, () -> ThreadLocalRandom.current().nextDouble(),
-                (e, attempts, cause) -> cause.isEmpty() ? e
-                    : PushRetry.exhausted(e, attempts, cause.get()))
-            : builder.build(spec, target);
+        ImageBuildResult r = tarFile != null
+            ? builder.build(spec, ImageTarget.tar(tarFile.toPath(), "constellation-agent:" + builder.contentTag(spec)))
+            : PushRetry.STANDARD.pushToRegistry(builder, spec, registry.trim(), getLog()::info,
+                () -> ThreadLocalRandom.current().nextDouble());
         getLog().info("image " + r.pinnedReference() + " (base " + r.baseImageDigest() + "): " + r.layersPushed() + " layers pushed, "
             + r.layersReused() + " reused, " + r.elapsed().toMillis() + " ms");
         record.put("image", r.image());

@@ -111,6 +111,24 @@ public record PushRetry(int maxAttempts, Duration baseDelay, Duration maxDelay) 
   }
 
   /**
+   * Builds {@code spec} and pushes it to a registry image reference (the image goal's {@code
+   * <registry>}) under this retry: transient failures are tried again as {@link #push} says, logged
+   * as {@code "registry: push attempt 1 of 3 to <registry> failed (HTTP 500), trying again in 412
+   * ms"}; the last one becomes {@link #exhausted}, a permanent one is thrown as it is.
+   *
+   * @param registry the image reference, e.g. {@code 127.0.0.1:5000/constellation-agent:dev}
+   * @param random uniform in [0, 1), for the backoff's jitter
+   * @return what the successful attempt pushed
+   * @throws ImageException the permanent failure, or the last transient one after the bound
+   */
+  public ImageBuildResult pushToRegistry(AgentImageBuilder builder, ImageSpec spec, String registry,
+      Consumer<String> log, DoubleSupplier random) throws ImageException {
+    ImageTarget target = ImageTarget.registry(registry);
+    return push(() -> builder.build(spec, target), "registry", registry, log, random,
+        (e, attempts, cause) -> cause.isEmpty() ? e : exhausted(e, attempts, cause.get()));
+  }
+
+  /**
    * The error after a push gave up on transient failures: the setting and value of {@code last},
    * the count, the transient cause and {@code last}'s problem.
    */
