@@ -521,7 +521,7 @@ class InstrumentedHttpTest {
     HttpFailure f = catchThrowableOfType(() -> http.get("items"), HttpFailure.class);
     assertThat(f.errorType()).isEqualTo("connection_refused");
     assertThat(f.requestName()).isEqualTo("GET /api/items");
-    // the transport's own message, or its class name when it has none
+    // the transport's own message
     assertThat(f).hasMessage("GET /api/items: connection_refused: Connection refused")
         .hasCauseInstanceOf(java.net.ConnectException.class);
     assertThat(http.failedRequests()).isEqualTo(1);
