@@ -312,8 +312,8 @@ public final class InstrumentedHttp implements Http {
           String message = "the " + ResponseHeaders.values(raw.headers(), "content-encoding") + " body of a " + raw.status()
               + " response could not be decoded: " + e.getMessage();
           failedRequests++;
-        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message,
-            w.connectMicros, w.tlsMicros, w.tlsResumed);
+          recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "decode_error", "decode_error: " + message,
+              w.connectMicros, w.tlsMicros, w.tlsResumed);
           throw new HttpFailure("decode_error", name, message, e);
         }
         if (raw.status() >= 400) {
@@ -327,15 +327,13 @@ public final class InstrumentedHttp implements Http {
         String message = "more than " + options.maxRedirects() + " redirects (maxRedirects); the " + raw.status() + " from "
             + to.pathAndQuery() + " points to " + next.pathAndQuery();
         failedRequests++;
-      recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message,
-          w.connectMicros, w.tlsMicros, w.tlsResumed);
+        recorder.recordFailure((now - start) / 1000, (now - sent) / 1000, "too_many_redirects", "too_many_redirects: " + message,
+            w.connectMicros, w.tlsMicros, w.tlsResumed);
         throw new HttpFailure("too_many_redirects", name, message, null);
       }
-      if (raw.status() >= 400) {
-          failedRequests++;
-        }
-        recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length, w.connectMicros,
-            w.tlsMicros, w.tlsResumed);
+      // a redirect followed: a 3xx, never a failed request
+      recorder.recordResponse((now - start) / 1000, (now - sent) / 1000, raw.status(), raw.body().length, w.connectMicros,
+          w.tlsMicros, w.tlsResumed);
       int s = raw.status();
       if ((s == 303 && !m.equals("HEAD")) || ((s == 301 || s == 302) && m.equals("POST"))) {
         m = "GET";

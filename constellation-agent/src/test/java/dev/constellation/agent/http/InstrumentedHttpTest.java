@@ -521,6 +521,9 @@ class InstrumentedHttpTest {
     HttpFailure f = catchThrowableOfType(() -> http.get("items"), HttpFailure.class);
     assertThat(f.errorType()).isEqualTo("connection_refused");
     assertThat(f.requestName()).isEqualTo("GET /api/items");
+    // the transport's own message
+    assertThat(f).hasMessage("GET /api/items: connection_refused: Connection refused")
+        .hasCauseInstanceOf(java.net.ConnectException.class);
     assertThat(http.failedRequests()).isEqualTo(1);
     assertThat(recorded()).containsExactly(Map.entry("GET /api/items", "1/1 {} {connection_refused=1}"));
   }
@@ -646,6 +649,177 @@ class InstrumentedHttpTest {
         .hasMessage("decoded body larger than 1000 bytes");
     assertThat(InstrumentedHttp.MAX_DECODED_BYTES).isEqualTo(256 * 1024 * 1024);
   }
+
+  // ---- methods, statuses, URLs and names
+
+  /** A server that answers every request with its request line, Content-Type and body. */
+  private RawServer echoing() throws IOException {
+    return server((head, out, c, n) -> {
+      String line = head.substring(0, head.indexOf(" HTTP/1.1"));
+      respond(out, "200 OK", line + " " + header(head, "Content-Type"));
+      return true;
+    });
+  }
+
+  @Test
+  void putDeleteAndPostSendTheirMethodBodyAndContentType() throws Exception {
+    RawServer s = echoing();
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    Response put = http.put("/p", "put body", "text/plain");
+    assertThat(put.name()).isEqualTo("PUT /p");
+    assertThat(put.text()).isEqualTo("PUT /p text/plain");
+    Response delete = http.delete("/d");
+    assertThat(delete.name()).isEqualTo("DELETE /d");
+    assertThat(delete.text()).isEqualTo("DELETE /d null");
+    assertThat(http.post("/o", "{}", "application/json").text()).isEqualTo("POST /o application/json");
+    assertThat(s.bodies()).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("put body", "", "{}");
+    assertThat(recorded()).containsExactly(Map.entry("DELETE /d", "1/0 {200=1} {}"), Map.entry("POST /o", "1/0 {200=1} {}"),
+        Map.entry("PUT /p", "1/0 {200=1} {}"));
+  }
+
+  @Test
+  void aResponseOf400OrMoreIsAFailedRequestAnd399IsNot() throws Exception {
+    RawServer s = server((head, out, c, n) -> {
+      respond(out, path(head).substring(2) + " Status", "");
+      return true;
+    });
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    assertThat(http.get("/s200").status()).isEqualTo(200);
+    assertThat(http.get("/s399").status()).isEqualTo(399);
+    assertThat(http.failedRequests()).isZero();
+    assertThat(http.get("/s400").status()).isEqualTo(400);
+    assertThat(http.failedRequests()).isEqualTo(1);
+    assertThat(http.get("/s599").status()).isEqualTo(599);
+    assertThat(http.failedRequests()).isEqualTo(2);
+    assertThat(recorded()).containsExactly(Map.entry("GET /s200", "1/0 {200=1} {}"), Map.entry("GET /s399", "1/0 {399=1} {}"),
+        Map.entry("GET /s400", "1/1 {400=1} {}"), Map.entry("GET /s599", "1/1 {599=1} {}"));
+  }
+
+  @Test
+  void aRequestThatCannotBeSentIsNamedAfterThePathAsWrittenUpToItsQueryOrFragment() {
+    InstrumentedHttp noBase = client(new SocketHttpEngine(Duration.ofSeconds(2), host -> {
+      throw new java.net.UnknownHostException(host);
+    }), "", HttpOptions.DEFAULT);
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    names.put("?x=1", "GET /");
+    names.put("#f", "GET /");
+    names.put("#a?b", "GET /");
+    names.put("a?b#c", "GET /a");
+    names.put("a#b?c", "GET /a");
+    names.put("orders/12/items", "GET /orders/{id}/items");
+    names.put("ftp://files.example", "GET /");
+    names.put("ftp://files.example/p/7?q#f", "GET /p/{id}");
+    names.put("://x/y", "GET /://x/y");
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      HttpFailure f = catchThrowableOfType(() -> noBase.get(e.getKey()), HttpFailure.class);
+      assertThat(f.errorType()).as(e.getKey()).isEqualTo("invalid_request");
+      assertThat(f.requestName()).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(noBase.failedRequests()).isEqualTo(names.size());
+  }
+
+  @Test
+  void theSchemeOfAnAbsoluteUrlIsCaseInsensitive() throws Exception {
+    RawServer s = echoing();
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    Response r = http.get("HTTP://127.0.0.1:" + s.port() + "/upper?q=1");
+    assertThat(r.name()).isEqualTo("GET /upper");
+    assertThat(r.text()).isEqualTo("GET /upper?q=1 null");
+    InstrumentedHttp noBase = client(new SocketHttpEngine(Duration.ofSeconds(2), host -> {
+      throw new java.net.UnknownHostException(host);
+    }), "", HttpOptions.DEFAULT);
+    // an https URL in capitals is sent (here: its host does not resolve), not refused as another scheme
+    assertThat(catchThrowableOfType(() -> noBase.get("HTTPS://no-such-host.invalid/x"), HttpFailure.class).errorType())
+        .isEqualTo("unknown_host");
+    assertThat(catchThrowableOfType(() -> noBase.get("Ftp://files.example/x"), HttpFailure.class))
+        .hasMessage("GET /x: invalid_request: URL Ftp://files.example/x is not http:// or https://; only HTTP can be sent");
+  }
+
+  @Test
+  void requestsThatShareACacheSlotKeepTheirOwnUrlMethodAndName() throws Exception {
+    // the client remembers 8 resolved requests, by (path, method): /c0 and /c8 share a slot, as do
+    // POST and PATCH of one path, and GET and OPTIONS
+    RawServer s = echoing();
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    List<String> expected = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 10; i++) {
+        Response r = http.get("/c" + i);
+        assertThat(r.name()).isEqualTo("GET /c" + i);
+        assertThat(r.text()).isEqualTo("GET /c" + i + " null");
+        expected.add("GET /c" + i + " HTTP/1.1");
+      }
+      for (String method : List.of("POST", "PATCH", "GET", "OPTIONS")) {
+        Response r = http.send(Request.of(method, "/m"));
+        assertThat(r.name()).isEqualTo(method + " /m");
+        expected.add(method + " /m HTTP/1.1");
+      }
+    }
+    assertThat(s.requestLines()).containsExactlyElementsOf(expected);
+    Map<String, String> r = recorded();
+    assertThat(r).hasSize(14).containsEntry("GET /c0", "2/0 {200=2} {}").containsEntry("GET /c8", "2/0 {200=2} {}")
+        .containsEntry("POST /m", "2/0 {200=2} {}").containsEntry("PATCH /m", "2/0 {200=2} {}")
+        .containsEntry("OPTIONS /m", "2/0 {200=2} {}");
+  }
+
+  // ---- cookies and compression together, and across redirects
+
+  @Test
+  void theJarsCookiesGoOutWithCompressionOffAndBesideTheScriptsOwnAcceptEncoding() throws Exception {
+    RawServer s = server((head, out, c, n) -> {
+      int encodings = head.toLowerCase(java.util.Locale.ROOT).split("\r\naccept-encoding:", -1).length - 1;
+      respond(out, "200 OK", header(head, "Cookie") + " " + header(head, "Accept-Encoding") + " " + encodings);
+      return true;
+    });
+    InstrumentedHttp off = client(s.url(), new HttpOptions(true, 10, HttpOptions.COOKIES_VU, false));
+    assertThat(off.get("/").text()).isEqualTo("null null 0");
+    off.cookies().set("/", "c", "1");
+    assertThat(off.get("/").text()).isEqualTo("c=1 null 0");
+    assertThat(off.send(Request.get("/").header("X-A", "1")).text()).isEqualTo("c=1 null 0");
+    InstrumentedHttp on = client(s.url(), HttpOptions.DEFAULT);
+    on.cookies().set("/", "c", "2");
+    assertThat(on.send(Request.get("/").header("Accept-Encoding", "br")).text()).isEqualTo("c=2 br 1");
+    assertThat(on.get("/").text()).isEqualTo("c=2 gzip, deflate 1");
+  }
+
+  @Test
+  void aCookieSetByARedirectIsStoredForThatHopsUrlAndSentOnTheHopsItMatches() throws Exception {
+    RawServer s = server((head, out, c, n) -> {
+      switch (path(head)) {
+        case "/start" -> respond(out, "302 Found\r\nLocation: /app/login", "");
+        // no Path: the cookie's path is the directory of /app/login, /app (RFC 6265 section 5.1.4)
+        case "/app/login" -> respond(out, "302 Found\r\nSet-Cookie: s=1\r\nLocation: /app/home", "");
+        default -> respond(out, "200 OK", String.valueOf(header(head, "Cookie")));
+      }
+      return true;
+    });
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    assertThat(http.get("/start").text()).isEqualTo("s=1");
+    assertThat(http.get("/other").text()).isEqualTo("null");
+    assertThat(http.cookies().forUrl("/app/x")).containsExactly(Map.entry("s", "1"));
+    assertThat(header(s.heads().get(1), "Cookie")).isNull();
+  }
+
+  // ---- decoding edge cases
+
+  @Test
+  void aRawDeflateStreamWhoseFirstByteLooksLikeAZlibHeaderButFailsItsCheckIsDecodedAsRaw() throws Exception {
+    // a stored block (BFINAL 0, BTYPE 00) whose padding bits make the first byte 0x08, as zlib's
+    // CM = 8; 0x0805 is not a multiple of 31, so it is no zlib header (RFC 1950 section 2.2), and
+    // the padding is ignored (RFC 1951 section 3.2.4); then an empty final stored block
+    byte[] raw = {0x08, 5, 0, (byte) 0xFA, (byte) 0xFF, 'h', 'e', 'l', 'l', 'o', 1, 0, 0, (byte) 0xFF, (byte) 0xFF};
+    assertThat(InstrumentedHttp.decode(encoding("deflate"), raw)).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aCharsetParameterIsFoundWhereverItStandsInContentType() throws Exception {
+    byte[] latin = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+    RawServer s = server((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: charset=ISO-8859-1\r\nContent-Length: " + latin.length + "\r\n\r\n"));
+      out.write(latin);
+      return true;
+    });
+    InstrumentedHttp http = client(s.url(), HttpOptions.DEFAULT);
+    assertThat(http.get("/").text()).isEqualTo("caf\u00e9");
+  }
 }
-
-
