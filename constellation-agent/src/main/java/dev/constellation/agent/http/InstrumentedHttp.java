@@ -259,7 +259,9 @@ public final class InstrumentedHttp implements Http {
       recording.requestStarting();
       String message = String.valueOf(e.getMessage());
       failedRequests++;
-      recorder.recordFailure(1, 1, ErrorTypes.INVALID_REQUEST, ErrorTypes.INVALID_REQUEST + ": " + message);
+      // took no time (1 µs, the histograms' least value); in the open model its latency still
+      // carries the iteration's lateness, as every request of the iteration does
+      recorder.recordFailure(1 + lateness / 1000, 1, ErrorTypes.INVALID_REQUEST, ErrorTypes.INVALID_REQUEST + ": " + message);
       throw new HttpFailure(ErrorTypes.INVALID_REQUEST, recorder.name(), message, e);
     }
     boolean followThis = follow != null ? follow : options.followRedirects();

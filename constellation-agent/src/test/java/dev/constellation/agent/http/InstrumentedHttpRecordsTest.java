@@ -139,9 +139,12 @@ class InstrumentedHttpRecordsTest {
     assertThat(catchThrowableOfType(() -> http.get("/bad-gzip"), HttpFailure.class).errorType()).isEqualTo("decode_error");
     assertThat(catchThrowableOfType(() -> http.get("http://127.0.0.1:" + closed + "/refused"), HttpFailure.class).errorType())
         .isEqualTo("connection_refused");
+    assertThat(catchThrowableOfType(() -> http.send(Request.get("ftp://files.example/x").name("invalid")), HttpFailure.class)
+        .errorType()).isEqualTo("invalid_request");
 
     List<IntervalRecord> records = recording.drain(0, 1000);
-    List<String> names = new ArrayList<>(List.of("GET /ok", "GET /hop", "GET /landed", "GET /bad-gzip", "GET /refused", "loop"));
+    List<String> names = new ArrayList<>(List.of("GET /ok", "GET /hop", "GET /landed", "GET /bad-gzip", "GET /refused", "loop",
+        "invalid"));
     for (int hop = 1; hop <= HttpOptions.DEFAULT_MAX_REDIRECTS; hop++) {
       names.add("loop (redirect " + hop + ")");
     }
