@@ -118,6 +118,7 @@ class SocketHttpEngineTest {
     assertThat(attempts.connected.get(0)[0]).isPositive().isLessThan(elapsed);
     assertThat(attempts.connected.get(0)[1]).isEqualTo(-1);
     assertThat(attempts.connected.get(0)[2]).isZero();
+    assertThat(engine.measuresConnections()).isTrue();
   }
 
   /** The engine closes while a request is connecting (here: during its DNS lookup): the new connection is closed, not leaked. */

@@ -256,8 +256,8 @@ class SocketHttpEngineTlsTest {
     Matcher m = AFTER.matcher(t.getMessage());
     assertThat(m.matches()).as(t.getMessage()).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isEqualTo(silent.port());
-    // the connect timeout less the TCP connect's time
-    assertThat(Integer.parseInt(m.group(2))).isBetween(250, 300);
+    // the connect timeout less the time since the TCP connect began, which is more than nothing
+    assertThat(Integer.parseInt(m.group(2))).isBetween(250, 299);
     assertThat(ms).isBetween(250L, 1_500L);
     assertThat(ErrorTypes.classify(t)).isEqualTo("connect_timeout");
     assertThat(attempts.connected).hasSize(1);

@@ -156,6 +156,15 @@ class TlsTcpSocketTest {
   }
 
   @Test
+  void aBufferedReadThatMeetsTheEndOfTheStreamReturnsMinusOne() throws IOException {
+    Segments net = new Segments();
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(net);
+    assertThat(in.read(new byte[5], 0, 5)).isEqualTo(-1);
+    assertThat(in.read(new byte[5], 0, 5)).isEqualTo(-1);
+    assertThat(net.readLengths).containsExactly(TlsTcpSocket.BUFFER_BYTES);
+  }
+
+  @Test
   void aReadOfNothingReturnsAtOnceWithoutReadingTheNetwork() throws IOException {
     Segments net = new Segments(bytes(4, 0));
     TlsTcpSocket.Input in = new TlsTcpSocket.Input(net);
