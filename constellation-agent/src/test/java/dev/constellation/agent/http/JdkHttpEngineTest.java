@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -260,5 +261,33 @@ class JdkHttpEngineTest {
     assertThat(ErrorTypes.classify(t)).isEqualTo("connection_closed");
     assertThat(ms).isLessThan(2_000L);
     assertThat(retried).isEmpty();
+  }
+
+  /**
+   * The jdk.httpclient properties the engine needs are set when absent (here each is cleared for
+   * the call, then put back: java.net.http read them once already, so nothing else sees the gap).
+   */
+  @Test
+  void theClientPropertiesItNeedsAreSetWhenAbsent() {
+    Map<String, String> needed = Map.of("jdk.httpclient.redirects.retrylimit", "1", "jdk.httpclient.enableAllMethodRetry", "true",
+        "jdk.httpclient.disableRetryConnect", "true", "jdk.httpclient.allowRestrictedHeaders", "host,connection");
+    Map<String, String> was = new java.util.HashMap<>();
+    needed.keySet().forEach(k -> was.put(k, System.clearProperty(k)));
+    try {
+      JdkHttpEngine.configureJdkClient();
+      needed.forEach((k, v) -> assertThat(System.getProperty(k)).as(k).isEqualTo(v));
+      // a value already set is kept (and warned about when it differs)
+      System.setProperty("jdk.httpclient.redirects.retrylimit", "3");
+      JdkHttpEngine.configureJdkClient();
+      assertThat(System.getProperty("jdk.httpclient.redirects.retrylimit")).isEqualTo("3");
+    } finally {
+      was.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
   }
 }
