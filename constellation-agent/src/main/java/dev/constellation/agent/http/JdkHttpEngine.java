@@ -27,7 +27,8 @@ import java.util.concurrent.Flow;
  * <p>The request timeout covers the whole exchange, body included: {@code HttpRequest.timeout}
  * stops at the response headers, so a sweeper thread fails bodies still being read at the
  * deadline (a body subscriber per request, no timer per request). A request without a body is sent with no body framing headers
- * ({@code GET()}, {@code HEAD()}, {@code DELETE()}). Retries behave as on {@link SocketHttpEngine}:
+ * ({@code GET()}, {@code HEAD()}, {@code DELETE()}), except on Java 17 and 18, whose client adds {@code Content-Length: 0}
+ * to every request itself (JDK-8283544, fixed in Java 19). Retries behave as on {@link SocketHttpEngine}:
  * the JDK client would send a GET or HEAD that got no byte of response on a reused connection
  * again, silently; this engine turns that off and makes the same decision itself, for every
  * method, so each retry is counted. That takes JVM-wide {@code java.net.http} properties, set when

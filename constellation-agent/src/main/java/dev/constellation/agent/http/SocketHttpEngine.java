@@ -111,6 +111,13 @@ public final class SocketHttpEngine implements HttpEngine {
   }
 
   SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries, SSLContext ssl) {
+    this(connectTimeout, resolver, retries, ssl, true);
+  }
+
+  /**
+   * @param probing whether the idle-check thread runs; tests that run {@link #probeRound} themselves turn it off
+   */
+  SocketHttpEngine(Duration connectTimeout, Resolver resolver, boolean retries, SSLContext ssl, boolean probing) {
     this.retries = retries;
     this.ssl = ssl;
     this.resolver = resolver;
@@ -121,14 +128,12 @@ public final class SocketHttpEngine implements HttpEngine {
     sweeper.start();
     this.prober = new Thread(this::probeIdle, "constellation-http-idle-check");
     prober.setDaemon(true);
-    prober.start();
+    if (probing) {
+      prober.start();
+    }
   }
 
-  /**
-   * Probes pooled connections idle for {@link #PROBE_AFTER_NANOS} or more, least recently used
-   * first, and closes the ones the server closed: a connection is taken out of the pool while it
-   * is probed, so no VU can get it meanwhile, and put back at the least recently used end.
-   */
+  /** Runs {@link #probeRound} every {@value #PROBE_MILLIS} ms until the engine closes. */
   private void probeIdle() {
     while (!closed) {
       try {
@@ -136,25 +141,38 @@ public final class SocketHttpEngine implements HttpEngine {
       } catch (InterruptedException e) {
         return;
       }
-      int probes = 0;
-      for (Origin o : origins.values()) {
-        long now = System.nanoTime();
-        for (java.util.Iterator<HttpConnection> it = o.idle.descendingIterator(); it.hasNext() && probes < MAX_PROBES && !closed; ) {
-          HttpConnection c = it.next();
-          if (now - c.idleSince() < PROBE_AFTER_NANOS || (c.lastProbe != 0 && now - c.lastProbe < PROBE_AFTER_NANOS)
-              || !o.idle.removeLastOccurrence(c)) {
-            continue;
-          }
-          probes++;
-          c.lastProbe = now;
-          if (c.probeIdle() && !closed) {
-            o.idle.offerLast(c);
-          } else {
-            close(c);
-          }
+      probeRound();
+    }
+  }
+
+  /**
+   * One round of the idle check: probes pooled connections idle for {@link #PROBE_AFTER_NANOS} or
+   * more and not probed in that long, least recently used first, at most {@value #MAX_PROBES}, and
+   * closes the ones the server closed (or sent bytes on): a connection is taken out of the pool
+   * while it is probed, so no VU can get it meanwhile, and put back at the least recently used end.
+   *
+   * @return how many connections it probed
+   */
+  int probeRound() {
+    int probes = 0;
+    for (Origin o : origins.values()) {
+      long now = System.nanoTime();
+      for (java.util.Iterator<HttpConnection> it = o.idle.descendingIterator(); it.hasNext() && probes < MAX_PROBES && !closed; ) {
+        HttpConnection c = it.next();
+        if (now - c.idleSince() < PROBE_AFTER_NANOS || (c.lastProbe != 0 && now - c.lastProbe < PROBE_AFTER_NANOS)
+            || !o.idle.removeLastOccurrence(c)) {
+          continue;
+        }
+        probes++;
+        c.lastProbe = now;
+        if (c.probeIdle() && !closed) {
+          o.idle.offerLast(c);
+        } else {
+          close(c);
         }
       }
     }
+    return probes;
   }
 
   /** Closes connections whose exchange ran past its deadline, every {@value #SWEEP_MILLIS} ms. */

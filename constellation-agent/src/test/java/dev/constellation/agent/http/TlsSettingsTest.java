@@ -118,4 +118,122 @@ class TlsSettingsTest {
     TlsSettings wrong = new TlsSettings(d.resolve("server.p12").toString(), "wrong", "", "", "", false);
     assertThat(wrong.problems()).singleElement().asString().contains("check the file and truststorePassword");
   }
+
+  /**
+   * The client certificate each form of settings presents in a handshake with a server that
+   * requires one and trusts the test certificate, or the failure's class when it presents none.
+   */
+  private static String presented(TlsSettings settings) throws Exception {
+    javax.net.ssl.SSLContext serverCtx = javax.net.ssl.SSLContext.getInstance("TLS");
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(TestTls.dir().resolve("server.p12"))) {
+      ks.load(in, TestTls.PASSWORD.toCharArray());
+    }
+    kmf.init(ks, TestTls.PASSWORD.toCharArray());
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("client", ks.getCertificate("server"));
+    tmf.init(trusted);
+    serverCtx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) serverCtx.getServerSocketFactory().createServerSocket(
+        0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      server.setNeedClientAuth(true);
+      java.util.concurrent.atomic.AtomicReference<String> peer = new java.util.concurrent.atomic.AtomicReference<>("none");
+      Thread t = new Thread(() -> {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) server.accept()) {
+          s.setSoTimeout(5_000);
+          s.startHandshake();
+          peer.set(s.getSession().getPeerPrincipal().getName());
+          s.getOutputStream().write('!');
+          s.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+          peer.set(e.getClass().getSimpleName());
+        }
+      });
+      t.start();
+      try (javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) settings.sslContext().getSocketFactory().createSocket(
+          java.net.InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+        c.setSoTimeout(5_000);
+        c.startHandshake();
+        c.getInputStream().read();
+      } catch (java.io.IOException e) {
+        // the server refused the handshake; its side says why
+      }
+      t.join(10_000);
+      return peer.get();
+    }
+  }
+
+  /** PKCS #8 PEM of the test certificate's private key. */
+  private Path pemKey() throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(TestTls.dir().resolve("server.p12"))) {
+      ks.load(in, TestTls.PASSWORD.toCharArray());
+    }
+    byte[] der = ks.getKey("server", TestTls.PASSWORD.toCharArray()).getEncoded();
+    return Files.writeString(dir.resolve("client-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END PRIVATE KEY-----\n");
+  }
+
+  @Test
+  void theClientCertificateIsPresentedFromPkcs12OrFromPemWithItsKey() throws Exception {
+    Path d = TestTls.dir();
+    String pem = d.resolve("server.pem").toString();
+    assertThat(presented(new TlsSettings(pem, "", d.resolve("server.p12").toString(), "", TestTls.PASSWORD, false)))
+        .isEqualTo("CN=127.0.0.1");
+    assertThat(presented(new TlsSettings(pem, "", pem, pemKey().toString(), "", false))).isEqualTo("CN=127.0.0.1");
+    // without a client certificate the server refuses the handshake
+    assertThat(presented(TestTls.trusting())).isNotEqualTo("CN=127.0.0.1").isNotEqualTo("none");
+    // a client certificate alone: the JVM's default trust, which does not know the test certificate
+    TlsSettings certOnly = new TlsSettings("", "", d.resolve("server.p12").toString(), "", TestTls.PASSWORD, false);
+    assertThat(certOnly.problems()).isEmpty();
+    assertThat(presented(certOnly)).isNotEqualTo("CN=127.0.0.1");
+    // insecure trusts the server's certificate without a truststore, and still presents the client's
+    assertThat(presented(new TlsSettings("", "", d.resolve("server.p12").toString(), "", TestTls.PASSWORD, true)))
+        .isEqualTo("CN=127.0.0.1");
+  }
+
+  @Test
+  void aTruststoreOfSeveralCertificatesTrustsEachOfThem() throws Exception {
+    // another certificate: the first of the JDK's own CA certificates
+    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    try (java.io.InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
+      ks.load(in, null);
+    }
+    String alias = java.util.Collections.list(ks.aliases()).stream().sorted().findFirst().orElseThrow();
+    String otherPem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(ks.getCertificate(alias).getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+    // the certificate that matters second: every block is trusted, not only the first
+    Path both = Files.writeString(dir.resolve("both.pem"), otherPem + Files.readString(TestTls.dir().resolve("server.pem")));
+    Path d = TestTls.dir();
+    assertThat(presented(new TlsSettings(both.toString(), "", d.resolve("server.p12").toString(), "", TestTls.PASSWORD, false)))
+        .isEqualTo("CN=127.0.0.1");
+    Path onlyOther = Files.writeString(dir.resolve("other.pem"), otherPem);
+    assertThat(presented(new TlsSettings(onlyOther.toString(), "", d.resolve("server.p12").toString(), "", TestTls.PASSWORD, false)))
+        .startsWith("SSL");
+  }
+
+  @Test
+  void aClasspathFileIsReadFromTheThreadsContextClassLoaderOrElseThisClasssOwn() throws Exception {
+    Path root = Files.createDirectory(dir.resolve("cp"));
+    Files.createDirectory(root.resolve("tls"));
+    Files.copy(TestTls.dir().resolve("server.pem"), root.resolve("tls").resolve("ca.pem"));
+    Thread me = Thread.currentThread();
+    ClassLoader was = me.getContextClassLoader();
+    try (java.net.URLClassLoader scripts = new java.net.URLClassLoader(new java.net.URL[] {root.toUri().toURL()}, null)) {
+      me.setContextClassLoader(scripts);
+      assertThat(tls("classpath:tls/ca.pem", "", "", false).problems()).isEmpty();
+      assertThat(tls("classpath:/tls/ca.pem", "", "", false).problems()).isEmpty();
+      // the class path of this class does not have it
+      me.setContextClassLoader(null);
+      assertThat(tls("classpath:tls/ca.pem", "", "", false).problems()).containsExactly("truststore \"classpath:tls/ca.pem\" is not on "
+          + "the class path; put the file under src/test/resources/tls/ca.pem or give a file path");
+    } finally {
+      me.setContextClassLoader(was);
+    }
+  }
 }

@@ -154,4 +154,94 @@ class TlsTcpSocketTest {
     assertThat(in.available()).isZero();
     assertThat(in.skip(3)).isZero();
   }
+
+  @Test
+  void aBufferedReadThatMeetsTheEndOfTheStreamReturnsMinusOne() throws IOException {
+    Segments net = new Segments();
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(net);
+    assertThat(in.read(new byte[5], 0, 5)).isEqualTo(-1);
+    assertThat(in.read(new byte[5], 0, 5)).isEqualTo(-1);
+    assertThat(net.readLengths).containsExactly(TlsTcpSocket.BUFFER_BYTES);
+  }
+
+  @Test
+  void aReadOfNothingReturnsAtOnceWithoutReadingTheNetwork() throws IOException {
+    Segments net = new Segments(bytes(4, 0));
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(net);
+    assertThat(in.read(new byte[4], 0, 0)).isZero();
+    assertThat(net.readLengths).isEmpty();
+  }
+
+  @Test
+  void bytesAreReturnedUnsigned() throws IOException {
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(new Segments(new byte[] {(byte) 0xFF, (byte) 0x80, 0x7F}));
+    assertThat(in.read()).isEqualTo(255);
+    assertThat(in.read()).isEqualTo(128);
+    assertThat(in.read()).isEqualTo(127);
+  }
+
+  /** A read straight from the network that meets the end of the stream ends the stream for good, whatever the network says after. */
+  @Test
+  void theEndOfTheStreamMetByAReadStraightFromTheNetworkStaysTheEnd() throws IOException {
+    List<Integer> reads = new ArrayList<>();
+    InputStream ended = new InputStream() {
+      @Override
+      public int read() {
+        throw new AssertionError("single-byte read of the network");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        reads.add(len);
+        return -1;
+      }
+
+      @Override
+      public int available() {
+        return 7; // a network that would still claim bytes
+      }
+    };
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(ended);
+    assertThat(in.read(new byte[TlsTcpSocket.BUFFER_BYTES + 1], 0, TlsTcpSocket.BUFFER_BYTES + 1)).isEqualTo(-1);
+    assertThat(in.read()).isEqualTo(-1);
+    assertThat(in.read(new byte[8], 0, 8)).isEqualTo(-1);
+    in.fillIfEmpty();
+    assertThat(in.available()).isZero();
+    assertThat(in.skip(4)).isZero();
+    assertThat(reads).containsExactly(TlsTcpSocket.BUFFER_BYTES + 1);
+  }
+
+  @Test
+  void aReadStraightFromTheNetworkLeavesTheStreamOpen() throws IOException {
+    Segments net = new Segments(bytes(10, 0), bytes(3, 10));
+    TlsTcpSocket.Input in = new TlsTcpSocket.Input(net);
+    byte[] big = new byte[TlsTcpSocket.BUFFER_BYTES];
+    assertThat(in.read(big, 0, big.length)).isEqualTo(10);
+    assertThat(in.read()).isEqualTo(10);
+    assertThat(in.available()).isEqualTo(2);
+  }
+
+  /** The socket itself, connected on loopback: one buffered stream for its life, its count of bytes waiting, and its close. */
+  @Test
+  void theSocketKeepsOneBufferedStreamAndCountsWhatItHolds() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        TlsTcpSocket socket = new TlsTcpSocket()) {
+      assertThat(socket.buffered()).isZero();
+      socket.connect(server.getLocalSocketAddress(), 2_000);
+      try (java.net.Socket peer = server.accept()) {
+        peer.getOutputStream().write(bytes(10, 0));
+        peer.getOutputStream().flush();
+        socket.awaitBytes();
+        assertThat(socket.buffered()).isEqualTo(10);
+        InputStream in = socket.getInputStream();
+        assertThat(socket.getInputStream()).isSameAs(in);
+        assertThat(readFully(in, 4)).containsExactly(0, 1, 2, 3);
+        assertThat(socket.buffered()).isEqualTo(6);
+        socket.awaitBytes(); // bytes are buffered: returns at once
+        assertThat(socket.buffered()).isEqualTo(6);
+        in.close();
+        assertThat(socket.isClosed()).isTrue();
+      }
+    }
+  }
 }
