@@ -75,11 +75,19 @@ public final class JdkHttpEngine implements HttpEngine {
   }
 
   private static void setIfAbsent(String property, String value) {
+    setIfAbsent(property, value, dev.constellation.agent.runtime.Console::warn);
+  }
+
+  /**
+   * Sets a system property the jdk engine needs unless it is set; a different value the user set
+   * is kept and told to {@code warn} (a value equal but for case is the same).
+   */
+  static void setIfAbsent(String property, String value, java.util.function.Consumer<String> warn) {
     String was = System.getProperty(property);
     if (was == null) {
       System.setProperty(property, value);
     } else if (!was.equalsIgnoreCase(value)) {
-      dev.constellation.agent.runtime.Console.warn("-D" + property + "=" + was + " is set; the jdk engine needs " + value
+      warn.accept("-D" + property + "=" + was + " is set; the jdk engine needs " + value
           + " to count every retry and redirect itself (docs/user-guide.md, \"Retries\")");
     }
   }

@@ -280,6 +280,17 @@ class JdkHttpEngineTest {
       System.setProperty("jdk.httpclient.redirects.retrylimit", "3");
       JdkHttpEngine.configureJdkClient();
       assertThat(System.getProperty("jdk.httpclient.redirects.retrylimit")).isEqualTo("3");
+      List<String> warned = new java.util.ArrayList<>();
+      JdkHttpEngine.setIfAbsent("jdk.httpclient.redirects.retrylimit", "1", warned::add);
+      assertThat(warned).containsExactly("-Djdk.httpclient.redirects.retrylimit=3 is set; the jdk engine needs 1 to count every"
+          + " retry and redirect itself (docs/user-guide.md, \"Retries\")");
+      // the same value but for case is no conflict; an absent one is set without a word
+      System.setProperty("jdk.httpclient.enableAllMethodRetry", "TRUE");
+      JdkHttpEngine.setIfAbsent("jdk.httpclient.enableAllMethodRetry", "true", warned::add);
+      System.clearProperty("jdk.httpclient.disableRetryConnect");
+      JdkHttpEngine.setIfAbsent("jdk.httpclient.disableRetryConnect", "true", warned::add);
+      assertThat(System.getProperty("jdk.httpclient.disableRetryConnect")).isEqualTo("true");
+      assertThat(warned).hasSize(1);
     } finally {
       was.forEach((k, v) -> {
         if (v == null) {
