@@ -576,23 +576,31 @@ final class HttpConnection {
     }
   }
 
+  /**
+   * Writes a raw path and query on the request line: visible ASCII ('!' to '~') as it is, anything
+   * else (a space, a control character, DEL, non-ASCII: RFC 9112 section 3.2 and RFC 3986 allow
+   * none of them in a request target) percent-encoded as UTF-8, as {@link RequestTarget#encode} does.
+   */
   private void pathChars(String s) {
     int n = s.length();
     ensure(n);
     int i = 0;
     for (; i < n; i++) {
       char c = s.charAt(i);
-      if (c >= 128 || c <= ' ') {
+      if (c > '~' || c <= ' ') {
         break;
       }
       req[reqLen++] = (byte) c;
     }
     for (; i < n; i++) {
       char c = s.charAt(i);
-      if (c < 128 && c > ' ') {
+      if (c <= '~' && c > ' ') {
         append(c);
       } else {
-        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+        // by code point: a character outside the BMP is two chars, one UTF-8 sequence
+        int cp = s.codePointAt(i);
+        i += Character.charCount(cp) - 1;
+        for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
           append('%');
           append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)));
           append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
