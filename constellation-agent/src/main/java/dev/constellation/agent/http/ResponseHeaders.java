@@ -46,10 +46,15 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
       while (lines[end] != '\n') {
         end++;
       }
-      if ((lines[start] == ' ' || lines[start] == '\t') && lastName != null) {
-        List<String> values = out.get(lastName);
-        int last = values.size() - 1;
-        values.set(last, values.get(last) + " " + new String(lines, start, end - start, StandardCharsets.ISO_8859_1).trim());
+      if (lines[start] == ' ' || lines[start] == '\t') {
+        // an obsolete folded line continues the field before it; one with no field before it (right
+        // after the status line) is ignored, as RFC 9112 section 2.2 asks of a recipient that does
+        // not reject the message: read as a field of its own it could smuggle one in
+        if (lastName != null) {
+          List<String> values = out.get(lastName);
+          int last = values.size() - 1;
+          values.set(last, values.get(last) + " " + new String(lines, start, end - start, StandardCharsets.ISO_8859_1).trim());
+        }
       } else {
         int colon = start;
         while (colon < end && lines[colon] != ':') {
