@@ -57,7 +57,7 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
         }
       } else {
         int colon = start;
-        while (colon < end && lines[colon] != ':') {
+        while (lines[colon] != ':' && lines[colon] != '\n') {
           colon++;
         }
         String name = new String(lines, start, colon - start, StandardCharsets.ISO_8859_1).trim().toLowerCase(Locale.ROOT);
@@ -117,12 +117,13 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
       while (lines[end] != '\n') {
         end++;
       }
-      if (end - start > n && nameAt(start, lowerName)) {
+      // the '\n' that ends each line ends these comparisons: no name holds one
+      if (nameAt(start, lowerName)) {
         int v = start + n;
-        while (v < end && (lines[v] == ' ' || lines[v] == '\t')) {
+        while (lines[v] == ' ' || lines[v] == '\t') {
           v++;
         }
-        if (v < end && lines[v] == ':') {
+        if (lines[v] == ':') {
           // Folded continuation lines are rare and obsolete (RFC 9112 section 5.2); the map handles them.
           if (end + 1 < lines.length && (lines[end + 1] == ' ' || lines[end + 1] == '\t')) {
             List<String> all = map().get(lowerName);

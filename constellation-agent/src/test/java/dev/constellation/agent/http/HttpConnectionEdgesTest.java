@@ -360,7 +360,10 @@ class HttpConnectionEdgesTest {
     RawServer s = answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     try (SocketHttpEngine engine = new SocketHttpEngine(Duration.ofSeconds(2))) {
       // java.net.URI keeps the emoji in its raw path and query as two chars (a surrogate pair)
-      engine.send("GET", java.net.URI.create(s.url() + "/a\uD83D\uDE00b?q=\uD83D\uDE00"), List.of(), null, TIMEOUT);
+      HttpEngine.RawResponse r = engine.send("GET", java.net.URI.create(s.url() + "/a\uD83D\uDE00b?q=\uD83D\uDE00"), List.of(), null,
+          TIMEOUT);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.headers().get("content-length")).containsExactly("0");
     }
     assertThat(s.requestLines()).containsExactly("GET /a%F0%9F%98%80b?q=%F0%9F%98%80 HTTP/1.1");
   }

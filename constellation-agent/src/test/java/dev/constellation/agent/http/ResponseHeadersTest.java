@@ -86,6 +86,36 @@ class ResponseHeadersTest {
     assertThat(of(lines)).containsOnlyKeys("a-z", "@-[", "az-az");
   }
 
+  /** The reason the class exists: the client's own look-ups on every response do not build the map. */
+  @Test
+  void lookUpsBeforeAScriptLooksLeaveTheMapUnbuilt() throws Exception {
+    java.lang.reflect.Field map = ResponseHeaders.class.getDeclaredField("map");
+    map.setAccessible(true);
+    ResponseHeaders h = of("Location: /a\nSet-Cookie: a=1\nContent-Encoding: gzip\n");
+    for (String name : List.of("set-cookie", "location", "content-encoding", "x-absent")) {
+      ResponseHeaders.values(h, name);
+    }
+    assertThat(map.get(h)).isNull();
+    assertThat(ResponseHeaders.values(h, "location")).containsExactly("/a");
+    h.size();
+    assertThat(map.get(h)).isNotNull();
+    // a folded line under the name looked up is the one case handed to the map
+    ResponseHeaders folded = of("Location: /a\nContent-Encoding: gzip,\n deflate\n");
+    assertThat(ResponseHeaders.values(folded, "location")).containsExactly("/a");
+    assertThat(map.get(folded)).isNull();
+    assertThat(ResponseHeaders.values(folded, "content-encoding")).containsExactly("gzip, deflate");
+    assertThat(map.get(folded)).isNotNull();
+  }
+
+  @Test
+  void aNameMatchesOnlyWhenAColonFollowsItAfterOptionalSpacesOrTabs() {
+    String lines = "Loc: 1\nLocation: /x\nLocations: 2\nLocation \t: /y\nLocation:\nLocation-X: 3\nL\tocation: 4\n";
+    assertThat(ResponseHeaders.values(of(lines), "location")).containsExactly("/x", "/y", "");
+    assertThat(of(lines).get("location")).containsExactly("/x", "/y", "");
+    assertThat(ResponseHeaders.values(of(lines), "loc")).containsExactly("1");
+    assertThat(ResponseHeaders.values(of(lines), "locations")).containsExactly("2");
+  }
+
   @Test
   void theHeadersCannotBeChangedByAScript() {
     Map<String, List<String>> h = of(LINES);
