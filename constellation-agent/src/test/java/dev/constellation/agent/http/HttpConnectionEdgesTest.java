@@ -377,9 +377,15 @@ class HttpConnectionEdgesTest {
     connection(s.port()).exchange("GET", ascii, "h", List.of(), null, deadline());
     connection(s.port()).exchange("GET", encoded, "h", List.of(), null, deadline());
     connection(s.port()).exchange("GET", "/", "h", List.of("X-Big", "v".repeat(5000)), null, deadline());
+    // a body up to 8 KiB goes out in the same write as the head, copied behind it
+    byte[] body = new byte[5000];
+    Arrays.fill(body, (byte) 'q');
+    body[4999] = '!';
+    connection(s.port()).exchange("POST", "/", "h", List.of(), body, deadline());
     assertThat(s.requestLines()).containsExactly("GET " + ascii + " HTTP/1.1", "GET /" + "%C3%A9".repeat(1500) + " HTTP/1.1",
-        "GET / HTTP/1.1");
+        "GET / HTTP/1.1", "POST / HTTP/1.1");
     assertThat(s.heads().get(2)).contains("\r\nX-Big: " + "v".repeat(5000) + "\r\n");
+    assertThat(s.bodies().get(3)).isEqualTo(body);
   }
 
   // ---- buffers filled to the byte
@@ -445,7 +451,12 @@ class HttpConnectionEdgesTest {
         out.write(ascii(response));
         return false;
       }));
-      Throwable t = catchThrowable(() -> connection(s.port()).exchange("GET", "/", "h", List.of(), null, deadline()));
+      HttpConnection c = connection(s.port());
+      // the exchange runs on this thread: what it allocated is this thread's count
+      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      Throwable t = catchThrowable(() -> c.exchange("GET", "/", "h", List.of(), null, deadline()));
+      assertThat(threads.getCurrentThreadAllocatedBytes() - allocated).as(response).isLessThan(16L << 20);
       assertThat(t).as(response).isInstanceOf(EOFException.class).hasMessage(response.contains("chunked")
           ? "the server closed the connection in the middle of a chunk" : "the server closed the connection after 3 of 2147483631 body bytes");
     }
