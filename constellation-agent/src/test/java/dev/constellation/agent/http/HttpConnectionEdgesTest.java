@@ -234,6 +234,21 @@ class HttpConnectionEdgesTest {
   }
 
   @Test
+  void aBrokenLineWithBytesBeforeAndAfterItInTheBufferIsQuotedAlone() throws Exception {
+    java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 20\nX-After: 1\n\n", "not an HTTP/1.x response: HTTP/1.1 20");
+    cases.put("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", "bad chunk size line: zz");
+    for (java.util.Map.Entry<String, String> e : cases.entrySet()) {
+      RawServer s = closeLater(new RawServer((head, out, c, n) -> {
+        out.write(ascii(e.getKey()));
+        return false;
+      }));
+      Throwable t = catchThrowable(() -> connection(s.port()).exchange("GET", "/", "h", List.of(), null, deadline()));
+      assertThat(t).as(e.getKey()).isInstanceOf(IOException.class).hasMessage(e.getValue());
+    }
+  }
+
+  @Test
   void aContentLengthOfZeroFollowedByAnotherIsRefused() throws Exception {
     RawServer s = closeLater(new RawServer((head, out, c, n) -> {
       out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello"));
