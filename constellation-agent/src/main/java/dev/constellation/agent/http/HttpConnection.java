@@ -33,6 +33,12 @@ final class HttpConnection {
   }
   private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int DIRECT_BODY_WRITE = 8 * 1024;
+  /**
+   * How far a body's buffer is allocated ahead of the bytes that arrived: a body (or chunk) of up
+   * to this many more bytes gets its whole size at once; a longer one grows as its bytes arrive, so
+   * a response that announces a large body and never sends it costs no more than what it sent.
+   */
+  private static final int BODY_AHEAD_BYTES = 1 << 20;
 
   /** The socket requests are written to and responses read from: {@link #tcp} itself, or a TLS socket layered over it. */
   private final Socket socket;
@@ -429,12 +435,15 @@ final class HttpConnection {
   }
 
   private byte[] fixed(int length, long deadline) throws IOException {
-    byte[] body = new byte[length];
     int have = Math.min(length, lim - pos);
+    byte[] body = new byte[have + Math.min(length - have, BODY_AHEAD_BYTES)];
     System.arraycopy(buf, pos, body, 0, have);
     pos += have;
     while (have < length) {
-      int n = readInto(body, have, length - have, deadline);
+      if (have == body.length) {
+        body = Arrays.copyOf(body, (int) Math.min(length, body.length * 2L));
+      }
+      int n = readInto(body, have, body.length - have, deadline);
       if (n < 0) {
         throw new EOFException("the server closed the connection after " + have + " of " + length + " body bytes");
       }
@@ -479,14 +488,15 @@ final class HttpConnection {
       if (size + c > Integer.MAX_VALUE - 16 || size + c < 0) {
         throw new IOException("chunked body too large");
       }
-      if (size + c > body.length) {
-        body = Arrays.copyOf(body, (int) Math.max(size + c, Math.min(Integer.MAX_VALUE - 16, body.length * 2L)));
-      }
       int have = Math.min(c, lim - pos);
+      body = room(body, size + have + Math.min(c - have, BODY_AHEAD_BYTES));
       System.arraycopy(buf, pos, body, size, have);
       pos += have;
       while (have < c) {
-        int n = readInto(body, size + have, c - have, deadline);
+        if (size + have == body.length) {
+          body = room(body, size + have + Math.min(c - have, BODY_AHEAD_BYTES));
+        }
+        int n = readInto(body, size + have, Math.min(c - have, body.length - size - have), deadline);
         if (n < 0) {
           throw new EOFException("the server closed the connection in the middle of a chunk");
         }
@@ -499,6 +509,14 @@ final class HttpConnection {
       }
       pos = crlf;
     }
+  }
+
+  /** {@code body}, or a copy at least twice as long (at most Integer.MAX_VALUE - 16) when it is shorter than {@code need}. */
+  private static byte[] room(byte[] body, int need) {
+    if (need <= body.length) {
+      return body;
+    }
+    return Arrays.copyOf(body, (int) Math.max(need, Math.min(Integer.MAX_VALUE - 16, body.length * 2L)));
   }
 
   private byte[] untilClose(long deadline) throws IOException {
@@ -576,23 +594,31 @@ final class HttpConnection {
     }
   }
 
+  /**
+   * Writes a raw path and query on the request line: visible ASCII ('!' to '~') as it is, anything
+   * else (a space, a control character, DEL, non-ASCII: RFC 9112 section 3.2 and RFC 3986 allow
+   * none of them in a request target) percent-encoded as UTF-8, as {@link RequestTarget#encode} does.
+   */
   private void pathChars(String s) {
     int n = s.length();
     ensure(n);
     int i = 0;
     for (; i < n; i++) {
       char c = s.charAt(i);
-      if (c >= 128 || c <= ' ') {
+      if (c > '~' || c <= ' ') {
         break;
       }
       req[reqLen++] = (byte) c;
     }
     for (; i < n; i++) {
       char c = s.charAt(i);
-      if (c < 128 && c > ' ') {
+      if (c <= '~' && c > ' ') {
         append(c);
       } else {
-        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+        // by code point: a character outside the BMP is two chars, one UTF-8 sequence
+        int cp = s.codePointAt(i);
+        i += Character.charCount(cp) - 1;
+        for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
           append('%');
           append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)));
           append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));

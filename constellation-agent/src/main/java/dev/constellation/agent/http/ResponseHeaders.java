@@ -46,13 +46,18 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
       while (lines[end] != '\n') {
         end++;
       }
-      if ((lines[start] == ' ' || lines[start] == '\t') && lastName != null) {
-        List<String> values = out.get(lastName);
-        int last = values.size() - 1;
-        values.set(last, values.get(last) + " " + new String(lines, start, end - start, StandardCharsets.ISO_8859_1).trim());
+      if (lines[start] == ' ' || lines[start] == '\t') {
+        // an obsolete folded line continues the field before it; one with no field before it (right
+        // after the status line) is ignored, as RFC 9112 section 2.2 asks of a recipient that does
+        // not reject the message: read as a field of its own it could smuggle one in
+        if (lastName != null) {
+          List<String> values = out.get(lastName);
+          int last = values.size() - 1;
+          values.set(last, values.get(last) + " " + new String(lines, start, end - start, StandardCharsets.ISO_8859_1).trim());
+        }
       } else {
         int colon = start;
-        while (colon < end && lines[colon] != ':') {
+        while (lines[colon] != ':' && lines[colon] != '\n') {
           colon++;
         }
         String name = new String(lines, start, colon - start, StandardCharsets.ISO_8859_1).trim().toLowerCase(Locale.ROOT);
@@ -112,12 +117,13 @@ final class ResponseHeaders extends AbstractMap<String, List<String>> {
       while (lines[end] != '\n') {
         end++;
       }
-      if (end - start > n && nameAt(start, lowerName)) {
+      // the '\n' that ends each line ends these comparisons: no name holds one
+      if (nameAt(start, lowerName)) {
         int v = start + n;
-        while (v < end && (lines[v] == ' ' || lines[v] == '\t')) {
+        while (lines[v] == ' ' || lines[v] == '\t') {
           v++;
         }
-        if (v < end && lines[v] == ':') {
+        if (lines[v] == ':') {
           // Folded continuation lines are rare and obsolete (RFC 9112 section 5.2); the map handles them.
           if (end + 1 < lines.length && (lines[end + 1] == ' ' || lines[end + 1] == '\t')) {
             List<String> all = map().get(lowerName);

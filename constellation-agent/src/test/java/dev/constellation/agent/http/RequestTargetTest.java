@@ -124,6 +124,18 @@ class RequestTargetTest {
     assertThat(RequestTarget.encode("/%0`")).isEqualTo("/%250%60");
   }
 
+  /** The ends of the letter and digit ranges are sent as they are; their neighbours that RFC 3986 does not allow are encoded. */
+  @Test
+  void lettersAndDigitsToTheEndsOfTheirRangesAreKept() {
+    RequestTarget b = RequestTarget.of("http://h:1");
+    for (String path : List.of("/a", "/z", "/A", "/Z", "/0", "/9", "/azAZ09?q=zZ9")) {
+      assertThat(RequestTarget.encode(path)).as(path).isEqualTo(path);
+      assertThat(b.resolve(path).pathAndQuery()).as(path).isEqualTo(path);
+      assertThat(RequestTarget.of("http://h:1" + path + " ").pathAndQuery()).as(path).isEqualTo(path + "%20");
+    }
+    assertThat(RequestTarget.encode("/`{[")).isEqualTo("/%60%7B%5B");
+  }
+
   @Test
   void anAbsoluteUrlIsEncodedAfterItsAuthorityOnly() {
     assertThat(RequestTarget.of("http://h:1?q=a b").pathAndQuery()).isEqualTo("/?q=a%20b");

@@ -1,6 +1,7 @@
 package dev.constellation.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -57,5 +58,70 @@ class ResponseHeadersTest {
     // headers that are not ResponseHeaders (the jdk engine's) are looked up by their lower-case name
     assertThat(ResponseHeaders.values(Map.of("location", List.of("/x")), "location")).containsExactly("/x");
     assertThat(ResponseHeaders.values(Map.of(), "location")).isEmpty();
+  }
+
+  @Test
+  void foldedLinesBeforeTheFirstFieldAreIgnoredAsRfc9112Section22Asks() {
+    // whitespace-led lines right after the status line are not fields (nor part of one): a server
+    // or proxy that reads them as fields and one that does not would disagree about the message
+    String lines = "\tX-Smuggled: 1\n Content-Length: 99\nX-Real: 2\n\tcontinued\n";
+    Map<String, List<String>> h = of(lines);
+    assertThat(h).containsOnlyKeys("x-real");
+    assertThat(h.get("x-real")).containsExactly("2 continued");
+    for (String name : List.of("x-smuggled", "content-length")) {
+      assertThat(ResponseHeaders.values(of(lines), name)).as(name).isEmpty();
+      assertThat(h.get(name)).as(name).isNull();
+    }
+    assertThat(ResponseHeaders.values(of(lines), "x-real")).containsExactly("2 continued");
+  }
+
+  @Test
+  void namesAreMatchedIgnoringAsciiCaseOnly() {
+    // 'A' and 'Z' are the ends of the range lowered; '@' and '[' beside them are not letters
+    String lines = "A-Z: 1\n@-[: 2\nAZ-az: 3\n";
+    assertThat(ResponseHeaders.values(of(lines), "a-z")).containsExactly("1");
+    assertThat(ResponseHeaders.values(of(lines), "az-az")).containsExactly("3");
+    assertThat(ResponseHeaders.values(of(lines), "@-[")).containsExactly("2");
+    assertThat(ResponseHeaders.values(of(lines), "`-{")).isEmpty();
+    assertThat(of(lines)).containsOnlyKeys("a-z", "@-[", "az-az");
+  }
+
+  /** The reason the class exists: the client's own look-ups on every response do not build the map. */
+  @Test
+  void lookUpsBeforeAScriptLooksLeaveTheMapUnbuilt() throws Exception {
+    java.lang.reflect.Field map = ResponseHeaders.class.getDeclaredField("map");
+    map.setAccessible(true);
+    ResponseHeaders h = of("Location: /a\nSet-Cookie: a=1\nContent-Encoding: gzip\n");
+    for (String name : List.of("set-cookie", "location", "content-encoding", "x-absent")) {
+      ResponseHeaders.values(h, name);
+    }
+    assertThat(map.get(h)).isNull();
+    assertThat(ResponseHeaders.values(h, "location")).containsExactly("/a");
+    h.size();
+    assertThat(map.get(h)).isNotNull();
+    // a folded line under the name looked up is the one case handed to the map
+    ResponseHeaders folded = of("Location: /a\nContent-Encoding: gzip,\n deflate\n");
+    assertThat(ResponseHeaders.values(folded, "location")).containsExactly("/a");
+    assertThat(map.get(folded)).isNull();
+    assertThat(ResponseHeaders.values(folded, "content-encoding")).containsExactly("gzip, deflate");
+    assertThat(map.get(folded)).isNotNull();
+  }
+
+  @Test
+  void aNameMatchesOnlyWhenAColonFollowsItAfterOptionalSpacesOrTabs() {
+    String lines = "Loc: 1\nLocation: /x\nLocations: 2\nLocation \t: /y\nLocation:\nLocation-X: 3\nL\tocation: 4\n";
+    assertThat(ResponseHeaders.values(of(lines), "location")).containsExactly("/x", "/y", "");
+    assertThat(of(lines).get("location")).containsExactly("/x", "/y", "");
+    assertThat(ResponseHeaders.values(of(lines), "loc")).containsExactly("1");
+    assertThat(ResponseHeaders.values(of(lines), "locations")).containsExactly("2");
+  }
+
+  @Test
+  void theHeadersCannotBeChangedByAScript() {
+    Map<String, List<String>> h = of(LINES);
+    assertThat(catchThrowable(() -> h.get("set-cookie").add("d=4"))).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(catchThrowable(() -> h.put("x", List.of("y")))).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(catchThrowable(() -> h.entrySet().clear())).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(h.get("set-cookie")).containsExactly("a=1", "b=2", "c=3");
   }
 }
