@@ -560,6 +560,42 @@ class HttpConnectionEdgesTest {
     assertThat(s.requests()).isEqualTo(4);
   }
 
+  /**
+   * Over https the idle check counts the TCP socket's unread bytes: the TLS socket's own count holds
+   * only bytes it already decrypted, which an idle connection never has.
+   */
+  @Test
+  void bytesArrivingOnAnIdleHttpsConnectionMakeItStale() throws Exception {
+    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+    RawServer s = closeLater(new RawServer((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+      out.flush();
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return false;
+      }
+      out.write(ascii("HTTP/1.1 408 Request Timeout\r\n\r\n"));
+      out.flush();
+      sent.countDown();
+      return true;
+    }).tls(TestTls.serverContext()));
+    TlsTcpSocket tcp = new TlsTcpSocket();
+    tcp.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()), 2_000);
+    javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.trusting().sslContext().getSocketFactory()
+        .createSocket(tcp, "127.0.0.1", s.port(), true);
+    tls.startHandshake();
+    HttpConnection c = new HttpConnection(tls, tcp);
+    closeLater(c::close);
+    c.exchange("GET", "/", "h", List.of(), null, deadline());
+    assertThat(c.reusable()).isTrue();
+    assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(50);
+    assertThat(tls.getInputStream().available()).as("decrypted bytes: none").isZero();
+    assertThat(c.stale(c.idleSince() + 999_999)).isFalse();
+    assertThat(c.stale(c.idleSince() + 1_000_000)).isTrue();
+  }
+
   @Test
   void anHttpsServerThatClosesMidBodyFailsTheExchange() throws Exception {
     RawServer s = closeLater(new RawServer((head, out, c, n) -> {
