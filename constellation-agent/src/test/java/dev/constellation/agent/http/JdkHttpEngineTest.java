@@ -43,6 +43,20 @@ class JdkHttpEngineTest {
     return c;
   }
 
+  /** As the socket engine does (HttpConnectionEdgesTest): a URI's raw non-ASCII goes out as its UTF-8 sequence. */
+  @Test
+  void aUriThatHoldsACharacterOutsideTheBmpSendsItsOneUtf8Sequence() throws Exception {
+    RawServer s = closing(new RawServer((head, out, c, n) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+      return true;
+    }));
+    JdkHttpEngine engine = closing(new JdkHttpEngine(Duration.ofSeconds(2)));
+    HttpEngine.RawResponse r = engine.send("GET", java.net.URI.create(s.url() + "/a\uD83D\uDE00b?q=\uD83D\uDE00"), List.of(), null,
+        TIMEOUT);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(s.requestLines()).containsExactly("GET /a%F0%9F%98%80b?q=%F0%9F%98%80 HTTP/1.1");
+  }
+
   @Test
   void sendsEachMethodWithItsBodyAndReturnsStatusHeadersAndBody() throws Exception {
     RawServer s = closing(new RawServer((head, out, c, n) -> {
